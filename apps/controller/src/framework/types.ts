@@ -1,0 +1,67 @@
+import type { Db } from "@weir/db";
+import type { Condition } from "@weir/domain";
+
+export type Fault = "user" | "system";
+
+/** A failure whose cause is known: the user's (bad spec, fix it and retry) or ours. */
+export class ReconcileError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly fault: Fault = "system",
+    opts: { cause?: unknown } = {},
+  ) {
+    super(message, opts);
+  }
+}
+
+/** The status fields every reconciled resource carries. */
+export interface StatusRecord {
+  orgId: string | null;
+  generation: number;
+  observedGeneration: number;
+  status: string;
+  statusReason: string;
+  conditions: Condition[];
+}
+
+export interface StatusPatch {
+  status?: string;
+  statusReason?: string;
+  conditions?: Condition[];
+  observedGeneration?: number;
+}
+
+export interface EventInput {
+  type: "NORMAL" | "WARNING";
+  reason: string;
+  message: string;
+}
+
+export interface ReconcileContext {
+  db: Db;
+  id: string;
+  /** The resource's status as read just before this reconcile. */
+  current: StatusRecord;
+  event(e: EventInput): Promise<void>;
+  signal: AbortSignal;
+}
+
+export interface ReconcileOutcome {
+  status: string;
+  statusReason: string;
+  /** Conditions to set; the framework merges them and stamps observedGeneration. */
+  conditions?: Omit<Condition, "lastTransitionTime" | "observedGeneration">[];
+  /** Ask to be reconciled again after this long (e.g. while waiting for a process). */
+  requeueAfterMs?: number;
+}
+
+/** One per kind. Every method may be called any number of times; each step must be idempotent. */
+export interface Reconciler {
+  kind: string;
+  /** Ids of every resource of this kind, for the periodic full resync. */
+  listIds(db: Db): Promise<string[]>;
+  readStatus(db: Db, id: string): Promise<StatusRecord | null>;
+  writeStatus(db: Db, id: string, patch: StatusPatch): Promise<void>;
+  reconcile(ctx: ReconcileContext): Promise<ReconcileOutcome>;
+}

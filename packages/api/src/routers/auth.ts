@@ -1,0 +1,61 @@
+import { ORG_COOKIE, SESSION_COOKIE, signInInput, signUpInput } from "@weir/domain";
+import { z } from "zod";
+import * as s from "../schemas.ts";
+import { authedProcedure, publicProcedure, router, type Context } from "../trpc.ts";
+
+function setSession(ctx: Context, token: string, expiresAt: Date, orgId?: string) {
+  const maxAgeSeconds = Math.floor((expiresAt.getTime() - Date.now()) / 1000);
+  ctx.setCookie(SESSION_COOKIE, token, { maxAgeSeconds });
+  if (orgId) ctx.setCookie(ORG_COOKIE, orgId, { maxAgeSeconds });
+}
+
+const tags = ["auth"];
+
+export const authRouter = router({
+  signUp: publicProcedure
+    .meta({ openapi: { method: "POST", path: "/auth/sign-up", tags, summary: "Create an account and its first organisation; sets the session cookie" } })
+    .input(signUpInput)
+    .output(z.object({ user: s.user, organization: s.organization.omit({ role: true }), sessionExpiresAt: z.date() }))
+    .mutation(async ({ ctx, input }) => {
+      const r = await ctx.domain.accounts.signUp(input, ctx.meta);
+      setSession(ctx, r.session.token, r.session.expiresAt, r.organization.id);
+      const { id, name, slug, status, statusReason, generation, observedGeneration, createdAt } = r.organization;
+      return {
+        user: r.user,
+        organization: { id, name, slug, status, statusReason, generation, observedGeneration, createdAt },
+        sessionExpiresAt: r.session.expiresAt,
+      };
+    }),
+
+  signIn: publicProcedure
+    .meta({ openapi: { method: "POST", path: "/auth/sign-in", tags, summary: "Sign in with email and password; sets the session cookie" } })
+    .input(signInInput)
+    .output(z.object({ user: s.user, sessionExpiresAt: z.date() }))
+    .mutation(async ({ ctx, input }) => {
+      const r = await ctx.domain.accounts.signIn(input, ctx.meta);
+      setSession(ctx, r.session.token, r.session.expiresAt);
+      return { user: r.user, sessionExpiresAt: r.session.expiresAt };
+    }),
+
+  signOut: authedProcedure
+    .meta({ openapi: { method: "POST", path: "/auth/sign-out", tags, summary: "End the current session" } })
+    .input(z.strictObject({}).optional())
+    .output(z.object({ signedOut: z.boolean() }))
+    .mutation(async ({ ctx }) => {
+      await ctx.domain.accounts.signOut(ctx.caller.principal);
+      ctx.setCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0 });
+      return { signedOut: true };
+    }),
+
+  me: authedProcedure
+    .meta({ openapi: { method: "GET", path: "/auth/me", tags, summary: "Who the caller is (a user or an API key)" } })
+    .input(z.strictObject({}).optional())
+    .output(
+      z.object({
+        kind: z.enum(["user", "apiKey"]),
+        user: s.user.nullable(),
+        apiKey: z.object({ id: z.string(), name: z.string(), role: s.role, orgId: z.string() }).nullable(),
+      }),
+    )
+    .query(({ ctx }) => ctx.domain.accounts.me(ctx.caller)),
+});

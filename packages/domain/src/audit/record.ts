@@ -1,0 +1,35 @@
+import type { Db, Prisma } from "@weir/db";
+import { actorOf, type Caller, type OrgScope } from "../context.ts";
+
+type Tx = Prisma.TransactionClient | Db;
+
+export interface AuditEntry {
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  resourceName?: string | null;
+  details?: Prisma.InputJsonValue;
+  orgId?: string | null;
+}
+
+/** Records a change; call it inside the transaction that makes the change. */
+export async function recordAudit(tx: Tx, who: Caller | OrgScope, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      orgId: entry.orgId ?? ("orgId" in who ? who.orgId : null),
+      ...actorOf(who.principal),
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId ?? null,
+      resourceName: entry.resourceName ?? null,
+      details: entry.details ?? {},
+      ip: who.meta.ip,
+      userAgent: who.meta.userAgent?.slice(0, 512) ?? null,
+    },
+  });
+}
+
+/** Wakes the controller for one resource once the surrounding transaction commits. */
+export async function notifyReconcile(tx: Tx, kind: string, id: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify('weir_reconcile', ${`${kind}:${id}`})`;
+}

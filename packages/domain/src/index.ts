@@ -1,0 +1,31 @@
+export * from "./errors.ts";
+export * from "./context.ts";
+export * from "./roles.ts";
+export * from "./names.ts";
+export * from "./status.ts";
+export * from "./crypto.ts";
+export { recordAudit, notifyReconcile } from "./audit/record.ts";
+export * from "./accounts/service.ts";
+export * from "./accounts/api-keys.ts";
+export * from "./orgs/service.ts";
+export * from "./orgs/provision.ts";
+export * from "./audit/service.ts";
+
+import type { Db } from "@weir/db";
+import { apiKeysService } from "./accounts/api-keys.ts";
+import { accountsService } from "./accounts/service.ts";
+import { auditService } from "./audit/service.ts";
+import { orgsService } from "./orgs/service.ts";
+
+/** Every domain service, bound to one database. */
+export function createDomain(db: Db) {
+  return {
+    db,
+    accounts: accountsService(db),
+    apiKeys: apiKeysService(db),
+    orgs: orgsService(db),
+    audit: auditService(db),
+  };
+}
+
+export type Domain = ReturnType<typeof createDomain>;

@@ -1,0 +1,56 @@
+// The one place Weir reads its environment. Everything else imports `env()`.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+const boolish = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Any PostgreSQL; when unset, `pnpm start` runs an embedded server and sets this. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Where embedded Postgres, broker and engine data and logs live. */
+  WEIR_DATA_DIR: z.string().default(path.join(repoRoot, ".weir")),
+  /** Where pinned Kafka and Spark artifacts are cached once fetched. */
+  WEIR_CACHE_DIR: z.string().default(path.join(repoRoot, ".weir", "cache")),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** 32-byte key (hex or base64) encrypting credentials Weir keeps to administer clusters. */
+  WEIR_SECRET_KEY: z.string().min(32).optional(),
+  /** Set when the console is served over HTTPS, so session cookies are marked Secure. */
+  WEIR_SECURE_COOKIES: boolish,
+  WEIR_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  WEIR_CONTROLLER_RESYNC_SECONDS: z.coerce.number().min(1).default(30),
+  WEIR_CONTROLLER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WEIR_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+      throw new Error(`Weir's environment is not valid:\n${lines.join("\n")}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Forget the parsed environment (tests that change process variables call this). */
+export function resetEnv(): void {
+  cached = undefined;
+}
+
+export { repoRoot };
