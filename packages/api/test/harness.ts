@@ -49,7 +49,7 @@ export async function startHarness() {
     if (as.cookie) headers.set("cookie", as.cookie);
     if (as.bearer) headers.set("authorization", `Bearer ${as.bearer}`);
     const u = new URL(`http://weir.test/api/trpc/${path}`);
-    if (kind === "query") u.searchParams.set("input", JSON.stringify(input));
+    if (kind === "query" && input !== undefined) u.searchParams.set("input", JSON.stringify(input));
     const res = await handleTrpc(
       domain,
       new Request(u, { method: kind === "query" ? "GET" : "POST", headers, body: kind === "mutation" ? JSON.stringify(input) : undefined }),

@@ -29,3 +29,4 @@ export function createDomain(db: Db) {
 }
 
 export type Domain = ReturnType<typeof createDomain>;
+export { seedPriceBook } from "./billing/seed.ts";
