@@ -38,7 +38,10 @@ async function newestMtime(dir: string): Promise<number> {
 }
 
 async function buildConsoleIfStale(): Promise<void> {
-  const built = await stat(path.join(webDir, ".next/BUILD_ID")).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(path.join(webDir, ".next/BUILD_ID")).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const sources = Math.max(await newestMtime(webDir), await newestMtime(path.join(repoRoot, "packages")));
   if (built > sources) return;
   say(built ? "console sources changed: rebuilding" : "building the console (first start only, about a minute)");
@@ -50,7 +53,9 @@ async function buildConsoleIfStale(): Promise<void> {
 function run(cmd: string, args: string[], cwd: string, extraEnv: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, stdio: "inherit", env: { ...process.env, ...extraEnv } });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? cmd)} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? cmd)} exited with ${code}`)),
+    );
   });
 }
 
@@ -58,7 +63,10 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error("the console exited during start-up");
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 300));
   }

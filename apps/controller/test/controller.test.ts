@@ -27,7 +27,12 @@ async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 15
 
 describe("Organization reconciler", () => {
   test("a new organisation is woken by NOTIFY, gets its default project and becomes READY", async () => {
-    const c = new Controller({ db, databaseUrl: url, reconcilers: [organizationReconciler], resyncIntervalMs: 3_600_000 });
+    const c = new Controller({
+      db,
+      databaseUrl: url,
+      reconcilers: [organizationReconciler],
+      resyncIntervalMs: 3_600_000,
+    });
     await c.start();
     try {
       const { organization } = await createDomain(db).accounts.signUp(
@@ -71,7 +76,9 @@ describe("Organization reconciler", () => {
 });
 
 /** A kind backed by the organisations table whose reconcile behaviour the test controls. */
-function probe(behaviour: (id: string, attempt: number) => Promise<void>): Reconciler & { attempts: Map<string, number> } {
+function probe(
+  behaviour: (id: string, attempt: number) => Promise<void>,
+): Reconciler & { attempts: Map<string, number> } {
   const attempts = new Map<string, number>();
   return {
     ...organizationReconciler,
@@ -84,7 +91,11 @@ function probe(behaviour: (id: string, attempt: number) => Promise<void>): Recon
       const n = (attempts.get(id) ?? 0) + 1;
       attempts.set(id, n);
       await behaviour(id, n);
-      return { status: "READY", statusReason: "probe done", conditions: [{ type: "Ready", status: "True", reason: "Done", message: "" }] };
+      return {
+        status: "READY",
+        statusReason: "probe done",
+        conditions: [{ type: "Ready", status: "True", reason: "Done", message: "" }],
+      };
     },
   };
 }
@@ -105,7 +116,12 @@ describe("framework", () => {
       });
       expect(failed.observedGeneration).toBe(3);
       expect(asConditions(failed.conditions)).toContainEqual(
-        expect.objectContaining({ type: "Reconciled", status: "False", reason: "InternalError", observedGeneration: 3 }),
+        expect.objectContaining({
+          type: "Reconciled",
+          status: "False",
+          reason: "InternalError",
+          observedGeneration: 3,
+        }),
       );
       const done = await until(async () => {
         const o = await db.organization.findUniqueOrThrow({ where: { id: org.id } });

@@ -72,8 +72,7 @@ export function openApiDocument(baseUrl: string) {
   });
 }
 
-const errorResponse = (status: number, body: ErrorBody) =>
-  Response.json({ error: body }, { status });
+const errorResponse = (status: number, body: ErrorBody) => Response.json({ error: body }, { status });
 
 export async function handleRest(domain: Domain, req: Request): Promise<Response> {
   const url = new URL(req.url);

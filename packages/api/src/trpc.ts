@@ -1,5 +1,13 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { AppError, errorCodes, type Caller, type Domain, type ErrorCode, type OrgScope, type RequestMeta } from "@weir/domain";
+import {
+  AppError,
+  errorCodes,
+  type Caller,
+  type Domain,
+  type ErrorCode,
+  type OrgScope,
+  type RequestMeta,
+} from "@weir/domain";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 
@@ -45,7 +53,8 @@ export function toErrorBody(error: TRPCError): ErrorBody {
       fields,
     };
   }
-  if (error.code === "PARSE_ERROR") return { code: "VALIDATION_FAILED", message: "The request body is not valid JSON." };
+  if (error.code === "PARSE_ERROR")
+    return { code: "VALIDATION_FAILED", message: "The request body is not valid JSON." };
   const code = trpcToCode[error.code] ?? "INTERNAL";
   if (code === "INTERNAL") return { code, message: "Something went wrong on our side; it has been logged." };
   return { code, message: error.message };
@@ -56,7 +65,11 @@ const t = initTRPC
   .meta<OpenApiMeta>()
   .create({
     errorFormatter({ shape, error }) {
-      return { ...shape, message: toErrorBody(error).message, data: { ...shape.data, weir: toErrorBody(error), stack: undefined } };
+      return {
+        ...shape,
+        message: toErrorBody(error).message,
+        data: { ...shape.data, weir: toErrorBody(error), stack: undefined },
+      };
     },
   });
 
@@ -78,7 +91,9 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!principal) {
     throw new AppError(
       "UNAUTHENTICATED",
-      ctx.bearer ? "The API key is not valid or has been revoked." : "Sign in, or send an API key as `Authorization: Bearer <key>`.",
+      ctx.bearer
+        ? "The API key is not valid or has been revoked."
+        : "Sign in, or send an API key as `Authorization: Bearer <key>`.",
     );
   }
   const caller: Caller = { principal, meta: ctx.meta };

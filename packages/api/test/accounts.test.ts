@@ -113,6 +113,9 @@ describe("tRPC transport", () => {
     expect(ok.status).toBe(200);
     const bad = await h.trpc("apiKeys.create", { name: "", role: "VIEWER" }, u, "mutation");
     expect(bad.status).toBe(400);
-    expect((bad.body as any).error.data.weir).toMatchObject({ code: "VALIDATION_FAILED", fields: { name: expect.any(String) } });
+    expect((bad.body as any).error.data.weir).toMatchObject({
+      code: "VALIDATION_FAILED",
+      fields: { name: expect.any(String) },
+    });
   });
 });

@@ -52,7 +52,11 @@ export async function startHarness() {
     if (kind === "query" && input !== undefined) u.searchParams.set("input", JSON.stringify(input));
     const res = await handleTrpc(
       domain,
-      new Request(u, { method: kind === "query" ? "GET" : "POST", headers, body: kind === "mutation" ? JSON.stringify(input) : undefined }),
+      new Request(u, {
+        method: kind === "query" ? "GET" : "POST",
+        headers,
+        body: kind === "mutation" ? JSON.stringify(input) : undefined,
+      }),
     );
     return { status: res.status, body: (await res.json()) as T };
   }

@@ -42,7 +42,10 @@ describe("API keys", () => {
   });
 
   test("a key cannot be given a role above its creator's", async () => {
-    const r = await h.rest("POST", "/api-keys", { body: { name: "escalate", role: "OWNER" }, as: { bearer: adminKey } });
+    const r = await h.rest("POST", "/api-keys", {
+      body: { name: "escalate", role: "OWNER" },
+      as: { bearer: adminKey },
+    });
     expect(r.status).toBe(403);
     expect(r.body.error.fields.role).toBeDefined();
   });
@@ -127,7 +130,10 @@ describe("members", () => {
   });
 
   test("adding an unknown email is 404 naming the field; a duplicate is 409", async () => {
-    const unknown = await h.rest("POST", "/members", { body: { email: "ghost@example.com", role: "VIEWER" }, as: owner });
+    const unknown = await h.rest("POST", "/members", {
+      body: { email: "ghost@example.com", role: "VIEWER" },
+      as: owner,
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.fields.email).toBeDefined();
     const dup = await h.rest("POST", "/members", { body: { email: owner.email, role: "VIEWER" }, as: owner });
@@ -143,12 +149,21 @@ describe("members", () => {
   test("an admin cannot make an owner; a viewer changes nothing; another tenant gets 404", async () => {
     const dan = await h.signUp("dan");
     await h.rest("POST", "/members", { body: { email: dan.email, role: "DEVELOPER" }, as: owner });
-    const promote = await h.rest("PATCH", `/members/${dan.userId}`, { body: { role: "OWNER" }, as: { bearer: adminKey } });
+    const promote = await h.rest("PATCH", `/members/${dan.userId}`, {
+      body: { role: "OWNER" },
+      as: { bearer: adminKey },
+    });
     expect(promote.status).toBe(403);
-    const viewer = await h.rest("PATCH", `/members/${dan.userId}`, { body: { role: "VIEWER" }, as: { bearer: viewerKey } });
+    const viewer = await h.rest("PATCH", `/members/${dan.userId}`, {
+      body: { role: "VIEWER" },
+      as: { bearer: viewerKey },
+    });
     expect(viewer.status).toBe(403);
     const foreign = await h.rest("PATCH", `/members/${dan.userId}`, { body: { role: "VIEWER" }, as: other });
-    const missing = await h.rest("PATCH", `/members/00000000-0000-4000-8000-000000000000`, { body: { role: "VIEWER" }, as: other });
+    const missing = await h.rest("PATCH", `/members/00000000-0000-4000-8000-000000000000`, {
+      body: { role: "VIEWER" },
+      as: other,
+    });
     expect(foreign.status).toBe(404);
     expect(foreign.body).toEqual(missing.body);
   });
@@ -163,7 +178,11 @@ describe("audit log", () => {
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.items[0].resourceName).toBe("page-4");
-    expect(first.body.items[0]).toMatchObject({ actorLabel: owner.email, ip: "203.0.113.7", userAgent: "weir-tests/1.0" });
+    expect(first.body.items[0]).toMatchObject({
+      actorLabel: owner.email,
+      ip: "203.0.113.7",
+      userAgent: "weir-tests/1.0",
+    });
     const second = await h.rest("GET", `/audit-events?action=api_key.create&limit=2&cursor=${first.body.nextCursor}`, {
       as: owner,
     });
@@ -190,7 +209,15 @@ describe("OpenAPI", () => {
     const r = await h.rest("GET", "/openapi.json");
     expect(r.status).toBe(200);
     expect(r.body.openapi).toMatch(/^3\./);
-    for (const p of ["/auth/sign-up", "/auth/sign-in", "/api-keys", "/api-keys/{id}", "/members/{userId}", "/audit-events", "/organizations"]) {
+    for (const p of [
+      "/auth/sign-up",
+      "/auth/sign-in",
+      "/api-keys",
+      "/api-keys/{id}",
+      "/members/{userId}",
+      "/audit-events",
+      "/organizations",
+    ]) {
       expect(Object.keys(r.body.paths), p).toContain(p);
     }
   });

@@ -52,8 +52,7 @@ export async function startEmbeddedPostgres(opts: {
     );
   }
   return {
-    url: (database = "postgres") =>
-      `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,
+    url: (database = "postgres") => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,
     stop: () => pg.stop(),
   };
 }

@@ -22,9 +22,7 @@ let engineModule: Promise<EngineModule> | undefined;
 async function loadEngineModule(): Promise<EngineModule> {
   const require = createRequire(import.meta.url);
   const pkgDir = path.dirname(require.resolve("@prisma/schema-engine-wasm"));
-  const glue = (await import(
-    path.join(pkgDir, "schema_engine_bg.js")
-  )) as EngineModule & {
+  const glue = (await import(path.join(pkgDir, "schema_engine_bg.js"))) as EngineModule & {
     __wbg_set_wasm(exports: WebAssembly.Exports): void;
   };
   const bytes = await readFile(path.join(pkgDir, "schema_engine_bg.wasm"));
@@ -45,11 +43,7 @@ async function withEngine<T>(
   const { SchemaEngine } = await engineModule;
   const schema = await readFile(schemaPath, "utf8");
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
-  const engine = await SchemaEngine.new(
-    { datamodels: [[schemaPath, schema]] },
-    () => undefined,
-    adapter,
-  );
+  const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => undefined, adapter);
   try {
     return await fn(engine, schema);
   } finally {
@@ -98,10 +92,7 @@ export async function applyMigrations(connectionString: string): Promise<string[
  * SQL that turns a database built from `fromSchema` (or an empty one) into `schema.prisma`.
  * Used to write the next migration from the schema committed at HEAD.
  */
-export async function diffToSchema(
-  connectionString: string,
-  fromSchema: string | null,
-): Promise<string> {
+export async function diffToSchema(connectionString: string, fromSchema: string | null): Promise<string> {
   return withEngine(connectionString, async (engine, schema) => {
     const out = await engine.diff({
       from:

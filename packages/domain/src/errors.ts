@@ -22,11 +22,7 @@ export class AppError extends Error {
   /** Field path → what is wrong with it, for validation errors. */
   readonly fields: Record<string, string> | undefined;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    opts: { fields?: Record<string, string>; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, opts: { fields?: Record<string, string>; cause?: unknown } = {}) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
     this.code = code;

@@ -25,10 +25,7 @@ export const email = z
   .max(254, "Must be at most 254 characters")
   .email("Must be an email address");
 
-export const password = z
-  .string()
-  .min(10, "Must be at least 10 characters")
-  .max(200, "Must be at most 200 characters");
+export const password = z.string().min(10, "Must be at least 10 characters").max(200, "Must be at most 200 characters");
 
 export function slugify(name: string): string {
   const base = name

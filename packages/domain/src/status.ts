@@ -16,8 +16,7 @@ export function setCondition(
   now = new Date(),
 ): Condition[] {
   const prev = conditions.find((c) => c.type === next.type);
-  const lastTransitionTime =
-    prev && prev.status === next.status ? prev.lastTransitionTime : now.toISOString();
+  const lastTransitionTime = prev && prev.status === next.status ? prev.lastTransitionTime : now.toISOString();
   return [...conditions.filter((c) => c.type !== next.type), { ...next, lastTransitionTime }];
 }
 

@@ -68,8 +68,16 @@ describe("conditions", () => {
   test("lastTransitionTime changes only when the status flips", () => {
     const t1 = new Date("2026-01-01T00:00:00Z");
     const t2 = new Date("2026-01-01T01:00:00Z");
-    const c1 = setCondition([], { type: "Ready", status: "False", reason: "A", message: "", observedGeneration: 1 }, t1);
-    const c2 = setCondition(c1, { type: "Ready", status: "False", reason: "B", message: "", observedGeneration: 2 }, t2);
+    const c1 = setCondition(
+      [],
+      { type: "Ready", status: "False", reason: "A", message: "", observedGeneration: 1 },
+      t1,
+    );
+    const c2 = setCondition(
+      c1,
+      { type: "Ready", status: "False", reason: "B", message: "", observedGeneration: 2 },
+      t2,
+    );
     expect(c2[0]).toMatchObject({ reason: "B", lastTransitionTime: t1.toISOString() });
     const c3 = setCondition(c2, { type: "Ready", status: "True", reason: "C", message: "", observedGeneration: 2 }, t2);
     expect(c3).toHaveLength(1);

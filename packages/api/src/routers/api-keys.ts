@@ -7,13 +7,27 @@ const tags = ["api keys"];
 
 export const apiKeysRouter = router({
   list: orgProcedure
-    .meta({ openapi: { method: "GET", path: "/api-keys", tags, summary: "API keys of the organisation (never the keys themselves)" } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/api-keys",
+        tags,
+        summary: "API keys of the organisation (never the keys themselves)",
+      },
+    })
     .input(z.strictObject({}).optional())
     .output(z.object({ items: z.array(s.apiKey) }))
     .query(async ({ ctx }) => ({ items: await ctx.domain.apiKeys.list(ctx.scope) })),
 
   create: orgProcedure
-    .meta({ openapi: { method: "POST", path: "/api-keys", tags, summary: "Create an API key; `key` is shown in this response only" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/api-keys",
+        tags,
+        summary: "Create an API key; `key` is shown in this response only",
+      },
+    })
     .input(createApiKeyInput)
     .output(s.apiKey.extend({ key: z.string() }))
     .mutation(({ ctx, input }) => ctx.domain.apiKeys.create(ctx.scope, input)),

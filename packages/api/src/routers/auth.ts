@@ -13,7 +13,14 @@ const tags = ["auth"];
 
 export const authRouter = router({
   signUp: publicProcedure
-    .meta({ openapi: { method: "POST", path: "/auth/sign-up", tags, summary: "Create an account and its first organisation; sets the session cookie" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/auth/sign-up",
+        tags,
+        summary: "Create an account and its first organisation; sets the session cookie",
+      },
+    })
     .input(signUpInput)
     .output(z.object({ user: s.user, organization: s.organization.omit({ role: true }), sessionExpiresAt: z.date() }))
     .mutation(async ({ ctx, input }) => {
@@ -28,7 +35,14 @@ export const authRouter = router({
     }),
 
   signIn: publicProcedure
-    .meta({ openapi: { method: "POST", path: "/auth/sign-in", tags, summary: "Sign in with email and password; sets the session cookie" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/auth/sign-in",
+        tags,
+        summary: "Sign in with email and password; sets the session cookie",
+      },
+    })
     .input(signInInput)
     .output(z.object({ user: s.user, sessionExpiresAt: z.date() }))
     .mutation(async ({ ctx, input }) => {

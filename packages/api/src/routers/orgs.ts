@@ -7,25 +7,53 @@ const none = z.strictObject({}).optional();
 
 export const organizationsRouter = router({
   list: authedProcedure
-    .meta({ openapi: { method: "GET", path: "/organizations", tags: ["organizations"], summary: "Organisations the caller belongs to" } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/organizations",
+        tags: ["organizations"],
+        summary: "Organisations the caller belongs to",
+      },
+    })
     .input(none)
     .output(z.object({ items: z.array(s.organization) }))
     .query(async ({ ctx }) => ({ items: await ctx.domain.orgs.list(ctx.caller) })),
 
   create: authedProcedure
-    .meta({ openapi: { method: "POST", path: "/organizations", tags: ["organizations"], summary: "Create an organisation; the caller becomes its owner" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/organizations",
+        tags: ["organizations"],
+        summary: "Create an organisation; the caller becomes its owner",
+      },
+    })
     .input(createOrgInput)
     .output(s.organization)
     .mutation(({ ctx, input }) => ctx.domain.orgs.create(ctx.caller, input)),
 
   current: orgProcedure
-    .meta({ openapi: { method: "GET", path: "/organizations/current", tags: ["organizations"], summary: "The organisation this call acts in, with its status and events" } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/organizations/current",
+        tags: ["organizations"],
+        summary: "The organisation this call acts in, with its status and events",
+      },
+    })
     .input(none)
     .output(s.organizationDetail)
     .query(({ ctx }) => ctx.domain.orgs.current(ctx.scope)),
 
   projects: orgProcedure
-    .meta({ openapi: { method: "GET", path: "/projects", tags: ["organizations"], summary: "Projects of the organisation, with their quotas" } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/projects",
+        tags: ["organizations"],
+        summary: "Projects of the organisation, with their quotas",
+      },
+    })
     .input(none)
     .output(z.object({ items: z.array(s.project) }))
     .query(async ({ ctx }) => ({ items: await ctx.domain.orgs.listProjects(ctx.scope) })),
@@ -39,19 +67,40 @@ export const membersRouter = router({
     .query(async ({ ctx }) => ({ items: await ctx.domain.orgs.listMembers(ctx.scope) })),
 
   add: orgProcedure
-    .meta({ openapi: { method: "POST", path: "/members", tags: ["members"], summary: "Add an existing Weir account as a member (owner or admin)" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/members",
+        tags: ["members"],
+        summary: "Add an existing Weir account as a member (owner or admin)",
+      },
+    })
     .input(addMemberInput)
     .output(s.member)
     .mutation(({ ctx, input }) => ctx.domain.orgs.addMember(ctx.scope, input)),
 
   updateRole: orgProcedure
-    .meta({ openapi: { method: "PATCH", path: "/members/{userId}", tags: ["members"], summary: "Change a member's role (owner or admin)" } })
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/members/{userId}",
+        tags: ["members"],
+        summary: "Change a member's role (owner or admin)",
+      },
+    })
     .input(updateMemberInput)
     .output(s.member)
     .mutation(({ ctx, input }) => ctx.domain.orgs.updateMemberRole(ctx.scope, input)),
 
   remove: orgProcedure
-    .meta({ openapi: { method: "DELETE", path: "/members/{userId}", tags: ["members"], summary: "Remove a member (owner or admin; anyone may leave)" } })
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/members/{userId}",
+        tags: ["members"],
+        summary: "Remove a member (owner or admin; anyone may leave)",
+      },
+    })
     .input(removeMemberInput)
     .output(z.object({ removed: z.boolean() }))
     .mutation(({ ctx, input }) => ctx.domain.orgs.removeMember(ctx.scope, input)),

@@ -135,7 +135,8 @@ export function accountsService(db: Db) {
     async resolveScope(caller: Caller, requestedOrgId: string | null | undefined): Promise<OrgScope> {
       const p = caller.principal;
       if (p.kind === "apiKey") {
-        if (requestedOrgId && requestedOrgId !== p.orgId) throw new AppError("NOT_FOUND", "Organisation was not found.");
+        if (requestedOrgId && requestedOrgId !== p.orgId)
+          throw new AppError("NOT_FOUND", "Organisation was not found.");
         return { ...caller, orgId: p.orgId, role: p.role };
       }
       const valid = requestedOrgId && z.uuid().safeParse(requestedOrgId).success;
@@ -153,7 +154,11 @@ export function accountsService(db: Db) {
     async me(caller: Caller) {
       const p = caller.principal;
       if (p.kind === "apiKey") {
-        return { kind: "apiKey" as const, user: null, apiKey: { id: p.keyId, name: p.name, role: p.role, orgId: p.orgId } };
+        return {
+          kind: "apiKey" as const,
+          user: null,
+          apiKey: { id: p.keyId, name: p.name, role: p.role, orgId: p.orgId },
+        };
       }
       const user = await db.user.findUniqueOrThrow({ where: { id: p.userId } });
       return { kind: "user" as const, user: publicUser(user), apiKey: null };
@@ -166,5 +171,4 @@ function publicUser(u: { id: string; email: string; name: string; createdAt: Dat
 }
 
 // A valid scrypt hash of a random password, used to spend the same time on unknown emails.
-const DUMMY_HASH =
-  "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
