@@ -11,7 +11,7 @@ export interface DialogProps {
   children?: ReactNode;
   /** Buttons, right-aligned at the bottom. */
   footer?: ReactNode;
-  className?: string;
+  size?: "md" | "lg";
   "data-testid"?: string;
 }
 
@@ -19,7 +19,7 @@ export interface DialogProps {
  * A modal on the native <dialog> element: focus is trapped, Escape closes it and the page
  * behind is inert, without a focus-management library.
  */
-export function Dialog({ open, onClose, title, description, children, footer, className, ...rest }: DialogProps) {
+export function Dialog({ open, onClose, title, description, children, footer, size = "md", ...rest }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -42,9 +42,9 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
       }}
       data-testid={rest["data-testid"]}
       className={cn(
-        "m-auto w-[calc(100%-2rem)] max-w-lg rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl",
+        "m-auto w-[calc(100%-2rem)] rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl",
         "backdrop:bg-slate-900/40 backdrop:backdrop-blur-[1px]",
-        className,
+        size === "lg" ? "max-w-2xl" : "max-w-lg",
       )}
     >
       {open && (
@@ -78,7 +78,15 @@ export interface ConfirmDialogProps {
 }
 
 /** Asks before a destructive action; the confirm button is the danger one. */
-export function ConfirmDialog({ open, onCancel, onConfirm, title, description, confirmLabel, pending }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  onCancel,
+  onConfirm,
+  title,
+  description,
+  confirmLabel,
+  pending,
+}: ConfirmDialogProps) {
   return (
     <Dialog
       open={open}

@@ -25,7 +25,15 @@ export function Card({ className, ...rest }: HTMLAttributes<HTMLElement>) {
   return <section className={cn("rounded-lg border border-slate-200 bg-white shadow-xs", className)} {...rest} />;
 }
 
-export function CardHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function CardHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="flex items-start justify-between gap-4 border-b border-slate-100 px-5 py-4">
       <div>
@@ -60,7 +68,11 @@ export function EmptyState({
       )}
       data-testid={rest["data-testid"] ?? "empty-state"}
     >
-      {icon && <div className="mb-4 flex size-12 items-center justify-center rounded-full bg-brand-50 text-brand-700">{icon}</div>}
+      {icon && (
+        <div className="mb-4 flex size-12 items-center justify-center rounded-full bg-brand-50 text-brand-700">
+          {icon}
+        </div>
+      )}
       <h2 className="text-base font-semibold text-slate-900">{title}</h2>
       {children && <div className="mt-2 max-w-xl text-sm leading-6 text-slate-600">{children}</div>}
       {action && <div className="mt-6">{action}</div>}
@@ -78,7 +90,11 @@ const tones = {
 
 export type BadgeTone = keyof typeof tones;
 
-export function Badge({ tone = "neutral", className, ...rest }: HTMLAttributes<HTMLSpanElement> & { tone?: BadgeTone }) {
+export function Badge({
+  tone = "neutral",
+  className,
+  ...rest
+}: HTMLAttributes<HTMLSpanElement> & { tone?: BadgeTone }) {
   return (
     <span
       className={cn(

@@ -4,7 +4,7 @@ import { cn } from "./cn.ts";
 /** A table that scrolls sideways on narrow screens instead of squashing its columns. */
 export function Table({ className, ...rest }: HTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...rest} />
     </div>
   );

@@ -1,0 +1,19 @@
+import { Badge, type BadgeTone } from "@weir/ui";
+
+const tone: Record<string, BadgeTone> = {
+  READY: "success",
+  RUNNING: "success",
+  PROVISIONING: "brand",
+  UPDATING: "brand",
+  DELETING: "warning",
+  DEGRADED: "warning",
+  FAILED: "danger",
+};
+
+export function StatusBadge({ status, ...rest }: { status: string; "data-testid"?: string }) {
+  return (
+    <Badge tone={tone[status] ?? "neutral"} data-testid={rest["data-testid"]} data-status={status}>
+      {status.charAt(0) + status.slice(1).toLowerCase()}
+    </Badge>
+  );
+}
