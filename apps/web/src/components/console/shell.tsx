@@ -66,8 +66,22 @@ function ProvisioningBanner() {
 
 export function Shell({ children }: { children: ReactNode }) {
   const [drawer, setDrawer] = useState(false);
+  useEffect(() => {
+    if (!drawer) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") setDrawer(false);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [drawer]);
   return (
     <div className="min-h-dvh lg:pl-64">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
       <aside className="fixed inset-y-0 left-0 z-20 hidden w-64 border-r border-slate-200 bg-slate-50/80 lg:block">
         <Sidebar />
       </aside>
@@ -80,6 +94,7 @@ export function Shell({ children }: { children: ReactNode }) {
               type="button"
               onClick={() => setDrawer(false)}
               aria-label="Close navigation"
+              autoFocus
               className="absolute top-4 right-3 rounded p-1 text-slate-500 hover:bg-slate-200"
             >
               <CloseIcon />

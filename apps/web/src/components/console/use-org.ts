@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ErrorBody } from "@weir/api";
 import { useRouter } from "next/navigation";
 import { RestError } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
@@ -26,11 +27,8 @@ async function postOrg(orgId: string | null) {
     ...(orgId ? { body: JSON.stringify({ orgId }) } : {}),
   });
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    throw new RestError(
-      res.status,
-      (body?.error as never) ?? { code: "INTERNAL", message: "Could not switch organisation." },
-    );
+    const body = (await res.json().catch(() => null)) as { error?: ErrorBody } | null;
+    throw new RestError(res.status, body?.error ?? { code: "INTERNAL", message: "Could not switch organisation." });
   }
 }
 

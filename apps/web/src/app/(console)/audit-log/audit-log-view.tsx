@@ -139,7 +139,9 @@ export function AuditLogView() {
             <tbody>
               {items.map((e) => (
                 <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-                  <Td className="whitespace-nowrap tabular-nums">{formatDateTime(e.createdAt)}</Td>
+                  <Td className="text-xs whitespace-nowrap text-slate-600 tabular-nums">
+                    {formatDateTime(e.createdAt)}
+                  </Td>
                   <Td>
                     <span className="flex items-center gap-1.5">
                       {e.actorType !== "USER" && (
@@ -147,23 +149,28 @@ export function AuditLogView() {
                           {e.actorType === "API_KEY" ? "Key" : "System"}
                         </Badge>
                       )}
-                      <span className="max-w-56 truncate" title={e.actorLabel}>
+                      <span className="block max-w-52 truncate" title={e.actorLabel}>
                         {e.actorLabel}
                       </span>
                     </span>
                   </Td>
                   <Td>
-                    <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">
+                    <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs whitespace-nowrap text-slate-800">
                       {e.action}
                     </code>
                   </Td>
                   <Td>
-                    <span className="text-slate-500">{e.resourceType}</span>
-                    {e.resourceName && <span className="ml-1.5 font-medium text-slate-800">{e.resourceName}</span>}
+                    <span
+                      className="block max-w-56 truncate font-medium text-slate-800"
+                      title={e.resourceName ?? undefined}
+                    >
+                      {e.resourceName ?? e.resourceId ?? "—"}
+                    </span>
+                    <span className="block text-xs text-slate-500">{e.resourceType}</span>
                   </Td>
                   <Td className="font-mono text-xs whitespace-nowrap">{e.ip ?? "—"}</Td>
                   <Td>
-                    <span className="block max-w-64 truncate text-xs text-slate-500" title={e.userAgent ?? undefined}>
+                    <span className="block max-w-48 truncate text-xs text-slate-500" title={e.userAgent ?? undefined}>
                       {e.userAgent ?? "—"}
                     </span>
                   </Td>
