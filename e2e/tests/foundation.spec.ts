@@ -88,6 +88,18 @@ test("sign up, wait for the organisation, create an API key, use it, see it audi
   await expect(page.getByTestId("audit-row")).toHaveCount(1);
   await expect(page.getByTestId("audit-row").first()).toHaveAttribute("data-action", "user.sign_up");
   await shot(page, testInfo, "07-audit-log-filtered");
+
+  // Paging: more events than one page (50) come in with "Load more", via nextCursor.
+  for (let i = 0; i < 50; i++) {
+    const r = await page.request.post("/api/v1/api-keys", { data: { name: `bulk-${i}`, role: "VIEWER" } });
+    expect(r.status()).toBe(201);
+  }
+  await page.reload();
+  await expect(page.getByTestId("audit-row")).toHaveCount(50);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(page.getByTestId("audit-row")).toHaveCount(53);
+  await expect(page.getByRole("button", { name: "Load more" })).toBeHidden();
+  await expect(page.getByTestId("audit-row").last()).toHaveAttribute("data-action", "user.sign_up");
 });
 
 test("members: add a second user as viewer, then make them a developer", async ({ page, request }, testInfo) => {

@@ -149,7 +149,7 @@ export function AuditLogView() {
                           {e.actorType === "API_KEY" ? "Key" : "System"}
                         </Badge>
                       )}
-                      <span className="block max-w-52 truncate" title={e.actorLabel}>
+                      <span className="block max-w-44 truncate" title={e.actorLabel}>
                         {e.actorLabel}
                       </span>
                     </span>
@@ -161,7 +161,7 @@ export function AuditLogView() {
                   </Td>
                   <Td>
                     <span
-                      className="block max-w-56 truncate font-medium text-slate-800"
+                      className="block max-w-48 truncate font-medium text-slate-800"
                       title={e.resourceName ?? undefined}
                     >
                       {e.resourceName ?? e.resourceId ?? "—"}
@@ -170,7 +170,7 @@ export function AuditLogView() {
                   </Td>
                   <Td className="font-mono text-xs whitespace-nowrap">{e.ip ?? "—"}</Td>
                   <Td>
-                    <span className="block max-w-48 truncate text-xs text-slate-500" title={e.userAgent ?? undefined}>
+                    <span className="block max-w-40 truncate text-xs text-slate-500" title={e.userAgent ?? undefined}>
                       {e.userAgent ?? "—"}
                     </span>
                   </Td>
