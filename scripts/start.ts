@@ -46,6 +46,7 @@ async function buildConsoleIfStale(): Promise<void> {
   if (built > sources) return;
   say(built ? "console sources changed: rebuilding" : "building the console (first start only, about a minute)");
   await run(process.execPath, [path.join(webDir, "node_modules/next/dist/bin/next"), "build"], webDir, {
+    NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
   });
 }
@@ -121,7 +122,11 @@ async function main() {
   const web = spawn(
     process.execPath,
     [path.join(webDir, "node_modules/next/dist/bin/next"), "start", "-p", String(e.PORT), "-H", e.HOST],
-    { cwd: webDir, stdio: ["ignore", "inherit", "inherit"], env: { ...childEnv, NODE_ENV: "production" } },
+    {
+      cwd: webDir,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...childEnv, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    },
   );
 
   let stopping = false;
