@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const port = 3100;
+// Overridable so two people (or helpers) can run journeys side by side on one machine.
+const port = Number(process.env.WEIR_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -52,7 +53,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       HOST: "127.0.0.1",
-      EMBEDDED_PG_PORT: "55433",
+      EMBEDDED_PG_PORT: process.env.WEIR_E2E_PG_PORT ?? "55433",
       // A fresh database for every run, so journeys never see a previous run's data.
       WEIR_DATA_DIR: path.join(os.tmpdir(), `weir-e2e-${process.pid}`),
     },
