@@ -1,1 +1,3 @@
 export * from "./default-price-book.ts";
+export * from "./engine.ts";
+export * from "./sizing.ts";
