@@ -1,7 +1,9 @@
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
+import { billingRouter } from "./routers/billing.ts";
 import { membersRouter, organizationsRouter } from "./routers/orgs.ts";
+import { pricingRouter } from "./routers/pricing.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -10,6 +12,8 @@ export const appRouter = router({
   members: membersRouter,
   apiKeys: apiKeysRouter,
   audit: auditRouter,
+  pricing: pricingRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

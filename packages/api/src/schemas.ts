@@ -75,3 +75,137 @@ export const auditEvent = z.object({
   userAgent: z.string().nullable(),
   createdAt: z.date(),
 });
+
+// ---------------------------------------------------------------- pricing and billing
+// Money and quantities are decimal strings ("453.60"), never floats.
+
+const dimension = z.enum(["BROKER_HOURS", "STORAGE_GB_HOURS", "DATA_IN_GB", "DATA_OUT_GB", "COMPUTE_NODE_HOURS"]);
+
+export const price = z.object({
+  sku: z.string(),
+  dimension,
+  unit: z.string(),
+  unitPrice: z.string(),
+  description: z.string(),
+  vcpu: z.number().optional(),
+  memoryGib: z.number().optional(),
+});
+
+export const priceBookVersion = z.object({
+  id: z.string(),
+  version: z.number(),
+  effectiveFrom: z.date(),
+  notes: z.string(),
+});
+
+export const priceBook = priceBookVersion.extend({ currency: z.string(), prices: z.array(price) });
+
+export const line = z.object({
+  resourceKind: z.string(),
+  resourceId: z.string(),
+  resourceName: z.string(),
+  dimension,
+  sku: z.string(),
+  quantity: z.string(),
+  unit: z.string(),
+  unitPrice: z.string(),
+  amount: z.string(),
+});
+
+const priced = z.object({
+  currency: z.string(),
+  priceBookVersion: z.number(),
+  lines: z.array(line.extend({ description: z.string() })),
+  subtotal: z.string(),
+  total: z.string(),
+});
+
+const clusterOption = z.object({
+  brokers: z.number(),
+  instanceType: z.string(),
+  storageGbPerBroker: z.number(),
+  fits: z.boolean(),
+  reasoning: z.string(),
+  perBroker: z.object({ throughputMBps: z.number(), partitions: z.number(), storageGb: z.number() }),
+  limits: z.object({ throughputMBps: z.number(), partitions: z.number(), storageGb: z.number() }),
+  estimate: priced,
+});
+
+export const estimate = z.object({
+  priceBookVersion: z.number(),
+  currency: z.string(),
+  fits: z.boolean(),
+  summary: z.string(),
+  hoursInMonth: z.number(),
+  traffic: z.object({
+    ingressMBps: z.number(),
+    egressMBps: z.number(),
+    brokerTrafficMBps: z.number(),
+    retainedGb: z.number(),
+  }),
+  dataInGb: z.string(),
+  dataOutGb: z.string(),
+  recommended: clusterOption.nullable(),
+  options: z.array(clusterOption),
+});
+
+export const usage = z.object({
+  month: z.string(),
+  granularity: z.enum(["hour", "day", "month"]),
+  items: z.array(
+    z.object({
+      periodStart: z.date(),
+      resourceKind: z.string(),
+      resourceId: z.string(),
+      resourceName: z.string(),
+      dimension,
+      sku: z.string(),
+      quantity: z.string(),
+      unit: z.string(),
+    }),
+  ),
+});
+
+export const csvExport = z.object({ filename: z.string(), contentType: z.string(), csv: z.string() });
+
+export const invoice = z.object({
+  id: z.string(),
+  month: z.string(),
+  periodStart: z.date(),
+  periodEnd: z.date(),
+  status: z.enum(["OPEN", "FINAL"]),
+  currency: z.string(),
+  subtotal: z.string(),
+  total: z.string(),
+  priceBookVersion: z.number(),
+  finalizedAt: z.date().nullable(),
+});
+
+export const invoiceDetail = invoice.extend({ lines: z.array(line) });
+
+export const budget = z.object({
+  monthlyAmount: z.string(),
+  thresholdPercent: z.number(),
+  thresholdAmount: z.string(),
+  monthToDate: z.string(),
+  percentUsed: z.number(),
+  crossed: z.boolean(),
+  notifiedForMonth: z.boolean(),
+});
+
+export const billingSummary = z.object({
+  month: z.string(),
+  periodStart: z.date(),
+  periodEnd: z.date(),
+  currency: z.string(),
+  priceBookVersion: z.number(),
+  invoiceId: z.string().nullable(),
+  status: z.enum(["OPEN", "FINAL"]),
+  monthToDate: z.string(),
+  forecast: z.string(),
+  forecastLines: z.array(line),
+  dailySpend: z.array(
+    z.object({ day: z.string(), resourceId: z.string(), resourceName: z.string(), amount: z.string() }),
+  ),
+  budget: budget.nullable(),
+});

@@ -10,11 +10,19 @@ export * from "./accounts/api-keys.ts";
 export * from "./orgs/service.ts";
 export * from "./orgs/provision.ts";
 export * from "./audit/service.ts";
+export * from "./billing/price-book.ts";
+export * from "./billing/metering.ts";
+export * from "./billing/invoices.ts";
+export * from "./billing/service.ts";
+export * from "./billing/estimator.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";
 import { accountsService } from "./accounts/service.ts";
 import { auditService } from "./audit/service.ts";
+import { estimatorService } from "./billing/estimator.ts";
+import { priceBookService } from "./billing/price-book.ts";
+import { billingService } from "./billing/service.ts";
 import { orgsService } from "./orgs/service.ts";
 
 /** Every domain service, bound to one database. */
@@ -25,6 +33,9 @@ export function createDomain(db: Db) {
     apiKeys: apiKeysService(db),
     orgs: orgsService(db),
     audit: auditService(db),
+    priceBook: priceBookService(db),
+    estimator: estimatorService(db),
+    billing: billingService(db),
   };
 }
 

@@ -29,6 +29,18 @@ const schema = z.object({
   WEIR_CONTROLLER_RESYNC_SECONDS: z.coerce.number().min(1).default(30),
   WEIR_CONTROLLER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WEIR_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Emails of the platform's owners, comma-separated: they may publish price book versions. */
+  WEIR_PLATFORM_ADMINS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  /** How often the controller meters usage into hourly records and refreshes invoices. */
+  WEIR_METERING_INTERVAL_SECONDS: z.coerce.number().min(1).default(3600),
   CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
 });
 

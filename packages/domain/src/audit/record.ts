@@ -12,8 +12,29 @@ export interface AuditEntry {
   orgId?: string | null;
 }
 
+/** Weir itself (e.g. metering noticing a budget crossed), named by the part that acted. */
+export interface SystemActor {
+  system: string;
+}
+
 /** Records a change; call it inside the transaction that makes the change. */
-export async function recordAudit(tx: Tx, who: Caller | OrgScope, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: Tx, who: Caller | OrgScope | SystemActor, entry: AuditEntry): Promise<void> {
+  if ("system" in who) {
+    await tx.auditEvent.create({
+      data: {
+        orgId: entry.orgId ?? null,
+        actorType: "SYSTEM",
+        actorId: null,
+        actorLabel: who.system,
+        action: entry.action,
+        resourceType: entry.resourceType,
+        resourceId: entry.resourceId ?? null,
+        resourceName: entry.resourceName ?? null,
+        details: entry.details ?? {},
+      },
+    });
+    return;
+  }
   await tx.auditEvent.create({
     data: {
       orgId: entry.orgId ?? ("orgId" in who ? who.orgId : null),
