@@ -8,7 +8,7 @@
 // - brokers added later are broker-only nodes; the quorum fixed at creation never changes, so a
 //   combined node cannot be removed (scale-in removes broker-only nodes, highest id first).
 
-export type NodeRole = "broker" | "controller" | "broker,controller";
+import type { NodeRole } from "../index.ts";
 
 export interface PlannedNode {
   nodeId: number;
@@ -17,6 +17,11 @@ export interface PlannedNode {
 
 export const DEDICATED_CONTROLLER_BASE = 9000;
 export const MAX_COMBINED = 3;
+
+/** Replication factor for internal topics: up to 3, as many brokers as the cluster starts with. */
+export function defaultReplicationFor(initialBrokerCount: number): number {
+  return Math.min(3, initialBrokerCount);
+}
 
 /** The nodes a new cluster starts with. */
 export function initialNodes(brokerCount: number): PlannedNode[] {
@@ -80,7 +85,8 @@ export interface NodeConfigInput {
   node: PlannedNode & { host: string; port: number; controllerPort: number };
   /** Every controller of the quorum (fixed at creation). */
   voters: { nodeId: number; host: string; controllerPort: number }[];
-  brokerCount: number;
+  /** Replication factor for internal topics and new topics' default, fixed at creation. */
+  defaultReplication: number;
   dataDir: string;
   admin: { username: string; password: string };
   vcpu: number;
@@ -91,8 +97,8 @@ const quote = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 /** server.properties for one node, as an ordered list of key/value pairs. */
 export function serverProperties(input: NodeConfigInput): [string, string][] {
   const { node, admin } = input;
-  const rf = String(Math.min(3, input.brokerCount));
-  const minIsr = String(Math.min(2, Math.min(3, input.brokerCount)));
+  const rf = String(input.defaultReplication);
+  const minIsr = String(Math.min(2, input.defaultReplication));
   const listeners: string[] = [];
   if (isBroker(node)) listeners.push(`CLIENT://${node.host}:${node.port}`);
   if (isController(node)) listeners.push(`CONTROLLER://${node.host}:${node.controllerPort}`);

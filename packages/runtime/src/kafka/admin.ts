@@ -1,0 +1,154 @@
+// Weir's Kafka Admin client: the one way the control plane talks to a cluster (SCRAM-SHA-512
+// with the cluster's admin credential), so the same code manages local brokers or any Kafka.
+// @platformatic/kafka's Admin covers most calls; DescribeCluster and the partition
+// reassignment APIs are sent as raw protocol requests through its Connection.
+import {
+  Admin,
+  Connection,
+  alterPartitionReassignmentsV0,
+  describeClusterV1,
+  listPartitionReassignmentsV0,
+  type Broker,
+} from "@platformatic/kafka";
+
+export interface ClusterDescription {
+  clusterId: string;
+  controllerId: number;
+  brokers: { nodeId: number; host: string; port: number }[];
+}
+
+export interface TopicPartitions {
+  name: string;
+  partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[];
+}
+
+export interface AdminOptions {
+  bootstrap: string[];
+  username: string;
+  password: string;
+  /** Per-request timeout; short by default so a dead broker is noticed quickly. */
+  timeoutMs?: number;
+}
+
+function parseBroker(hostPort: string): Broker {
+  const i = hostPort.lastIndexOf(":");
+  return { host: hostPort.slice(0, i), port: Number(hostPort.slice(i + 1)) };
+}
+
+export class KafkaAdmin {
+  readonly admin: Admin;
+  private readonly opts: AdminOptions;
+
+  constructor(opts: AdminOptions) {
+    this.opts = opts;
+    this.admin = new Admin({
+      clientId: "weir-controller",
+      bootstrapBrokers: opts.bootstrap,
+      sasl: { mechanism: "SCRAM-SHA-512", username: opts.username, password: opts.password },
+      connectTimeout: opts.timeoutMs ?? 5_000,
+      requestTimeout: opts.timeoutMs ?? 10_000,
+      timeout: opts.timeoutMs ?? 10_000,
+      retries: 1,
+      retryDelay: 200,
+      metadataMaxAge: 1_000,
+    });
+  }
+
+  /** Runs a raw request on the first bootstrap broker that accepts a connection. */
+  private async withConnection<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (const hostPort of this.opts.bootstrap) {
+      const { host, port } = parseBroker(hostPort);
+      const conn = new Connection("weir-controller", {
+        sasl: { mechanism: "SCRAM-SHA-512", username: this.opts.username, password: this.opts.password },
+        connectTimeout: this.opts.timeoutMs ?? 5_000,
+        requestTimeout: this.opts.timeoutMs ?? 10_000,
+      });
+      try {
+        await conn.connect(host, port);
+        return await fn(conn);
+      } catch (err) {
+        lastError = err;
+      } finally {
+        await conn.close().catch(() => undefined);
+      }
+    }
+    throw lastError instanceof Error ? lastError : new Error("No broker of the cluster answered");
+  }
+
+  /** The brokers registered (and not fenced) in the cluster, through DescribeCluster. */
+  async describeCluster(): Promise<ClusterDescription> {
+    const res = await this.withConnection((c) => describeClusterV1.api.async(c, false, 1));
+    return {
+      clusterId: res.clusterId,
+      controllerId: res.controllerId,
+      brokers: res.brokers
+        .map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port }))
+        .sort((a, b) => a.nodeId - b.nodeId),
+    };
+  }
+
+  /** Every topic with its partitions' leader, replicas and in-sync replicas. */
+  async topics(includeInternal = true): Promise<TopicPartitions[]> {
+    const names = await this.admin.listTopics({ includeInternals: includeInternal });
+    if (names.length === 0) return [];
+    const md = await this.admin.metadata({ topics: names, forceUpdate: true });
+    const out: TopicPartitions[] = [];
+    for (const [name, t] of md.topics) {
+      out.push({
+        name,
+        partitions: t.partitions.map((p, partition) => ({
+          partition,
+          leader: p.leader,
+          replicas: p.replicas,
+          isr: p.isr,
+        })),
+      });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Moves partitions to new replica sets; Kafka copies the data, then switches. */
+  async reassign(moves: { topic: string; partition: number; replicas: number[] }[]): Promise<void> {
+    if (moves.length === 0) return;
+    const byTopic = new Map<string, { partitionIndex: number; replicas: number[] }[]>();
+    for (const m of moves) {
+      const list = byTopic.get(m.topic) ?? [];
+      list.push({ partitionIndex: m.partition, replicas: m.replicas });
+      byTopic.set(m.topic, list);
+    }
+    const topics = [...byTopic].map(([name, partitions]) => ({ name, partitions }));
+    const res = await this.withConnection((c) => alterPartitionReassignmentsV0.api.async(c, 30_000, false, topics));
+    const failed = res.responses.flatMap((t) =>
+      t.partitions
+        .filter((p) => p.errorCode !== 0)
+        .map((p) => `${t.name}-${p.partitionIndex}: ${p.errorMessage ?? p.errorCode}`),
+    );
+    if (res.errorCode !== 0 || failed.length > 0) {
+      throw new Error(`Kafka refused the partition moves: ${res.errorMessage ?? failed.join("; ")}`);
+    }
+  }
+
+  /** How many partition reassignments are still copying data. */
+  async reassignmentsInProgress(): Promise<number> {
+    const res = await this.withConnection((c) => listPartitionReassignmentsV0.api.async(c, 30_000, null));
+    return res.topics.reduce((n, t) => n + t.partitions.length, 0);
+  }
+
+  /** Bytes on disk per broker, from DescribeLogDirs. */
+  async logDirSizes(): Promise<Map<number, number>> {
+    const dirs = await this.admin.describeLogDirs({ topics: [] });
+    const sizes = new Map<number, number>();
+    for (const d of dirs) {
+      let total = 0;
+      for (const r of d.results)
+        for (const t of r.topics) for (const p of t.partitions) total += Number(p.partitionSize);
+      sizes.set(d.broker, total);
+    }
+    return sizes;
+  }
+
+  async close(): Promise<void> {
+    await this.admin.close().catch(() => undefined);
+  }
+}

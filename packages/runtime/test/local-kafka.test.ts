@@ -1,0 +1,95 @@
+// The local driver against real Kafka processes: start a 3-node combined cluster, see it
+// registered through DescribeCluster, adopt it from a second driver instance, delete it.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { env } from "@weir/env";
+import { freePorts } from "../src/local/ports.ts";
+import {
+  KafkaAdmin,
+  LocalKafkaRuntime,
+  defaultReplicationFor,
+  initialNodes,
+  newKafkaClusterId,
+  type KafkaClusterSpec,
+} from "../src/index.ts";
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-runtime-"));
+const runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
+const clusterId = "00000000-0000-4000-8000-00000000aaaa";
+
+async function makeSpec(count: number): Promise<KafkaClusterSpec> {
+  const nodes = initialNodes(count);
+  const ports = await freePorts(nodes.length * 3);
+  return {
+    clusterId,
+    kafkaClusterId: newKafkaClusterId(randomBytes(16)),
+    kafkaVersion: "3.9.2",
+    defaultReplication: defaultReplicationFor(count),
+    admin: { username: "weir-admin", password: randomBytes(12).toString("hex") },
+    instanceType: { sku: "kafka.t3.small", vcpu: 2, memoryGib: 2 },
+    nodes: nodes.map((n, i) => ({
+      ...n,
+      host: "127.0.0.1",
+      port: ports[i * 3]!,
+      controllerPort: ports[i * 3 + 1]!,
+      metricsPort: ports[i * 3 + 2]!,
+    })),
+  };
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out: ${String(last)}`);
+}
+
+afterAll(async () => {
+  await runtime.deleteCluster(clusterId);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("local Kafka driver", () => {
+  it("starts three KRaft nodes that register, and a second driver adopts them", async () => {
+    const spec = await makeSpec(3);
+    const started = await Promise.all(spec.nodes.map((n) => runtime.ensureNode(spec, n.nodeId)));
+    expect(started.map((s) => s.outcome)).toEqual(["started", "started", "started"]);
+
+    const admin = new KafkaAdmin({ bootstrap: spec.nodes.map((n) => `127.0.0.1:${n.port}`), ...spec.admin });
+    try {
+      const desc = await until(async () => {
+        const d = await admin.describeCluster();
+        return d.brokers.length === 3 ? d : undefined;
+      });
+      expect(desc.brokers.map((b) => b.nodeId)).toEqual([1, 2, 3]);
+      expect(desc.clusterId).toBe(spec.kafkaClusterId);
+    } finally {
+      await admin.close();
+    }
+
+    const second = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
+    const adopted = await Promise.all(spec.nodes.map((n) => second.ensureNode(spec, n.nodeId)));
+    expect(adopted.map((a) => a.outcome)).toEqual(["adopted", "adopted", "adopted"]);
+    expect(adopted.map((a) => a.pid)).toEqual(started.map((s) => s.pid));
+
+    const wrong = new KafkaAdmin({
+      bootstrap: [`127.0.0.1:${spec.nodes[0]!.port}`],
+      username: "weir-admin",
+      password: "wrong",
+      timeoutMs: 3000,
+    });
+    await expect(wrong.describeCluster()).rejects.toThrow();
+    await wrong.close();
+  });
+});
