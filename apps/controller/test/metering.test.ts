@@ -5,11 +5,10 @@ import { createTestDatabase } from "@weir/db/testing";
 import { createDomain, ensureDefaultProject, seedPriceBook } from "@weir/domain";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { inject } from "vitest";
-import { MeteringJob } from "../src/index.ts";
+import { MeteringJob } from "../src/metering/job.ts";
 
 let db: Db;
 const meta = { ip: "127.0.0.1", userAgent: "test" };
-const H = 3_600_000;
 const at = (iso: string) => new Date(iso);
 
 beforeAll(async () => {
@@ -146,9 +145,9 @@ describe("metering run intervals", () => {
 });
 
 describe("metering bytes in and out", () => {
-  test("deltas of cumulative counters per hour, across a counter reset and a later window", async () => {
+  test("deltas of the cluster running totals per hour, across a reset, a later window and pruning", async () => {
     const c = await newCluster(2, 10);
-    const sample = (nodeId: number, sampledAt: string, inGb: number, outGb: number) => ({
+    const sample = (nodeId: number | null, sampledAt: string, inGb: number, outGb: number) => ({
       clusterId: c.cluster.id,
       nodeId,
       sampledAt: at(sampledAt),
@@ -161,25 +160,26 @@ describe("metering bytes in and out", () => {
       bytesInTotal: BigInt(inGb * 1e9),
       bytesOutTotal: BigInt(outGb * 1e9),
     });
+    // The cluster's running totals (node null) are metered; per-broker counters are not.
     await db.clusterMetricSample.createMany({
       data: [
-        sample(1, "2026-11-02T10:05:00Z", 1, 2), // first sample of the series counts from zero
-        sample(1, "2026-11-02T10:35:00Z", 3, 6),
-        sample(1, "2026-11-02T11:05:00Z", 0.5, 1), // the broker restarted: counters began again
-        sample(1, "2026-11-02T11:35:00Z", 1.5, 4),
-        sample(2, "2026-11-02T10:30:00Z", 10, 10),
-        sample(2, "2026-11-02T11:30:00Z", 12, 11),
+        sample(null, "2026-11-02T10:05:00Z", 1, 2), // the first sample is the baseline
+        sample(null, "2026-11-02T10:35:00Z", 3, 6),
+        sample(null, "2026-11-02T11:05:00Z", 0.5, 1), // a total that began again
+        sample(null, "2026-11-02T11:35:00Z", 1.5, 4),
+        sample(1, "2026-11-02T10:30:00Z", 10, 10),
+        sample(1, "2026-11-02T11:30:00Z", 12, 11),
       ],
     });
     const now = at("2026-11-02T12:10:00Z");
     await job(now).runOnce();
     const expectIn = [
-      ["11-02T10:00", 13],
-      ["11-02T11:00", 3.5],
+      ["11-02T10:00", 2],
+      ["11-02T11:00", 1.5],
     ];
     const expectOut = [
-      ["11-02T10:00", 16],
-      ["11-02T11:00", 5],
+      ["11-02T10:00", 4],
+      ["11-02T11:00", 4],
     ];
     expect(await records(c.cluster.id, "DATA_IN_GB")).toEqual(expectIn);
     expect(await records(c.cluster.id, "DATA_OUT_GB")).toEqual(expectOut);
@@ -189,6 +189,14 @@ describe("metering bytes in and out", () => {
     await j.runOnce();
     const r = await j.runOnce();
     expect(r.from.toISOString()).toBe("2026-11-02T11:00:00.000Z");
+    expect(await records(c.cluster.id, "DATA_IN_GB")).toEqual(expectIn);
+    expect(await records(c.cluster.id, "DATA_OUT_GB")).toEqual(expectOut);
+
+    // Samples pruned by retention leave the oldest remaining one as a baseline: nothing shrinks.
+    await db.clusterMetricSample.deleteMany({
+      where: { clusterId: c.cluster.id, sampledAt: { lt: at("2026-11-02T11:00:00Z") } },
+    });
+    await job(now).runOnce();
     expect(await records(c.cluster.id, "DATA_IN_GB")).toEqual(expectIn);
     expect(await records(c.cluster.id, "DATA_OUT_GB")).toEqual(expectOut);
   });

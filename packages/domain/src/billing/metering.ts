@@ -8,11 +8,14 @@
 //   one full hour for it. Per instance and hour the largest quantity of its intervals in that hour
 //   is taken (a broker restarted within an hour is one broker-hour; storage resized within an hour
 //   counts at its larger size); a resource's hour is the sum over its instances.
-// - Bytes in and out per Kafka cluster come from the cumulative counters of
-//   cluster_metric_samples, one series per (cluster, node): the delta from the previous sample
-//   of the series is attributed to the hour of the later sample; a counter lower than the one
-//   before means the broker restarted and counted from zero, so the delta is the new value.
-//   The first sample of a series counts from zero. GB = 10^9 bytes, kept to 6 decimals.
+// - Bytes in and out per Kafka cluster come from the cluster's running totals in
+//   cluster_metric_samples (the rows with node_id NULL, bytes_in_total/bytes_out_total, which the
+//   metrics sampler keeps growing across broker restarts): the delta from the previous sample is
+//   attributed to the hour of the later one. A total lower than the one before is a counter that
+//   began again, so the delta is the new value. A sample with no earlier one (the cluster's
+//   first, or the oldest left after old samples were pruned) is only the baseline. An hour is
+//   never rewritten lower than it was, so pruning cannot shrink usage already metered.
+//   GB = 10^9 bytes, kept to 6 decimals.
 import type { Db } from "@weir/db";
 
 const HOUR_MS = 3_600_000;
@@ -70,26 +73,28 @@ export async function meterUsage(db: Db, window: MeteringWindow): Promise<Meteri
 
   const transferRecords = await db.$executeRaw`
     WITH prev AS (
-      SELECT DISTINCT ON (cluster_id, node_id) cluster_id, node_id, sampled_at, bytes_in_total, bytes_out_total
+      SELECT DISTINCT ON (cluster_id) cluster_id, node_id, sampled_at, bytes_in_total, bytes_out_total
       FROM cluster_metric_samples
-      WHERE sampled_at < ${from}::timestamptz
-      ORDER BY cluster_id, node_id, sampled_at DESC
+      WHERE node_id IS NULL AND sampled_at < ${from}::timestamptz
+      ORDER BY cluster_id, sampled_at DESC
     ),
     s AS (
       SELECT cluster_id, node_id, sampled_at, bytes_in_total, bytes_out_total
       FROM cluster_metric_samples
-      WHERE sampled_at >= ${from}::timestamptz AND sampled_at < ${to}::timestamptz
+      WHERE node_id IS NULL AND sampled_at >= ${from}::timestamptz AND sampled_at < ${to}::timestamptz
       UNION ALL
       SELECT * FROM prev
     ),
     d AS (
       SELECT cluster_id, sampled_at,
-        CASE WHEN lag(bytes_in_total) OVER w IS NULL OR bytes_in_total < lag(bytes_in_total) OVER w
-             THEN bytes_in_total ELSE bytes_in_total - lag(bytes_in_total) OVER w END AS din,
-        CASE WHEN lag(bytes_out_total) OVER w IS NULL OR bytes_out_total < lag(bytes_out_total) OVER w
-             THEN bytes_out_total ELSE bytes_out_total - lag(bytes_out_total) OVER w END AS dout
+        CASE WHEN lag(bytes_in_total) OVER w IS NULL THEN 0
+             WHEN bytes_in_total < lag(bytes_in_total) OVER w THEN bytes_in_total
+             ELSE bytes_in_total - lag(bytes_in_total) OVER w END AS din,
+        CASE WHEN lag(bytes_out_total) OVER w IS NULL THEN 0
+             WHEN bytes_out_total < lag(bytes_out_total) OVER w THEN bytes_out_total
+             ELSE bytes_out_total - lag(bytes_out_total) OVER w END AS dout
       FROM s
-      WINDOW w AS (PARTITION BY cluster_id, node_id ORDER BY sampled_at)
+      WINDOW w AS (PARTITION BY cluster_id ORDER BY sampled_at)
     ),
     hourly AS (
       SELECT cluster_id, date_trunc('hour', sampled_at, 'UTC') AS hour, sum(din) AS bytes_in, sum(dout) AS bytes_out
@@ -110,7 +115,7 @@ export async function meterUsage(db: Db, window: MeteringWindow): Promise<Meteri
     FROM rows
     WHERE quantity > 0
     ON CONFLICT (resource_id, dimension, sku, hour_start)
-    DO UPDATE SET quantity = EXCLUDED.quantity, resource_name = EXCLUDED.resource_name`;
+    DO UPDATE SET quantity = greatest(usage_records.quantity, EXCLUDED.quantity), resource_name = EXCLUDED.resource_name`;
 
   const orgs = await db.usageRecord.findMany({
     where: { hourStart: { gte: from, lt: to } },

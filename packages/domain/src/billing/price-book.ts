@@ -49,6 +49,10 @@ export const publishPriceBookInput = z.strictObject({
           .max(64)
           .regex(/^[a-z0-9][a-z0-9.-]*$/, "Use lowercase letters, digits, dots and hyphens"),
         dimension: z.enum(dimensions),
+        unit: z
+          .enum(["hour", "GB-month", "GB"])
+          .optional()
+          .describe("Implied by the dimension; accepted so a fetched price book can be sent back"),
         unitPrice: money,
         description: z.string().max(200).default(""),
         vcpu: z.int().min(1).max(1024).optional(),
@@ -171,7 +175,10 @@ export function priceBookService(db: Db) {
         throw invalid("effectiveFrom", "Must not be in the past: invoices already priced keep their version.");
       }
       const seen = new Set<string>();
-      for (const p of input.prices) {
+      for (const [i, p] of input.prices.entries()) {
+        if (p.unit && p.unit !== unitOf[p.dimension]) {
+          throw invalid(`prices.${i}.unit`, `${p.dimension} is priced per ${unitOf[p.dimension]}, not per ${p.unit}.`);
+        }
         const key = `${p.dimension}:${p.sku}`;
         if (seen.has(key)) throw invalid("prices", `${p.sku} (${p.dimension}) is priced twice.`);
         seen.add(key);
