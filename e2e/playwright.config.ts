@@ -56,6 +56,8 @@ export default defineConfig({
       EMBEDDED_PG_PORT: process.env.WEIR_E2E_PG_PORT ?? "55433",
       // A fresh database for every run, so journeys never see a previous run's data.
       WEIR_DATA_DIR: path.join(os.tmpdir(), `weir-e2e-${process.pid}`),
+      // Meter every few seconds so the billing journey sees usage without waiting an hour.
+      WEIR_METERING_INTERVAL_SECONDS: "5",
     },
   },
 });

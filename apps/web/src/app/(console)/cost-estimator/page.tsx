@@ -1,7 +1,8 @@
 import { PageHeader } from "@weir/ui";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { EstimatorEmpty } from "@/components/estimator-empty";
+import { Suspense } from "react";
+import { Estimator } from "@/components/estimator/estimator";
 
 export const metadata: Metadata = { title: "Cost estimator" };
 
@@ -12,7 +13,7 @@ export default function CostEstimatorPage() {
         title="Cost estimator"
         description={
           <>
-            Price a planned deployment before you create it. Also public at{" "}
+            Size and price a planned deployment before you create it. Also public at{" "}
             <Link href="/estimator" className="font-medium text-brand-700 hover:underline">
               /estimator
             </Link>
@@ -20,7 +21,9 @@ export default function CostEstimatorPage() {
           </>
         }
       />
-      <EstimatorEmpty />
+      <Suspense>
+        <Estimator signedIn />
+      </Suspense>
     </div>
   );
 }

@@ -1,0 +1,34 @@
+// Amounts arrive from the API as decimal strings ("453.60"); they are only turned into numbers
+// to be drawn or formatted, never to be added up for a bill.
+const formatters = new Map<string, Intl.NumberFormat>();
+
+export function formatMoney(amount: string | number, currency = "USD"): string {
+  let f = formatters.get(currency);
+  if (!f) {
+    f = new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: 2 });
+    formatters.set(currency, f);
+  }
+  return f.format(Number(amount));
+}
+
+export function formatQuantity(q: string | number): string {
+  return Number(q).toLocaleString("en-US", { maximumFractionDigits: 6 });
+}
+
+export const dimensionLabel: Record<string, string> = {
+  BROKER_HOURS: "Broker hours",
+  STORAGE_GB_HOURS: "Storage",
+  DATA_IN_GB: "Data in",
+  DATA_OUT_GB: "Data out",
+  COMPUTE_NODE_HOURS: "Spark node hours",
+};
+
+/** Saves text as a file in the browser. */
+export function download(filename: string, text: string, type = "text/csv") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
