@@ -2,7 +2,7 @@
 // reconciler writes them, metered by the controller's job with a clock the test moves.
 import { createDb, type Db } from "@weir/db";
 import { createTestDatabase } from "@weir/db/testing";
-import { createDomain, ensureDefaultProject, seedPriceBook } from "@weir/domain";
+import { createDomain, ensureDefaultProject, meterUsage, seedPriceBook } from "@weir/domain";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { inject } from "vitest";
 import { MeteringJob } from "../src/metering/job.ts";
@@ -135,13 +135,23 @@ describe("metering run intervals", () => {
       data: { endedAt: at("2026-11-03T00:45:00Z") },
     });
     const later = await restarted.runOnce();
-    expect(later.from.toISOString()).toBe("2026-11-02T23:00:00.000Z");
+    expect(later.from.toISOString()).toBe("2026-11-01T00:00:00.000Z");
     expect((await records(c.cluster.id, "BROKER_HOURS")).length).toBe(49);
     const inv = await db.invoice.findFirstOrThrow({ where: { orgId: c.orgId } });
     // 49 broker-hours × 0.21 = 10.29; 49 × 50 GB-hours / 720 h × 0.10 = 0.340277… → 0.34.
     expect(inv.total.toFixed(2)).toBe("10.63");
     expect(inv.status).toBe("OPEN");
   });
+});
+
+test("an interval recorded late in the month is still counted by the next run", async () => {
+  const c = await newCluster(1, 10);
+  const j = job(at("2026-11-20T12:10:00Z"));
+  await j.runOnce();
+  expect(await records(c.cluster.id, "BROKER_HOURS")).toEqual([]);
+  await brokerRan(c, c.brokerIds[0]!, at("2026-11-18T00:00:00Z"), at("2026-11-18T10:00:00Z"));
+  await j.runOnce();
+  expect((await records(c.cluster.id, "BROKER_HOURS")).length).toBe(10);
 });
 
 describe("metering bytes in and out", () => {
@@ -184,11 +194,8 @@ describe("metering bytes in and out", () => {
     expect(await records(c.cluster.id, "DATA_IN_GB")).toEqual(expectIn);
     expect(await records(c.cluster.id, "DATA_OUT_GB")).toEqual(expectOut);
 
-    // A later run whose window starts at 11:00 uses the samples before it as the baseline.
-    const j = job(now);
-    await j.runOnce();
-    const r = await j.runOnce();
-    expect(r.from.toISOString()).toBe("2026-11-02T11:00:00.000Z");
+    // A window that starts at 11:00 uses the last sample before it as the baseline.
+    await meterUsage(db, { from: at("2026-11-02T11:00:00Z"), to: now });
     expect(await records(c.cluster.id, "DATA_IN_GB")).toEqual(expectIn);
     expect(await records(c.cluster.id, "DATA_OUT_GB")).toEqual(expectOut);
 

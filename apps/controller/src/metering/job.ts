@@ -51,8 +51,10 @@ export class MeteringJob {
 
   /**
    * Meters once. The first run of a process recomputes from the start of the previous month, so
-   * hours missed while no controller ran are filled; later runs recompute from the hour before
-   * the last run. A run already under way is joined, not doubled.
+   * hours missed while no controller ran are filled; later runs recompute the whole current month
+   * (from the hour before the last run when that is earlier, to close out the month just ended),
+   * so an interval recorded late is still counted while its month's invoice is open. A run
+   * already under way is joined, not doubled.
    */
   runOnce(): Promise<MeteringRun> {
     this.running ??= this.meter().finally(() => {
@@ -65,7 +67,7 @@ export class MeteringJob {
     const { db } = this.opts;
     const to = this.now();
     const from = this.meteredUpTo
-      ? new Date(floorHour(this.meteredUpTo).getTime() - HOUR_MS)
+      ? new Date(Math.min(floorHour(this.meteredUpTo).getTime() - HOUR_MS, monthStartOf(to).getTime()))
       : monthStartOf(new Date(monthStartOf(to).getTime() - 1));
     const usage = await meterUsage(db, { from, to });
     const invoices = await invoiceMeteredOrgs(db, usage.orgIds, usage.from, to);
