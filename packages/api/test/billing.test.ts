@@ -485,3 +485,18 @@ describe("billing for an organisation", () => {
     expect((await h.rest("GET", "/billing/budget", { as: u })).body).toEqual({ budget: null });
   });
 });
+
+test("openapi.json documents the pricing and billing paths", async () => {
+  const r = await h.rest("GET", "/openapi.json");
+  expect(Object.keys(r.body.paths)).toEqual(
+    expect.arrayContaining([
+      "/pricing/price-book",
+      "/pricing/estimate",
+      "/billing/usage",
+      "/billing/invoices",
+      "/billing/invoices/{id}",
+      "/billing/budget",
+    ]),
+  );
+  expect(r.body.paths["/pricing/estimate"].post.security).toBeUndefined();
+});
