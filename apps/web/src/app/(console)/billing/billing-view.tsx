@@ -248,7 +248,7 @@ function InvoiceDetail({ id }: { id: string }) {
                   {dimensionLabel[l.dimension]} <span className="text-slate-500">{l.sku}</span>
                 </Td>
                 <Td className="text-right tabular-nums">
-                  {formatQuantity(l.quantity)} {l.unit}
+                  {formatQuantity(l.quantity)} {l.unit === "hour" ? "hours" : l.unit}
                 </Td>
                 <Td className="text-right tabular-nums">
                   ${l.unitPrice} / {l.unit}
