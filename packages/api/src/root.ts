@@ -4,6 +4,11 @@ import { authRouter } from "./routers/auth.ts";
 import { billingRouter } from "./routers/billing.ts";
 import { membersRouter, organizationsRouter } from "./routers/orgs.ts";
 import { pricingRouter } from "./routers/pricing.ts";
+import { aclsRouter } from "./routers/acls.ts";
+import { consumerGroupsRouter } from "./routers/consumer-groups.ts";
+import { kafkaUsersRouter } from "./routers/kafka-users.ts";
+import { messagesRouter } from "./routers/messages.ts";
+import { topicsRouter } from "./routers/topics.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -14,6 +19,11 @@ export const appRouter = router({
   audit: auditRouter,
   pricing: pricingRouter,
   billing: billingRouter,
+  topics: topicsRouter,
+  kafkaUsers: kafkaUsersRouter,
+  acls: aclsRouter,
+  consumerGroups: consumerGroupsRouter,
+  messages: messagesRouter,
 });
 
 export type AppRouter = typeof appRouter;

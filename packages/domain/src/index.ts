@@ -15,6 +15,14 @@ export * from "./billing/metering.ts";
 export * from "./billing/invoices.ts";
 export * from "./billing/service.ts";
 export * from "./billing/estimator.ts";
+export * from "./kafka/admin-client.ts";
+export * from "./kafka/topic-rules.ts";
+export * from "./kafka/acl-rules.ts";
+export * from "./kafka/topics.ts";
+export * from "./kafka/users.ts";
+export * from "./kafka/acls.ts";
+export * from "./kafka/groups.ts";
+export * from "./kafka/messages.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";
@@ -23,6 +31,11 @@ import { auditService } from "./audit/service.ts";
 import { estimatorService } from "./billing/estimator.ts";
 import { priceBookService } from "./billing/price-book.ts";
 import { billingService } from "./billing/service.ts";
+import { aclsService } from "./kafka/acls.ts";
+import { consumerGroupsService } from "./kafka/groups.ts";
+import { messagesService } from "./kafka/messages.ts";
+import { topicsService } from "./kafka/topics.ts";
+import { kafkaUsersService } from "./kafka/users.ts";
 import { orgsService } from "./orgs/service.ts";
 
 /** Every domain service, bound to one database. */
@@ -36,6 +49,11 @@ export function createDomain(db: Db) {
     priceBook: priceBookService(db),
     estimator: estimatorService(db),
     billing: billingService(db),
+    topics: topicsService(db),
+    kafkaUsers: kafkaUsersService(db),
+    acls: aclsService(db),
+    consumerGroups: consumerGroupsService(db),
+    messages: messagesService(db),
   };
 }
 

@@ -61,3 +61,9 @@ export { KafkaAdmin, type ClusterDescription, type TopicPartitions } from "./kaf
 export { balancedAssignment } from "./kafka/assignment.ts";
 export { KAFKA_VERSIONS, DEFAULT_KAFKA_VERSION, RuntimeSetupError, ensureKafka } from "./artifacts.ts";
 export { freePorts } from "./local/ports.ts";
+export * from "./kafka/errors.ts";
+export * from "./kafka/topics.ts";
+export * from "./kafka/users.ts";
+export * from "./kafka/acls.ts";
+export * from "./kafka/groups.ts";
+export * from "./kafka/messages.ts";

@@ -37,7 +37,7 @@ function parseBroker(hostPort: string): Broker {
 
 export class KafkaAdmin {
   readonly admin: Admin;
-  private readonly opts: AdminOptions;
+  readonly opts: AdminOptions;
 
   constructor(opts: AdminOptions) {
     this.opts = opts;
@@ -52,10 +52,11 @@ export class KafkaAdmin {
       retryDelay: 200,
       metadataMaxAge: 1_000,
     });
+    this.admin.on("error", () => undefined);
   }
 
   /** Runs a raw request on the first bootstrap broker that accepts a connection. */
-  private async withConnection<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
+  async withConnection<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
     let lastError: unknown;
     for (const hostPort of this.opts.bootstrap) {
       const { host, port } = parseBroker(hostPort);
@@ -64,6 +65,8 @@ export class KafkaAdmin {
         connectTimeout: this.opts.timeoutMs ?? 5_000,
         requestTimeout: this.opts.timeoutMs ?? 10_000,
       });
+      // Without a listener an 'error' event would be thrown as an uncaught exception.
+      conn.on("error", () => undefined);
       try {
         await conn.connect(host, port);
         return await fn(conn);
@@ -131,7 +134,10 @@ export class KafkaAdmin {
 
   /** How many partition reassignments are still copying data. */
   async reassignmentsInProgress(): Promise<number> {
-    const res = await this.withConnection((c) => listPartitionReassignmentsV0.api.async(c, 30_000, null));
+    const res = await this.withConnection((c) =>
+      // null asks for every reassignment in progress (the protocol's nullable array).
+      listPartitionReassignmentsV0.api.async(c, 30_000, null as unknown as []),
+    );
     return res.topics.reduce((n, t) => n + t.partitions.length, 0);
   }
 
