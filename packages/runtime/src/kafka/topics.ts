@@ -112,6 +112,16 @@ export function dynamicConfigs(entries: ConfigEntry[]): Record<string, string> {
 
 /** Creates a topic, or with `validateOnly` only asks Kafka whether it would. */
 export async function createTopic(admin: KafkaAdmin, spec: TopicSpec, validateOnly = false): Promise<void> {
+  if (!validateOnly) {
+    // The Admin client's pooled connection: no new SASL handshake per topic.
+    await admin.admin.createTopics({
+      topics: [spec.name],
+      partitions: spec.partitions,
+      replicas: spec.replicationFactor,
+      configs: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+    });
+    return;
+  }
   await admin.withConnection((c) =>
     createTopicsV7.api.async(
       c,
