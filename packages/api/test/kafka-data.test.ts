@@ -270,6 +270,10 @@ describe("topics", () => {
     const list = await api("GET", "/topics?filter=unmanaged");
     expect(list.body.items.map((i: { name: string }) => i.name)).toEqual(["legacy.events"]);
     expect(list.body.items[0]).toMatchObject({ managed: false, partitions: 2, status: "UNMANAGED" });
+    const taken = await api("POST", "/topics", { name: "legacy.events" });
+    expect([taken.status, taken.body.error.message]).toEqual([409, expect.stringMatching(/import it instead/)]);
+    const collides = await api("POST", "/topics", { name: "legacy_events" });
+    expect([collides.status, collides.body.error.fields.name]).toEqual([409, expect.stringMatching(/collides/)]);
     const imp = await api("POST", "/topics/legacy.events/import", {});
     expect(imp.status).toBe(200);
     expect(imp.body).toMatchObject({ managed: true, partitions: 2, configs: { "retention.ms": "86400000" } });

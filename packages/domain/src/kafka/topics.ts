@@ -13,6 +13,7 @@ import {
   partitionSizes,
   topicConfigs,
   listAclBindings,
+  kafkaRefusal,
 } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
@@ -252,11 +253,28 @@ export function topicsService(db: Db) {
           fields: errors,
         });
       }
-      const admin = servingAdmin(cluster);
-      const kafkaNames = admin ? await onKafka(cluster, () => listTopicNames(admin)) : null;
-      await assertNoCollision(db, cluster, input.name, kafkaNames);
+      await assertNoCollision(db, cluster, input.name, null);
       const spec = { name: input.name, partitions: input.partitions, replicationFactor: rf, configs: input.configs };
-      if (admin) await onKafka(cluster, () => createTopic(admin, spec, true));
+      // Kafka's validateOnly also catches names taken (or colliding) outside Weir.
+      const admin = servingAdmin(cluster);
+      if (admin) {
+        await createTopic(admin, spec, true).catch((e: unknown) => {
+          const refusal = kafkaRefusal(e);
+          if (refusal?.id === "TOPIC_ALREADY_EXISTS") {
+            throw conflict(
+              `A topic named "${input.name}" already exists in Kafka but is not managed by Weir; import it instead.`,
+              "name",
+            );
+          }
+          if (refusal?.id === "INVALID_TOPIC_EXCEPTION" && /collides/i.test(refusal.detail ?? "")) {
+            throw conflict(
+              `"${input.name}" collides with an existing topic: Kafka treats '.' and '_' alike in topic names. Kafka says: ${refusal.detail}`,
+              "name",
+            );
+          }
+          throw toAppError(e, cluster.name);
+        });
+      }
       try {
         const topic = await db.$transaction(async (tx) => {
           const t = await tx.topic.create({

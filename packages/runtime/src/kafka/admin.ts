@@ -55,28 +55,48 @@ export class KafkaAdmin {
     this.admin.on("error", () => undefined);
   }
 
-  /** Runs a raw request on the first bootstrap broker that accepts a connection. */
+  /** One raw connection, kept open and shared: a SASL handshake per request would cost more than the request. */
+  private raw: Promise<Connection> | null = null;
+
+  private connectRaw(): Promise<Connection> {
+    this.raw ??= (async () => {
+      let lastError: unknown;
+      for (const hostPort of this.opts.bootstrap) {
+        const { host, port } = parseBroker(hostPort);
+        const conn = new Connection("weir-controller", {
+          sasl: { mechanism: "SCRAM-SHA-512", username: this.opts.username, password: this.opts.password },
+          connectTimeout: this.opts.timeoutMs ?? 5_000,
+          requestTimeout: this.opts.timeoutMs ?? 10_000,
+        });
+        // Without a listener an 'error' event would be thrown as an uncaught exception.
+        conn.on("error", () => undefined);
+        try {
+          await conn.connect(host, port);
+          return conn;
+        } catch (err) {
+          lastError = err;
+          await conn.close().catch(() => undefined);
+        }
+      }
+      throw lastError instanceof Error ? lastError : new Error("No broker of the cluster answered");
+    })();
+    this.raw.catch(() => (this.raw = null));
+    return this.raw;
+  }
+
+  /** Runs a raw request on the shared connection; a broken connection is replaced once. */
   async withConnection<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
-    let lastError: unknown;
-    for (const hostPort of this.opts.bootstrap) {
-      const { host, port } = parseBroker(hostPort);
-      const conn = new Connection("weir-controller", {
-        sasl: { mechanism: "SCRAM-SHA-512", username: this.opts.username, password: this.opts.password },
-        connectTimeout: this.opts.timeoutMs ?? 5_000,
-        requestTimeout: this.opts.timeoutMs ?? 10_000,
-      });
-      // Without a listener an 'error' event would be thrown as an uncaught exception.
-      conn.on("error", () => undefined);
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.connectRaw();
       try {
-        await conn.connect(host, port);
         return await fn(conn);
       } catch (err) {
-        lastError = err;
-      } finally {
-        await conn.close().catch(() => undefined);
+        // Kafka answered (with an error in the response): the connection is fine.
+        if ((err as { response?: unknown }).response !== undefined || attempt > 0) throw err;
+        if (this.raw) void this.raw.then((c) => c.close()).catch(() => undefined);
+        this.raw = null;
       }
     }
-    throw lastError instanceof Error ? lastError : new Error("No broker of the cluster answered");
   }
 
   /** The brokers registered (and not fenced) in the cluster, through DescribeCluster. */
@@ -155,6 +175,9 @@ export class KafkaAdmin {
   }
 
   async close(): Promise<void> {
+    const raw = this.raw;
+    this.raw = null;
+    await raw?.then((c) => c.close()).catch(() => undefined);
     await this.admin.close().catch(() => undefined);
   }
 }
