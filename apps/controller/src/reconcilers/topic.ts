@@ -109,6 +109,31 @@ export function topicReconciler(deps: KafkaReconcilerDeps): Reconciler {
           }
         }
 
+        if (t.observedGeneration === 0) {
+          // Never reconciled: most likely new, so try the create first (one call, no listing).
+          const created = await createTopic(admin, {
+            name: t.name,
+            partitions: t.partitions,
+            replicationFactor: t.replicationFactor,
+            configs: desired,
+          }).then(
+            () => true,
+            (e: unknown) => {
+              if (kafkaRefusal(e)?.id === "TOPIC_ALREADY_EXISTS") return false;
+              throw e;
+            },
+          );
+          if (created) {
+            topicSnapshots.invalidate(cluster.id);
+            await event({
+              type: "NORMAL",
+              reason: "CreatedTopic",
+              message: `Created with ${t.partitions} partitions × ${t.replicationFactor} replicas.`,
+            });
+            return ready(t.partitions, t.replicationFactor, t.partitions);
+          }
+        }
+
         const info = (await describeTopics(admin, [t.name])).get(t.name);
         if (!info) {
           await createTopic(admin, {
