@@ -60,7 +60,8 @@ export async function describeTopics(
   if (wanted.length === 0) return out;
   const md = await admin.admin.metadata({ topics: wanted, forceUpdate: true });
   for (const [name, t] of md.topics) {
-    if (!wanted.includes(name)) continue;
+    // The client's metadata cache leaves internal topics (__consumer_offsets) out.
+    if (!t || !wanted.includes(name)) continue;
     const partitions = t.partitions.map((p, partition) => ({
       partition,
       leader: p.leader,
