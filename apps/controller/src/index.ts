@@ -1,10 +1,33 @@
 export { Controller, NOTIFY_CHANNEL, type ControllerOptions } from "./framework/controller.ts";
 export * from "./framework/types.ts";
-export { MeteringJob, type MeteringJobOptions, type MeteringRun } from "./metering/job.ts";
 export { organizationReconciler } from "./reconcilers/organization.ts";
+export { kafkaClusterReconciler, ADMIN_USERNAME } from "./reconcilers/kafka-cluster.ts";
 
+import type { BrokerRuntime } from "@weir/runtime";
 import { organizationReconciler } from "./reconcilers/organization.ts";
+import { kafkaClusterReconciler } from "./reconcilers/kafka-cluster.ts";
 import type { Reconciler } from "./framework/types.ts";
+import { topicReconciler } from "./reconcilers/topic.ts";
+import { kafkaUserReconciler } from "./reconcilers/kafka-user.ts";
+import { aclReconciler } from "./reconcilers/acl.ts";
 
-/** Every kind the controller reconciles. */
-export const allReconcilers: Reconciler[] = [organizationReconciler];
+export interface ReconcilerDeps {
+  runtime: BrokerRuntime;
+  /** Decrypts the credentials Weir keeps to administer clusters. */
+  secretKey: string;
+}
+
+/** Every kind the controller reconciles, with what they need. `close()` releases their clients. */
+export function createReconcilers(deps: ReconcilerDeps): { reconcilers: Reconciler[]; close(): Promise<void> } {
+  const clusters = kafkaClusterReconciler(deps);
+  return {
+    reconcilers: [
+      organizationReconciler,
+      clusters,
+      topicReconciler(deps),
+      kafkaUserReconciler(deps),
+      aclReconciler(deps),
+    ],
+    close: () => clusters.close(),
+  };
+}

@@ -1,39 +1,61 @@
 // The controller process: `pnpm start` runs it next to the console.
 import { createDb } from "@weir/db";
 import { env } from "@weir/env";
+import { LocalKafkaRuntime } from "@weir/runtime";
 import { Controller } from "./framework/controller.ts";
-import { allReconcilers } from "./index.ts";
+import { createReconcilers } from "./index.ts";
 import { MeteringJob } from "./metering/job.ts";
+import { MetricsSampler } from "./metrics/sampler.ts";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 
 async function main() {
   const e = env();
   if (!e.DATABASE_URL) throw new Error("DATABASE_URL is not set: start Weir with `pnpm start`.");
-  const db = createDb(e.DATABASE_URL, e.WEIR_CONTROLLER_CONCURRENCY + 2);
+  if (!e.WEIR_SECRET_KEY)
+    throw new Error("WEIR_SECRET_KEY is not set: start Weir with `pnpm start`, which creates one.");
   const log = (level: keyof typeof levels, msg: string) => {
     if (levels[level] >= levels[e.WEIR_LOG_LEVEL]) console.log(`[controller] ${level}: ${msg}`);
   };
+  const db = createDb(e.DATABASE_URL, e.WEIR_CONTROLLER_CONCURRENCY + 3);
+  const runtime = new LocalKafkaRuntime({ dataDir: e.WEIR_DATA_DIR, cacheDir: e.WEIR_CACHE_DIR });
+  const kinds = createReconcilers({ runtime, secretKey: e.WEIR_SECRET_KEY });
   const controller = new Controller({
     db,
     databaseUrl: e.DATABASE_URL,
-    reconcilers: allReconcilers,
+    reconcilers: kinds.reconcilers,
     concurrency: e.WEIR_CONTROLLER_CONCURRENCY,
     resyncIntervalMs: e.WEIR_CONTROLLER_RESYNC_SECONDS * 1000,
     log,
   });
+  // A broker that exits is looked at at once, not at the next resync.
+  runtime.onExit((clusterId, nodeId, code) => {
+    log("warn", `KafkaCluster/${clusterId}: node ${nodeId} exited (${code})`);
+    controller.enqueue({ kind: "KafkaCluster", id: clusterId });
+  });
+  const sampler = new MetricsSampler({
+    db,
+    runtime,
+    secretKey: e.WEIR_SECRET_KEY,
+    intervalMs: e.WEIR_METRICS_INTERVAL_SECONDS * 1000,
+    retentionHours: e.WEIR_METRICS_RETENTION_HOURS,
+    log,
+  });
   await controller.start();
+  sampler.start();
   const metering = new MeteringJob({ db, intervalMs: e.WEIR_METERING_INTERVAL_SECONDS * 1000, log });
   await metering.start();
-  console.log(`[controller] reconciling ${allReconcilers.map((r) => r.kind).join(", ")}`);
+  console.log(`[controller] reconciling ${kinds.reconcilers.map((r) => r.kind).join(", ")}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[controller] ${signal}: stopping`);
+    console.log(`[controller] ${signal}: stopping (brokers keep running; the next controller adopts them)`);
+    await sampler.stop();
     await metering.stop();
     await controller.stop();
+    await kinds.close();
     await db.$disconnect();
     process.exit(0);
   };

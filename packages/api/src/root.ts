@@ -2,6 +2,7 @@ import { apiKeysRouter } from "./routers/api-keys.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
 import { billingRouter } from "./routers/billing.ts";
+import { clustersRouter } from "./routers/clusters.ts";
 import { membersRouter, organizationsRouter } from "./routers/orgs.ts";
 import { pricingRouter } from "./routers/pricing.ts";
 import { aclsRouter } from "./routers/acls.ts";
@@ -19,6 +20,7 @@ export const appRouter = router({
   audit: auditRouter,
   pricing: pricingRouter,
   billing: billingRouter,
+  clusters: clustersRouter,
   topics: topicsRouter,
   kafkaUsers: kafkaUsersRouter,
   acls: aclsRouter,

@@ -209,3 +209,82 @@ export const billingSummary = z.object({
   ),
   budget: budget.nullable(),
 });
+
+// ---------------------------------------------------------------- Kafka clusters
+
+export const condition = z.object({
+  type: z.string(),
+  status: z.enum(["True", "False", "Unknown"]),
+  reason: z.string(),
+  message: z.string(),
+  lastTransitionTime: z.string(),
+  observedGeneration: z.number(),
+});
+
+export const brokerNode = z.object({
+  nodeId: z.number(),
+  roles: z.string(),
+  address: z.string().nullable(),
+  status,
+  statusReason: z.string(),
+  pid: z.number().nullable(),
+  startedAt: z.date().nullable(),
+  restartCount: z.number(),
+  diskUsedBytes: z.number(),
+});
+
+export const kafkaCluster = z.object({
+  id: z.string(),
+  name: z.string(),
+  projectId: z.string(),
+  projectName: z.string().nullable(),
+  kafkaVersion: z.string(),
+  brokerCount: z.number(),
+  brokerInstanceType: z.string(),
+  storageGbPerBroker: z.number(),
+  saslMechanism: z.string(),
+  securityProtocol: z.string(),
+  bootstrapServers: z.string().nullable(),
+  status,
+  statusReason: z.string(),
+  generation: z.number(),
+  observedGeneration: z.number(),
+  conditions: z.array(condition),
+  progress: z.object({ done: z.number(), total: z.number() }),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  brokers: z.array(brokerNode),
+  controllers: z.array(z.object({ nodeId: z.number(), status, combined: z.boolean() })),
+});
+
+export const clusterOptions = z.object({
+  kafkaVersions: z.array(z.string()),
+  defaultKafkaVersion: z.string(),
+  instanceTypes: z.array(z.object({ sku: z.string(), vcpu: z.number(), memoryGib: z.number(), hourly: z.string() })),
+  minStorageGb: z.number(),
+  maxStorageGb: z.number(),
+  maxBrokers: z.number(),
+});
+
+export const adminCredential = z.object({
+  username: z.string(),
+  password: z.string(),
+  mechanism: z.string(),
+  securityProtocol: z.string(),
+  bootstrapServers: z.string().nullable(),
+});
+
+export const clusterMetrics = z.object({
+  storageQuotaBytes: z.number(),
+  samples: z.array(
+    z.object({
+      at: z.date(),
+      bytesInPerSec: z.number(),
+      bytesOutPerSec: z.number(),
+      messagesInPerSec: z.number(),
+      partitions: z.number(),
+      underReplicated: z.number(),
+      diskUsedBytes: z.number(),
+    }),
+  ),
+});

@@ -81,5 +81,5 @@ export async function startHarness() {
     return r.body.key as string;
   }
 
-  return { db, domain, rest, trpc, signUp, apiKey, close: () => db.$disconnect() };
+  return { url, db, domain, rest, trpc, signUp, apiKey, close: () => db.$disconnect() };
 }

@@ -23,6 +23,7 @@ export * from "./kafka/users.ts";
 export * from "./kafka/acls.ts";
 export * from "./kafka/groups.ts";
 export * from "./kafka/messages.ts";
+export * from "./kafka/clusters.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";
@@ -31,6 +32,7 @@ import { auditService } from "./audit/service.ts";
 import { estimatorService } from "./billing/estimator.ts";
 import { priceBookService } from "./billing/price-book.ts";
 import { billingService } from "./billing/service.ts";
+import { clustersService } from "./kafka/clusters.ts";
 import { aclsService } from "./kafka/acls.ts";
 import { consumerGroupsService } from "./kafka/groups.ts";
 import { messagesService } from "./kafka/messages.ts";
@@ -54,6 +56,7 @@ export function createDomain(db: Db) {
     acls: aclsService(db),
     consumerGroups: consumerGroupsService(db),
     messages: messagesService(db),
+    clusters: clustersService(db),
   };
 }
 

@@ -28,6 +28,10 @@ const schema = z.object({
   WEIR_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   WEIR_CONTROLLER_RESYNC_SECONDS: z.coerce.number().min(1).default(30),
   WEIR_CONTROLLER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How often the controller samples each Kafka cluster's throughput, partitions and disk. */
+  WEIR_METRICS_INTERVAL_SECONDS: z.coerce.number().min(1).default(15),
+  /** How long metric samples are kept. */
+  WEIR_METRICS_RETENTION_HOURS: z.coerce.number().min(1).default(72),
   WEIR_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Emails of the platform's owners, comma-separated: they may publish price book versions. */
   WEIR_PLATFORM_ADMINS: z

@@ -111,13 +111,17 @@ export class KafkaAdmin {
     };
   }
 
-  /** Every topic with its partitions' leader, replicas and in-sync replicas. */
-  async topics(includeInternal = true): Promise<TopicPartitions[]> {
-    const names = await this.admin.listTopics({ includeInternals: includeInternal });
+  /**
+   * Every topic with its partitions' leader, replicas and in-sync replicas. Internal topics
+   * (__consumer_offsets, __transaction_state) are left out: the client's metadata cache skips them.
+   */
+  async topics(): Promise<TopicPartitions[]> {
+    const names = await this.admin.listTopics({ includeInternals: false });
     if (names.length === 0) return [];
     const md = await this.admin.metadata({ topics: names, forceUpdate: true });
     const out: TopicPartitions[] = [];
     for (const [name, t] of md.topics) {
+      if (!t) continue;
       out.push({
         name,
         partitions: t.partitions.map((p, partition) => ({

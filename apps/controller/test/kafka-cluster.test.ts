@@ -1,0 +1,528 @@
+// Kafka clusters end to end, below the browser: the real REST handlers write desired state to a
+// real Postgres, a real controller reconciles it into real Apache Kafka processes, and real
+// clients (kafkajs, Debian's kcat) produce and consume through SCRAM-SHA-512. One 3-broker
+// cluster serves the whole file; the tests run in order and build on each other.
+import { execFile, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { resetEnv } from "@weir/env";
+import { seedPriceBook } from "@weir/domain";
+import { LocalKafkaRuntime, freePorts } from "@weir/runtime";
+import { Kafka, logLevel, type Admin as KafkaJsAdmin } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startHarness } from "../../../packages/api/test/harness.ts";
+import { Controller, createReconcilers } from "../src/index.ts";
+import { MetricsSampler, parseBrokerCounters } from "../src/metrics/sampler.ts";
+
+const run = promisify(execFile);
+const SECRET = "test-secret-key-0123456789abcdef0123456789";
+process.env.WEIR_SECRET_KEY = SECRET;
+resetEnv();
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-clusters-"));
+let h: Awaited<ReturnType<typeof startHarness>>;
+let owner: { cookie: string; orgId: string };
+let bearer: string;
+let runtime: LocalKafkaRuntime;
+let kinds: ReturnType<typeof createReconcilers>;
+let controller: Controller;
+let clusterId: string;
+let bootstrap: string[];
+let credential: { username: string; password: string };
+
+function startController() {
+  runtime = new LocalKafkaRuntime({ dataDir, cacheDir: path.resolve(".weir/cache") });
+  kinds = createReconcilers({ runtime, secretKey: SECRET });
+  controller = new Controller({
+    db: h.db,
+    databaseUrl: h.url,
+    reconcilers: kinds.reconcilers,
+    resyncIntervalMs: 3000,
+    backoff: { initialMs: 500, maxMs: 5000 },
+  });
+  runtime.onExit((id) => controller.enqueue({ kind: "KafkaCluster", id }));
+  return controller.start();
+}
+
+async function stopController() {
+  await controller.stop();
+  await kinds.close();
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 120_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what} (last seen ${lastSeen})${last ? `: ${String(last)}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+let lastSeen = "";
+const getCluster = async (id = clusterId) => {
+  const c = (await h.rest("GET", `/clusters/${id}`, { as: { bearer } })).body;
+  lastSeen = `${c.status}: ${c.statusReason}`;
+  if (process.env.DEBUG_KAFKA_TEST)
+    console.log(new Date().toISOString(), lastSeen, JSON.stringify(c.brokers?.map((b: { pid: number }) => b.pid)));
+  return c;
+};
+
+function kafka(user = credential) {
+  return new Kafka({
+    clientId: "weir-test",
+    brokers: bootstrap,
+    sasl: { mechanism: "scram-sha-512", username: user.username, password: user.password },
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
+    connectionTimeout: 5000,
+  });
+}
+
+/** Creates a topic and waits until every partition has a leader. */
+async function createTopic(
+  topic: string,
+  partitions: number,
+  replicationFactor: number,
+  configs: Record<string, string> = {},
+) {
+  const admin: KafkaJsAdmin = kafka().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [
+        {
+          topic,
+          numPartitions: partitions,
+          replicationFactor,
+          configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+        },
+      ],
+      waitForLeaders: false,
+    });
+    await until(
+      `leaders for ${topic}`,
+      async () => {
+        const md = await admin.fetchTopicMetadata({ topics: [topic] });
+        return md.topics[0]!.partitions.length === partitions && md.topics[0]!.partitions.every((p) => p.leader >= 0);
+      },
+      60_000,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function consumeAll(topic: string, expected: number): Promise<string[]> {
+  const consumer = kafka().consumer({ groupId: `check-${Math.random().toString(36).slice(2)}` });
+  const seen: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+  try {
+    await until(`${expected} messages`, async () => seen.length >= expected, 90_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}
+
+function javaPids(id = clusterId): number[] {
+  try {
+    return execFileSync("pgrep", ["-f", "--", `-Dweir.node=${id}:`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  await seedPriceBook(h.db);
+  const me = await h.signUp("kafka-owner");
+  owner = me;
+  // The organisation's default project comes from the controller; run it once.
+  await startController();
+  await until("org ready", async () => (await h.db.project.count({ where: { orgId: me.orgId } })) > 0, 30_000);
+  bearer = await h.apiKey(me, "ADMIN");
+}, 180_000);
+
+afterAll(async () => {
+  try {
+    if (clusterId) await runtime.deleteCluster(clusterId);
+    for (const c of await h.db.kafkaCluster.findMany()) await runtime.deleteCluster(c.id);
+    await stopController();
+  } finally {
+    await h.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+describe("Kafka clusters", () => {
+  test("bad input names the field and writes nothing", async () => {
+    const base = { name: "bad", brokerCount: 3, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 20 };
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ ...base, brokerCount: 0 }, 400, "brokerCount"],
+      [{ ...base, brokerCount: 10 }, 400, "brokerCount"],
+      [{ ...base, brokerInstanceType: "kafka.z9.huge" }, 400, "brokerInstanceType"],
+      [{ ...base, kafkaVersion: "0.8.2" }, 400, "kafkaVersion"],
+      [{ ...base, storageGbPerBroker: 1 }, 400, "storageGbPerBroker"],
+      [{ ...base, name: "Not A Name" }, 400, "name"],
+    ];
+    for (const [body, status, field] of cases) {
+      const r = await h.rest("POST", "/clusters", { body, as: { bearer } });
+      expect(r.status, JSON.stringify(r.body)).toBe(status);
+      expect(Object.keys(r.body.error.fields ?? {})).toContain(field);
+    }
+    expect(await h.db.kafkaCluster.count()).toBe(0);
+  });
+
+  test("a 3-broker cluster created over REST reaches RUNNING, with progress on the way", async () => {
+    const r = await h.rest("POST", "/clusters", {
+      body: { name: "orders", brokerCount: 3, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 20 },
+      as: { bearer },
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.status).toBe("PROVISIONING");
+    clusterId = r.body.id;
+
+    const dup = await h.rest("POST", "/clusters", {
+      body: { name: "orders", brokerCount: 1, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 20 },
+      as: { bearer },
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.fields).toHaveProperty("name");
+
+    const running = await until("RUNNING", async () => {
+      const c = await getCluster();
+      return c.status === "RUNNING" && c;
+    });
+    expect(running.brokers).toHaveLength(3);
+    expect(running.brokers.every((b: { status: string }) => b.status === "RUNNING")).toBe(true);
+    expect(running.progress.done).toBe(running.progress.total);
+    expect(running.bootstrapServers.split(",")).toHaveLength(3);
+    const events = (await h.rest("GET", `/clusters/${clusterId}/events`, { as: { bearer } })).body.items;
+    expect(events.map((e: { reason: string }) => e.reason)).toContain("ClusterRunning");
+    bootstrap = running.bootstrapServers.split(",");
+
+    const cred = await h.rest("POST", `/clusters/${clusterId}/admin-credential`, { body: {}, as: { bearer } });
+    expect(cred.status).toBe(200);
+    credential = { username: cred.body.username, password: cred.body.password };
+    const audit = await h.db.auditEvent.findFirst({ where: { action: "kafka_cluster.reveal_admin_credential" } });
+    expect(audit).not.toBeNull();
+    // Stored encrypted, never in plain text.
+    const row = await h.db.kafkaCluster.findUniqueOrThrow({ where: { id: clusterId } });
+    expect(row.adminPasswordEncrypted).not.toContain(credential.password);
+  }, 180_000);
+
+  test("kafkajs and kcat produce and consume with SCRAM-SHA-512; no or wrong credentials are refused", async () => {
+    const admin = kafka().admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [
+        {
+          topic: "payments",
+          numPartitions: 3,
+          replicationFactor: 3,
+          configEntries: [{ name: "min.insync.replicas", value: "2" }],
+        },
+      ],
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({ topic: "payments", acks: -1, messages: [{ key: "a", value: "from-kafkajs" }] });
+    await producer.disconnect();
+
+    const scram = ["-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=SCRAM-SHA-512"];
+    const auth = ["-X", `sasl.username=${credential.username}`, "-X", `sasl.password=${credential.password}`];
+    const kcatProduce = execFile("kcat", ["-b", bootstrap[0]!, ...scram, ...auth, "-P", "-t", "payments", "-k", "b"]);
+    kcatProduce.stdin!.end("from-kcat\n");
+    await new Promise((resolve, reject) =>
+      kcatProduce.on("exit", (code) => (code === 0 ? resolve(null) : reject(new Error(`kcat exit ${code}`)))),
+    );
+
+    const { stdout } = await run(
+      "kcat",
+      ["-b", bootstrap[0]!, ...scram, ...auth, "-C", "-t", "payments", "-o", "beginning", "-e", "-q", "-f", "%s\n"],
+      { timeout: 60_000 },
+    );
+    expect(stdout.split("\n").filter(Boolean).sort()).toEqual(["from-kafkajs", "from-kcat"]);
+    expect((await consumeAll("payments", 2)).sort()).toEqual(["from-kafkajs", "from-kcat"]);
+
+    const wrong = await run(
+      "kcat",
+      ["-b", bootstrap[0]!, ...scram, "-X", "sasl.username=weir-admin", "-X", "sasl.password=nope", "-L", "-m", "5"],
+      { timeout: 30_000 },
+    ).then(
+      () => "accepted",
+      (e: { stderr: string }) => e.stderr,
+    );
+    expect(wrong).toMatch(/Authentication failed|invalid credentials/i);
+    const anonymous = await run("kcat", ["-b", bootstrap[0]!, "-L", "-m", "5"], { timeout: 30_000 }).then(
+      () => "accepted",
+      (e: { stderr: string }) => e.stderr,
+    );
+    expect(anonymous).not.toBe("accepted");
+  }, 120_000);
+
+  test("kill -9 of a broker under acks=all load: DEGRADED, healed to RUNNING, every acknowledged message kept", async () => {
+    const producer = kafka().producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const acked: string[] = [];
+    let stop = false;
+    const load = (async () => {
+      for (let i = 0; !stop && i < 100_000; i++) {
+        const value = `m-${i}`;
+        try {
+          await producer.send({ topic: "payments", acks: -1, messages: [{ key: String(i % 7), value }] });
+          acked.push(value);
+        } catch {
+          // not acknowledged: not counted
+        }
+      }
+    })();
+    await until("some load", async () => acked.length > 50, 30_000);
+
+    const before = await getCluster();
+    const victim = before.brokers.find((b: { nodeId: number }) => b.nodeId === 2);
+    process.kill(victim.pid, "SIGKILL");
+
+    await until("DEGRADED", async () => (await getCluster()).status === "DEGRADED", 60_000);
+    const healed = await until(
+      "RUNNING again",
+      async () => {
+        const c = await getCluster();
+        return c.status === "RUNNING" && c;
+      },
+      180_000,
+    );
+    await until("more load after healing", async () => acked.length > 300, 60_000);
+    stop = true;
+    await load;
+    await producer.disconnect();
+
+    const b2 = healed.brokers.find((b: { nodeId: number }) => b.nodeId === 2);
+    expect(b2.pid).not.toBe(victim.pid);
+    expect(b2.restartCount).toBeGreaterThanOrEqual(1);
+    const reasons = (await h.rest("GET", `/clusters/${clusterId}/events`, { as: { bearer } })).body.items.map(
+      (e: { reason: string }) => e.reason,
+    );
+    expect(reasons).toContain("BrokerExited");
+
+    const seen = new Set(await consumeAll("payments", acked.length + 2));
+    const missing = acked.filter((v) => !seen.has(v));
+    expect(missing).toEqual([]);
+  }, 360_000);
+
+  test("a restarted controller adopts the running brokers: same PIDs, nothing duplicated", async () => {
+    const before = await getCluster();
+    const pids = before.brokers.map((b: { pid: number }) => b.pid).sort();
+    expect(javaPids().sort()).toEqual(pids);
+
+    await stopController();
+    startController();
+    await controller.resync();
+    await controller.idle();
+    await new Promise((r) => setTimeout(r, 2000));
+    await controller.idle();
+
+    const after = await getCluster();
+    expect(after.status).toBe("RUNNING");
+    expect(after.brokers.map((b: { pid: number }) => b.pid).sort()).toEqual(pids);
+    expect(javaPids().sort()).toEqual(pids);
+  }, 120_000);
+
+  test("metrics: the sampler records throughput, partitions and disk per broker and for the cluster", async () => {
+    const sampler = new MetricsSampler({
+      db: h.db,
+      runtime,
+      secretKey: SECRET,
+      intervalMs: 3_600_000,
+      retentionHours: 1,
+    });
+    await sampler.sampleAll();
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({
+      topic: "payments",
+      acks: -1,
+      messages: Array.from({ length: 200 }, (_, i) => ({ value: `metric-${i}`.padEnd(500, "x") })),
+    });
+    await producer.disconnect();
+    await new Promise((r) => setTimeout(r, 1000));
+    await sampler.sampleAll();
+    const m = (await h.rest("GET", `/clusters/${clusterId}/metrics?minutes=10`, { as: { bearer } })).body;
+    const last = m.samples.at(-1);
+    expect(m.samples.length).toBeGreaterThanOrEqual(2);
+    expect(last.bytesInPerSec).toBeGreaterThan(0);
+    expect(last.messagesInPerSec).toBeGreaterThan(0);
+    expect(last.partitions).toBeGreaterThanOrEqual(3);
+    expect(last.diskUsedBytes).toBeGreaterThan(0);
+    const perBroker = (await h.rest("GET", `/clusters/${clusterId}/metrics?minutes=10&nodeId=1`, { as: { bearer } }))
+      .body;
+    expect(perBroker.samples.length).toBeGreaterThanOrEqual(2);
+    const total = await h.db.clusterMetricSample.findFirst({
+      where: { clusterId, nodeId: null },
+      orderBy: { sampledAt: "desc" },
+    });
+    expect(Number(total!.bytesInTotal)).toBeGreaterThan(100_000);
+    expect(
+      parseBrokerCounters(
+        'kafka_server_brokertopicmetrics_count{name="BytesInPerSec",} 42.0\nkafka_server_brokertopicmetrics_count{name="BytesOutPerSec",} 1.0\nkafka_server_brokertopicmetrics_count{name="MessagesInPerSec",} 3.0',
+      ),
+    ).toEqual({ bytesIn: 42, bytesOut: 1, messagesIn: 3 });
+  }, 60_000);
+
+  test("scale 3 → 4 → 3 with a populated topic loses no message", async () => {
+    const admin: KafkaJsAdmin = kafka().admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic: "ledger", numPartitions: 6, replicationFactor: 2 }],
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+    const producer = kafka().producer();
+    await producer.connect();
+    const values = Array.from({ length: 600 }, (_, i) => `ledger-${i}`);
+    for (let i = 0; i < values.length; i += 100) {
+      await producer.send({
+        topic: "ledger",
+        acks: -1,
+        messages: values.slice(i, i + 100).map((value) => ({ value })),
+      });
+    }
+
+    // Fewer brokers than the quorum, or more than the project allows: refused, field named.
+    const tooFew = await h.rest("PATCH", `/clusters/${clusterId}`, { body: { brokerCount: 2 }, as: { bearer } });
+    expect(tooFew.status).toBe(400);
+    expect(tooFew.body.error.fields).toHaveProperty("brokerCount");
+
+    const out = await h.rest("PATCH", `/clusters/${clusterId}`, { body: { brokerCount: 4 }, as: { bearer } });
+    expect(out.status).toBe(200);
+    expect(out.body.status).toBe("UPDATING");
+    const four = await until(
+      "4 brokers RUNNING",
+      async () => {
+        const c = await getCluster();
+        return c.status === "RUNNING" && c.brokers.length === 4 && c;
+      },
+      180_000,
+    );
+    expect(four.brokers.map((b: { nodeId: number }) => b.nodeId)).toEqual([1, 2, 3, 4]);
+    const onFour = await until(
+      "partitions on broker 4",
+      async () => {
+        const a = kafka().admin();
+        await a.connect();
+        const md = await a.fetchTopicMetadata({ topics: ["ledger"] });
+        await a.disconnect();
+        return md.topics[0]!.partitions.some((p) => p.replicas.includes(4)) && md;
+      },
+      60_000,
+    );
+    expect(onFour).toBeTruthy();
+
+    await producer.send({ topic: "ledger", acks: -1, messages: [{ value: "after-scale-out" }] });
+    values.push("after-scale-out");
+
+    const back = await h.rest("PATCH", `/clusters/${clusterId}`, { body: { brokerCount: 3 }, as: { bearer } });
+    expect(back.status).toBe(200);
+    const three = await until(
+      "back to 3 brokers",
+      async () => {
+        const c = await getCluster();
+        return c.status === "RUNNING" && c.brokers.length === 3 && c;
+      },
+      180_000,
+    );
+    expect(three.brokers.map((b: { nodeId: number }) => b.nodeId)).toEqual([1, 2, 3]);
+    await producer.send({ topic: "ledger", acks: -1, messages: [{ value: "after-scale-in" }] });
+    values.push("after-scale-in");
+    await producer.disconnect();
+
+    const a = kafka().admin();
+    await a.connect();
+    const md = await a.fetchTopicMetadata({ topics: ["ledger"] });
+    await a.disconnect();
+    expect(md.topics[0]!.partitions.every((p) => !p.replicas.includes(4))).toBe(true);
+    const seen = await consumeAll("ledger", values.length);
+    expect(new Set(seen)).toEqual(new Set(values));
+    expect(javaPids()).toHaveLength(3);
+  }, 420_000);
+
+  test("a broker that cannot start (port taken) leaves the cluster FAILED with the reason and log tail, and nothing running", async () => {
+    // Hold a port, then give the new cluster's only node that port before the controller starts it.
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    await stopController();
+    const r = await h.rest("POST", "/clusters", {
+      body: { name: "blocked", brokerCount: 1, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 20 },
+      as: { bearer },
+    });
+    expect(r.status).toBe(201);
+    const id = r.body.id as string;
+    const [controllerPort, metricsPort] = await freePorts(2, new Set([taken]));
+    await h.db.broker.create({
+      data: { clusterId: id, nodeId: 1, roles: "broker,controller", port: taken, controllerPort, metricsPort },
+    });
+    await startController();
+    try {
+      const failed = await until(
+        "FAILED",
+        async () => {
+          const c = await getCluster(id);
+          return c.status === "FAILED" && c;
+        },
+        180_000,
+      );
+      expect(failed.statusReason).toMatch(/could not start/i);
+      const events = (await h.rest("GET", `/clusters/${id}/events`, { as: { bearer } })).body.items;
+      const exited = events.filter((e: { reason: string }) => e.reason === "BrokerExited");
+      expect(exited.map((e: { message: string }) => e.message).join("\n")).toMatch(
+        /Address already in use|BindException/,
+      );
+      expect(javaPids(id)).toEqual([]);
+    } finally {
+      blocker.close();
+      const del = await h.rest("DELETE", `/clusters/${id}?confirmName=blocked`, { as: { bearer } });
+      expect(del.status).toBe(200);
+    }
+  }, 240_000);
+
+  test("delete with the wrong name is refused; with the right one the brokers stop and the data goes", async () => {
+    const wrong = await h.rest("DELETE", `/clusters/${clusterId}?confirmName=nope`, { as: { bearer } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.fields).toHaveProperty("confirmName");
+    const del = await h.rest("DELETE", `/clusters/${clusterId}?confirmName=orders`, { as: { bearer } });
+    expect(del.status).toBe(200);
+    await until(
+      "gone",
+      async () => (await h.rest("GET", `/clusters/${clusterId}`, { as: { bearer } })).status === 404,
+      60_000,
+    );
+    expect(javaPids()).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, "kafka", clusterId))).toBe(false);
+    const open = await h.db.runInterval.count({ where: { resourceId: clusterId, endedAt: null } });
+    expect(open).toBe(0);
+    expect(
+      await h.db.runInterval.count({ where: { resourceId: clusterId, dimension: "BROKER_HOURS" } }),
+    ).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+});

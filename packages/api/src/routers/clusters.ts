@@ -1,0 +1,120 @@
+import {
+  clusterIdInput,
+  clusterMetricsInput,
+  createClusterInput,
+  deleteClusterInput,
+  updateClusterInput,
+} from "@weir/domain";
+import { env } from "@weir/env";
+import { z } from "zod";
+import * as s from "../schemas.ts";
+import { orgProcedure, router } from "../trpc.ts";
+
+const tags = ["kafka clusters"];
+
+export const clustersRouter = router({
+  list: orgProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/clusters",
+        tags,
+        summary: "Kafka clusters of the organisation, with live status",
+      },
+    })
+    .input(z.strictObject({}).optional())
+    .output(z.object({ items: z.array(s.kafkaCluster) }))
+    .query(async ({ ctx }) => ({ items: await ctx.domain.clusters.list(ctx.scope) })),
+
+  options: orgProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/clusters/options",
+        tags,
+        summary: "Broker instance types, Kafka versions and limits a new cluster may use",
+      },
+    })
+    .input(z.strictObject({}).optional())
+    .output(s.clusterOptions)
+    .query(({ ctx }) => ctx.domain.clusters.options(ctx.scope)),
+
+  create: orgProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/clusters",
+        tags,
+        summary: "Create a Kafka cluster; it is PROVISIONING until every broker runs",
+      },
+    })
+    .input(createClusterInput)
+    .output(s.kafkaCluster)
+    .mutation(({ ctx, input }) => ctx.domain.clusters.create(ctx.scope, input)),
+
+  get: orgProcedure
+    .meta({ openapi: { method: "GET", path: "/clusters/{id}", tags, summary: "A Kafka cluster with its brokers" } })
+    .input(clusterIdInput)
+    .output(s.kafkaCluster)
+    .query(({ ctx, input }) => ctx.domain.clusters.get(ctx.scope, input)),
+
+  update: orgProcedure
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/clusters/{id}",
+        tags,
+        summary: "Change the broker count; partitions are moved to or off the brokers",
+      },
+    })
+    .input(updateClusterInput)
+    .output(s.kafkaCluster)
+    .mutation(({ ctx, input }) => ctx.domain.clusters.update(ctx.scope, input)),
+
+  delete: orgProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/clusters/{id}",
+        tags,
+        summary: "Stop the brokers and delete the cluster's data",
+      },
+    })
+    .input(deleteClusterInput)
+    .output(s.kafkaCluster)
+    .mutation(({ ctx, input }) => ctx.domain.clusters.delete(ctx.scope, input)),
+
+  events: orgProcedure
+    .meta({
+      openapi: { method: "GET", path: "/clusters/{id}/events", tags, summary: "What the controller did and saw" },
+    })
+    .input(clusterIdInput)
+    .output(z.object({ items: z.array(s.resourceEvent) }))
+    .query(async ({ ctx, input }) => ({ items: await ctx.domain.clusters.events(ctx.scope, input) })),
+
+  metrics: orgProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/clusters/{id}/metrics",
+        tags,
+        summary: "Throughput, partitions and disk samples for the cluster or one broker (nodeId)",
+      },
+    })
+    .input(clusterMetricsInput)
+    .output(s.clusterMetrics)
+    .query(({ ctx, input }) => ctx.domain.clusters.metrics(ctx.scope, input)),
+
+  revealAdminCredential: orgProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/clusters/{id}/admin-credential",
+        tags,
+        summary: "The cluster's admin (super user) SCRAM credential; owners and admins only, audited",
+      },
+    })
+    .input(clusterIdInput)
+    .output(s.adminCredential)
+    .mutation(({ ctx, input }) => ctx.domain.clusters.revealAdminCredential(ctx.scope, input, env().WEIR_SECRET_KEY)),
+});

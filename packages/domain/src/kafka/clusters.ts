@@ -1,0 +1,372 @@
+// Kafka clusters as desired state: the API validates, authorises and records what the user
+// asked for (and an audit event) in one transaction, then wakes the controller, which does the
+// work. Nothing here starts a process or talks to Kafka.
+import type { Db } from "@weir/db";
+import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "@weir/runtime/artifacts";
+import { z } from "zod";
+import { notifyReconcile, recordAudit } from "../audit/record.ts";
+import { priceBookInForce } from "../billing/price-book.ts";
+import type { OrgScope } from "../context.ts";
+import { decryptSecret } from "../crypto.ts";
+import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
+import { resourceName } from "../names.ts";
+import { requireRole } from "../roles.ts";
+import { asConditions } from "../status.ts";
+
+export const KIND = "KafkaCluster";
+/** Below this a broker cannot hold its own logs and the internal topics comfortably. */
+export const MIN_STORAGE_GB = 10;
+/** Brokers 1-3 of a cluster created with 3 or fewer also run the KRaft quorum. */
+const MAX_COMBINED = 3;
+
+export const createClusterInput = z.strictObject({
+  name: resourceName,
+  projectId: z.uuid().optional(),
+  brokerCount: z.number().int("Must be a whole number").min(1, "Must be at least 1"),
+  brokerInstanceType: z.string().min(1, "Must not be empty").max(64),
+  storageGbPerBroker: z
+    .number()
+    .int("Must be a whole number")
+    .min(MIN_STORAGE_GB, `Must be at least ${MIN_STORAGE_GB} GB`),
+  kafkaVersion: z.string().default(DEFAULT_KAFKA_VERSION),
+});
+
+export const clusterIdInput = z.strictObject({ id: z.uuid() });
+
+export const updateClusterInput = z.strictObject({
+  id: z.uuid(),
+  brokerCount: z.number().int("Must be a whole number").min(1, "Must be at least 1"),
+  /** Optional optimistic concurrency: the generation the caller saw. */
+  generation: z.number().int().optional(),
+});
+
+export const deleteClusterInput = z.strictObject({
+  id: z.uuid(),
+  /** The console asks the user to type the cluster's name; the API accepts it as a check. */
+  confirmName: z.string().optional(),
+});
+
+export const clusterMetricsInput = z.strictObject({
+  id: z.uuid(),
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(72 * 60)
+    .default(60),
+  nodeId: z.coerce.number().int().optional(),
+});
+
+type ClusterRow = Awaited<ReturnType<Db["kafkaCluster"]["findFirstOrThrow"]>> & {
+  brokers?: Awaited<ReturnType<Db["broker"]["findMany"]>>;
+  project?: { name: string };
+};
+
+const view = (c: ClusterRow) => ({
+  id: c.id,
+  name: c.name,
+  projectId: c.projectId,
+  projectName: c.project?.name ?? null,
+  kafkaVersion: c.kafkaVersion,
+  brokerCount: c.brokerCount,
+  brokerInstanceType: c.brokerInstanceType,
+  storageGbPerBroker: c.storageGbPerBroker,
+  saslMechanism: c.saslMechanism,
+  securityProtocol: "SASL_PLAINTEXT",
+  bootstrapServers: c.bootstrapServers,
+  status: c.status,
+  statusReason: c.statusReason,
+  generation: c.generation,
+  observedGeneration: c.observedGeneration,
+  conditions: asConditions(c.conditions),
+  progress: { done: c.progressDone, total: c.progressTotal },
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+  brokers: (c.brokers ?? [])
+    .filter((b) => b.roles.includes("broker") || c.brokers!.every((x) => !x.roles.includes("broker")))
+    .map((b) => ({
+      nodeId: b.nodeId,
+      roles: b.roles,
+      address: b.port ? `${b.host}:${b.port}` : null,
+      status: b.status,
+      statusReason: b.statusReason,
+      pid: b.pid,
+      startedAt: b.status === "RUNNING" || b.status === "PROVISIONING" ? b.startedAt : null,
+      restartCount: b.restartCount,
+      diskUsedBytes: Number(b.diskUsedBytes),
+    })),
+  controllers: (c.brokers ?? [])
+    .filter((b) => b.roles.includes("controller"))
+    .map((b) => ({ nodeId: b.nodeId, status: b.status, combined: b.roles.includes("broker") })),
+});
+
+export type ClusterView = ReturnType<typeof view>;
+
+export function clustersService(db: Db) {
+  async function find(scope: OrgScope, id: string) {
+    const c = await db.kafkaCluster.findFirst({
+      where: { id, orgId: scope.orgId },
+      include: { brokers: { orderBy: { nodeId: "asc" } }, project: { select: { name: true } } },
+    });
+    if (!c) throw notFound("Kafka cluster");
+    return c;
+  }
+
+  return {
+    async list(scope: OrgScope) {
+      const rows = await db.kafkaCluster.findMany({
+        where: { orgId: scope.orgId },
+        include: { brokers: { orderBy: { nodeId: "asc" } }, project: { select: { name: true } } },
+        orderBy: { createdAt: "desc" },
+      });
+      return rows.map(view);
+    },
+
+    async get(scope: OrgScope, input: z.infer<typeof clusterIdInput>) {
+      return view(await find(scope, input.id));
+    },
+
+    /** What the create form offers: broker types from the price book in force, versions, limits. */
+    async options(scope: OrgScope) {
+      const book = await priceBookInForce(db);
+      const project = await db.project.findFirst({ where: { orgId: scope.orgId, isDefault: true } });
+      return {
+        kafkaVersions: [...KAFKA_VERSIONS],
+        defaultKafkaVersion: DEFAULT_KAFKA_VERSION,
+        instanceTypes: (book?.prices ?? [])
+          .filter((p) => p.dimension === "BROKER_HOURS")
+          .map((p) => ({
+            sku: p.sku,
+            vcpu: p.vcpu ?? 0,
+            memoryGib: Number(p.memoryGib ?? 0),
+            hourly: p.unitPrice.toString(),
+          })),
+        minStorageGb: MIN_STORAGE_GB,
+        maxStorageGb: project?.maxStorageGbPerBroker ?? 1000,
+        maxBrokers: project?.maxBrokersPerCluster ?? 9,
+      };
+    },
+
+    async create(scope: OrgScope, input: z.infer<typeof createClusterInput>) {
+      requireRole(scope.role, "DEVELOPER", "create Kafka clusters");
+      const project = input.projectId
+        ? await db.project.findFirst({ where: { id: input.projectId, orgId: scope.orgId } })
+        : await db.project.findFirst({ where: { orgId: scope.orgId, isDefault: true } });
+      if (!project) {
+        if (input.projectId) throw invalid("projectId", "No such project in this organisation");
+        throw new AppError("CONFLICT", "The organisation is still being set up; try again in a moment.");
+      }
+      if (input.brokerCount > project.maxBrokersPerCluster) {
+        throw invalid("brokerCount", `Must be at most ${project.maxBrokersPerCluster} (the project's limit)`);
+      }
+      if (input.storageGbPerBroker > project.maxStorageGbPerBroker) {
+        throw invalid(
+          "storageGbPerBroker",
+          `Must be at most ${project.maxStorageGbPerBroker} GB (the project's limit)`,
+        );
+      }
+      if (!(KAFKA_VERSIONS as readonly string[]).includes(input.kafkaVersion)) {
+        throw invalid("kafkaVersion", `Unknown Kafka version; Weir offers ${KAFKA_VERSIONS.join(", ")}`);
+      }
+      const book = await priceBookInForce(db);
+      const type = book?.prices.find((p) => p.dimension === "BROKER_HOURS" && p.sku === input.brokerInstanceType);
+      if (!type) {
+        const offered = (book?.prices ?? []).filter((p) => p.dimension === "BROKER_HOURS").map((p) => p.sku);
+        throw invalid("brokerInstanceType", `Unknown broker instance type; choose one of ${offered.join(", ")}`);
+      }
+      try {
+        const cluster = await db.$transaction(async (tx) => {
+          const count = await tx.kafkaCluster.count({ where: { projectId: project.id } });
+          if (count >= project.maxKafkaClusters) {
+            throw new AppError(
+              "CONFLICT",
+              `The project already has ${count} Kafka clusters, its limit; delete one first.`,
+            );
+          }
+          const c = await tx.kafkaCluster.create({
+            data: {
+              orgId: scope.orgId,
+              projectId: project.id,
+              name: input.name,
+              kafkaVersion: input.kafkaVersion,
+              brokerCount: input.brokerCount,
+              brokerInstanceType: input.brokerInstanceType,
+              storageGbPerBroker: input.storageGbPerBroker,
+              statusReason: "Waiting for the controller",
+              progressTotal: input.brokerCount * 2 + 1,
+            },
+            include: { brokers: true, project: { select: { name: true } } },
+          });
+          await recordAudit(tx, scope, {
+            action: "kafka_cluster.create",
+            resourceType: "kafka_cluster",
+            resourceId: c.id,
+            resourceName: c.name,
+            details: {
+              brokerCount: c.brokerCount,
+              brokerInstanceType: c.brokerInstanceType,
+              storageGbPerBroker: c.storageGbPerBroker,
+            },
+          });
+          await notifyReconcile(tx, KIND, c.id);
+          return c;
+        });
+        return view(cluster);
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw conflict(`A cluster named "${input.name}" already exists in this project`, "name");
+        throw err;
+      }
+    },
+
+    /** Changes the broker count (scale out or in); the controller moves partitions. */
+    async update(scope: OrgScope, input: z.infer<typeof updateClusterInput>) {
+      requireRole(scope.role, "DEVELOPER", "change Kafka clusters");
+      const c = await find(scope, input.id);
+      if (input.generation !== undefined && input.generation !== c.generation) {
+        throw conflict("The cluster changed since you loaded it; reload and try again.", "generation");
+      }
+      if (c.status === "DELETING") throw conflict("The cluster is being deleted.");
+      if (c.status === "PROVISIONING") throw conflict("Wait until the cluster is running before changing it.");
+      const project = await db.project.findFirstOrThrow({ where: { id: c.projectId } });
+      if (input.brokerCount > project.maxBrokersPerCluster) {
+        throw invalid("brokerCount", `Must be at most ${project.maxBrokersPerCluster} (the project's limit)`);
+      }
+      const combined = c.brokers.filter((b) => b.roles === "broker,controller").length;
+      if (input.brokerCount < combined) {
+        throw invalid(
+          "brokerCount",
+          `Must be at least ${combined}: brokers 1-${Math.min(combined, MAX_COMBINED)} also run this cluster's controller quorum`,
+        );
+      }
+      if (input.brokerCount < c.brokerCount) {
+        const tooWide = await db.topic.findFirst({
+          where: { clusterId: c.id, replicationFactor: { gt: input.brokerCount } },
+          select: { name: true, replicationFactor: true },
+        });
+        if (tooWide) {
+          throw invalid(
+            "brokerCount",
+            `Topic "${tooWide.name}" has replication factor ${tooWide.replicationFactor}; the cluster needs at least that many brokers`,
+          );
+        }
+      }
+      if (input.brokerCount === c.brokerCount) return view(c);
+      const updated = await db.$transaction(async (tx) => {
+        const u = await tx.kafkaCluster.update({
+          where: { id: c.id },
+          data: {
+            brokerCount: input.brokerCount,
+            generation: { increment: 1 },
+            status: "UPDATING",
+            statusReason: `Scaling from ${c.brokerCount} to ${input.brokerCount} brokers`,
+          },
+          include: { brokers: { orderBy: { nodeId: "asc" } }, project: { select: { name: true } } },
+        });
+        await recordAudit(tx, scope, {
+          action: "kafka_cluster.update",
+          resourceType: "kafka_cluster",
+          resourceId: c.id,
+          resourceName: c.name,
+          details: { brokerCount: { from: c.brokerCount, to: input.brokerCount } },
+        });
+        await notifyReconcile(tx, KIND, c.id);
+        return u;
+      });
+      return view(updated);
+    },
+
+    async delete(scope: OrgScope, input: z.infer<typeof deleteClusterInput>) {
+      requireRole(scope.role, "DEVELOPER", "delete Kafka clusters");
+      const c = await find(scope, input.id);
+      if (input.confirmName !== undefined && input.confirmName !== c.name) {
+        throw invalid("confirmName", `Type the cluster's name, "${c.name}", to confirm`);
+      }
+      const updated = await db.$transaction(async (tx) => {
+        const u = await tx.kafkaCluster.update({
+          where: { id: c.id },
+          data: {
+            status: "DELETING",
+            statusReason: "Stopping brokers and deleting data",
+            generation: { increment: 1 },
+          },
+          include: { brokers: { orderBy: { nodeId: "asc" } }, project: { select: { name: true } } },
+        });
+        await recordAudit(tx, scope, {
+          action: "kafka_cluster.delete",
+          resourceType: "kafka_cluster",
+          resourceId: c.id,
+          resourceName: c.name,
+        });
+        await notifyReconcile(tx, KIND, c.id);
+        return u;
+      });
+      return view(updated);
+    },
+
+    /**
+     * The admin (super user) credential, for owners and admins only, and audited. Users with
+     * narrower rights get their own SCRAM users with ACLs.
+     */
+    async revealAdminCredential(scope: OrgScope, input: z.infer<typeof clusterIdInput>, secretKey: string | undefined) {
+      requireRole(scope.role, "ADMIN", "see a cluster's admin credential");
+      const c = await find(scope, input.id);
+      if (!c.adminPasswordEncrypted || !secretKey) {
+        throw conflict("The cluster's credentials are not ready yet; wait until it is running.");
+      }
+      await db.$transaction(async (tx) => {
+        await recordAudit(tx, scope, {
+          action: "kafka_cluster.reveal_admin_credential",
+          resourceType: "kafka_cluster",
+          resourceId: c.id,
+          resourceName: c.name,
+        });
+      });
+      return {
+        username: c.adminUsername ?? "weir-admin",
+        password: decryptSecret(c.adminPasswordEncrypted, secretKey),
+        mechanism: c.saslMechanism,
+        securityProtocol: "SASL_PLAINTEXT",
+        bootstrapServers: c.bootstrapServers,
+      };
+    },
+
+    async events(scope: OrgScope, input: z.infer<typeof clusterIdInput>) {
+      await find(scope, input.id);
+      const rows = await db.resourceEvent.findMany({
+        where: { kind: KIND, resourceId: input.id },
+        orderBy: { id: "desc" },
+        take: 50,
+      });
+      return rows.map((e) => ({
+        id: e.id.toString(),
+        type: e.type,
+        reason: e.reason,
+        message: e.message,
+        createdAt: e.createdAt,
+      }));
+    },
+
+    async metrics(scope: OrgScope, input: z.infer<typeof clusterMetricsInput>) {
+      const c = await find(scope, input.id);
+      const since = new Date(Date.now() - input.minutes * 60_000);
+      const rows = await db.clusterMetricSample.findMany({
+        where: { clusterId: c.id, nodeId: input.nodeId ?? null, sampledAt: { gte: since } },
+        orderBy: { sampledAt: "asc" },
+        take: 5000,
+      });
+      return {
+        storageQuotaBytes: c.storageGbPerBroker * 1024 ** 3 * (input.nodeId === undefined ? c.brokerCount : 1),
+        samples: rows.map((r) => ({
+          at: r.sampledAt,
+          bytesInPerSec: r.bytesInPerSec,
+          bytesOutPerSec: r.bytesOutPerSec,
+          messagesInPerSec: r.messagesInPerSec,
+          partitions: r.partitions,
+          underReplicated: r.underReplicated,
+          diskUsedBytes: Number(r.diskUsedBytes),
+        })),
+      };
+    },
+  };
+}
