@@ -1,6 +1,8 @@
 // One real PostgreSQL server for the whole run, with a migrated template database that each
 // test file clones (see packages/db/src/testing.ts).
 import { prepareTemplate, startTestPostgres, TEMPLATE_DB } from "@weir/db/testing";
+import { env } from "@weir/env";
+import { ensureKafka } from "@weir/runtime/artifacts";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -10,6 +12,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // The pinned Kafka jars, fetched once into the cache before any test file starts brokers.
+  ensureKafka(env().WEIR_CACHE_DIR);
   const server = await startTestPostgres();
   await prepareTemplate(server.url);
   project.provide("templateDatabaseUrl", server.url(TEMPLATE_DB));

@@ -1,7 +1,8 @@
 // `pnpm start`: the whole of Weir on one machine. Starts embedded PostgreSQL (unless
 // DATABASE_URL points elsewhere), applies migrations, seeds the price book, builds the console
 // if its sources changed, then runs the console/API and the controller, and stops them in
-// order (console, controller, database) on Ctrl-C or SIGTERM.
+// order (console, controller, brokers, database) on Ctrl-C or SIGTERM. The pinned Kafka jars
+// are fetched into the cache on the first start.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
@@ -11,6 +12,8 @@ import { startEmbeddedPostgres, type EmbeddedPg } from "@weir/db/embedded";
 import { applyMigrations } from "@weir/db/migrate";
 import { seedPriceBook } from "@weir/domain";
 import { env, repoRoot } from "@weir/env";
+import { ensureKafka, RuntimeSetupError } from "@weir/runtime/artifacts";
+import { stopAllLocalBrokers } from "@weir/runtime/local";
 
 const webDir = path.join(repoRoot, "apps/web");
 const say = (msg: string) => console.log(`[weir] ${msg}`);
@@ -111,6 +114,14 @@ async function main() {
   if ((await seedPriceBook(db)) === "SEEDED") say("seeded price book version 1");
   await db.$disconnect();
 
+  try {
+    const kafka = ensureKafka(e.WEIR_CACHE_DIR);
+    say(`Apache Kafka ${kafka.version} jars ready in ${kafka.libDir}`);
+  } catch (err) {
+    if (err instanceof RuntimeSetupError) throw new Error(err.message);
+    throw err;
+  }
+
   await buildConsoleIfStale();
 
   const childEnv = { ...process.env, DATABASE_URL: databaseUrl, WEIR_SECRET_KEY: await secretKey(e.WEIR_DATA_DIR) };
@@ -133,9 +144,12 @@ async function main() {
   const shutdown = async (why: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    say(`${why}: stopping the console, the controller, then the database`);
+    say(`${why}: stopping the console, the controller, the brokers, then the database`);
     await stopChild(web, "console");
     await stopChild(controller, "controller");
+    // Brokers outlive a controller restart on purpose; they stop with Weir as a whole.
+    const brokers = await stopAllLocalBrokers(e.WEIR_DATA_DIR);
+    if (brokers > 0) say(`stopped ${brokers} Kafka node(s); they start again with Weir`);
     await pg?.stop();
     process.exit(code);
   };

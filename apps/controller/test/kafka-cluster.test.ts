@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { resetEnv } from "@weir/env";
+import { env, resetEnv } from "@weir/env";
 import { seedPriceBook } from "@weir/domain";
 import { LocalKafkaRuntime, freePorts } from "@weir/runtime";
 import { Kafka, logLevel, type Admin as KafkaJsAdmin } from "kafkajs";
@@ -34,7 +34,7 @@ let bootstrap: string[];
 let credential: { username: string; password: string };
 
 function startController() {
-  runtime = new LocalKafkaRuntime({ dataDir, cacheDir: path.resolve(".weir/cache") });
+  runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
   kinds = createReconcilers({ runtime, secretKey: SECRET });
   controller = new Controller({
     db: h.db,
