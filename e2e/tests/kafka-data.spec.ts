@@ -60,6 +60,21 @@ test.beforeEach(async ({ page }) => {
 
 const email = `data-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 
+// Brokers are detached processes that outlive the server: delete the cluster so none is left.
+test.afterAll(async ({ playwright }, testInfo) => {
+  if (!clusterId) return;
+  const request = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL });
+  try {
+    await api(request, "POST", "/auth/sign-in", { email, password: PASSWORD });
+    await api(request, "DELETE", `/clusters/${clusterId}?confirmName=data`);
+    await expect
+      .poll(async () => (await request.get(`/api/v1/clusters/${clusterId}`)).status(), { timeout: 120_000 })
+      .toBe(404);
+  } finally {
+    await request.dispose();
+  }
+});
+
 test("topics: create with configs, a refused name, detail with partitions, grow, search", async ({
   page,
 }, testInfo) => {

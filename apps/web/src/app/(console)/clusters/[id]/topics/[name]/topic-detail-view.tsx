@@ -307,8 +307,9 @@ function EditTopicDialog({
           label="Partitions"
           name="partitions"
           type="number"
-          min={topic.partitions}
+          min={1}
           defaultValue={topic.partitions}
+          hint="Can only grow: Kafka cannot remove partitions"
           error={errors.partitions}
           wrapperClassName="sm:col-span-2"
         />
