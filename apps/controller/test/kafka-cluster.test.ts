@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { env, resetEnv } from "@weir/env";
-import { seedPriceBook } from "@weir/domain";
+import { meterUsage, seedPriceBook } from "@weir/domain";
 import { LocalKafkaRuntime, freePorts } from "@weir/runtime";
 import { Kafka, logLevel, type Admin as KafkaJsAdmin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -32,6 +32,7 @@ let controller: Controller;
 let clusterId: string;
 let bootstrap: string[];
 let credential: { username: string; password: string };
+let createdAt = 0;
 
 function startController() {
   runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
@@ -198,6 +199,7 @@ describe("Kafka clusters", () => {
     expect(r.status).toBe(201);
     expect(r.body.status).toBe("PROVISIONING");
     clusterId = r.body.id;
+    createdAt = Date.now();
 
     const dup = await h.rest("POST", "/clusters", {
       body: { name: "orders", brokerCount: 1, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 20 },
@@ -401,11 +403,13 @@ describe("Kafka clusters", () => {
     await producer.connect();
     const values = Array.from({ length: 600 }, (_, i) => `ledger-${i}`);
     for (let i = 0; i < values.length; i += 100) {
-      await producer.send({
-        topic: "ledger",
-        acks: -1,
-        messages: values.slice(i, i + 100).map((value) => ({ value })),
-      });
+      const batch = values.slice(i, i + 100).map((value) => ({ value }));
+      // A fresh topic's metadata can lag on some brokers for a moment: retry until acknowledged.
+      await until(
+        "ledger batch acknowledged",
+        () => producer.send({ topic: "ledger", acks: -1, messages: batch }).then(() => true),
+        60_000,
+      );
     }
 
     // Fewer brokers than the quorum, or more than the project allows: refused, field named.
@@ -510,6 +514,7 @@ describe("Kafka clusters", () => {
     const wrong = await h.rest("DELETE", `/clusters/${clusterId}?confirmName=nope`, { as: { bearer } });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.fields).toHaveProperty("confirmName");
+    const deletedAt = Date.now();
     const del = await h.rest("DELETE", `/clusters/${clusterId}?confirmName=orders`, { as: { bearer } });
     expect(del.status).toBe(200);
     await until(
