@@ -52,6 +52,8 @@ export const TOPIC_CONFIGS: Record<string, Rule> = {
   "min.compaction.lag.ms": { kind: "long", min: 0 },
   "min.insync.replicas": { kind: "int", min: 1, max: INT_MAX },
   preallocate: { kind: "bool" },
+  "remote.log.copy.disable": { kind: "bool" },
+  "remote.log.delete.on.disable": { kind: "bool" },
   "remote.storage.enable": { kind: "bool" },
   "retention.bytes": { kind: "long", min: -1 },
   "retention.ms": { kind: "long", min: -1 },

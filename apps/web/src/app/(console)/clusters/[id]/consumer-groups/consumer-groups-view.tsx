@@ -164,7 +164,14 @@ function ResetDialog({ clusterId, group, onClose }: { clusterId: string; group: 
   const [timestamp, setTimestamp] = useState("");
   const [offset, setOffset] = useState("");
   const errors = fieldErrors(reset.error);
-  const preview = reset.data;
+  // A preview stands only for the inputs it was made with.
+  const preview = reset.variables?.dryRun ? reset.data : undefined;
+  const changed =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      reset.reset();
+    };
   const run = (dryRun: boolean) =>
     reset.mutate(
       {
@@ -206,7 +213,7 @@ function ResetDialog({ clusterId, group, onClose }: { clusterId: string; group: 
           </Button>
           <Button
             variant="danger"
-            disabled={!preview?.dryRun}
+            disabled={!preview}
             onClick={() => run(false)}
             pending={reset.isPending && !reset.variables?.dryRun}
             data-testid="reset-apply"
@@ -220,7 +227,7 @@ function ResetDialog({ clusterId, group, onClose }: { clusterId: string; group: 
         <SelectField
           label="Reset to"
           value={to}
-          onChange={(e) => setTo(e.target.value as typeof to)}
+          onChange={(e) => changed(setTo)(e.target.value as typeof to)}
           options={[
             { value: "earliest", label: "Earliest offset" },
             { value: "latest", label: "Latest offset (skip everything)" },
@@ -232,14 +239,14 @@ function ResetDialog({ clusterId, group, onClose }: { clusterId: string; group: 
         <TextField
           label="Topic"
           value={topic}
-          onChange={(e) => setTopic(e.target.value)}
+          onChange={(e) => changed(setTopic)(e.target.value)}
           placeholder="All of the group's topics"
           error={errors.topic}
         />
         <TextField
           label="Partitions"
           value={partitions}
-          onChange={(e) => setPartitions(e.target.value)}
+          onChange={(e) => changed(setPartitions)(e.target.value)}
           placeholder="All (or e.g. 0,2)"
           error={errors.partitions}
         />
@@ -248,12 +255,17 @@ function ResetDialog({ clusterId, group, onClose }: { clusterId: string; group: 
             label="Time"
             type="datetime-local"
             value={timestamp}
-            onChange={(e) => setTimestamp(e.target.value)}
+            onChange={(e) => changed(setTimestamp)(e.target.value)}
             error={errors.timestamp}
           />
         )}
         {to === "offset" && (
-          <TextField label="Offset" value={offset} onChange={(e) => setOffset(e.target.value)} error={errors.offset} />
+          <TextField
+            label="Offset"
+            value={offset}
+            onChange={(e) => changed(setOffset)(e.target.value)}
+            error={errors.offset}
+          />
         )}
       </div>
       {errors.group && <p className="mt-3 text-sm text-red-600">{errors.group}</p>}
