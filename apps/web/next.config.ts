@@ -2,7 +2,15 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Workspace packages ship TypeScript source with `.ts` import specifiers.
-  transpilePackages: ["@weir/api", "@weir/db", "@weir/domain", "@weir/env", "@weir/pricing", "@weir/runtime", "@weir/ui"],
+  transpilePackages: [
+    "@weir/api",
+    "@weir/db",
+    "@weir/domain",
+    "@weir/env",
+    "@weir/pricing",
+    "@weir/runtime",
+    "@weir/ui",
+  ],
   // Loaded by Node at run time rather than bundled: native bindings, child processes, wasm.
   serverExternalPackages: [
     "@prisma/client",
