@@ -54,6 +54,8 @@ function sha256(file: string): string {
 
 /** The JDK that runs brokers: $JAVA_HOME/bin/java or `java` on the PATH, at least version 17. */
 export function findJava(): string {
+  // Read here rather than through @weir/env: the JDK is found the way the JDK's own tools do.
+  // eslint-disable-next-line no-restricted-properties
   const javaHome = process.env.JAVA_HOME;
   const java = javaHome ? path.join(javaHome, "bin", "java") : "java";
   const res = spawnSync(java, ["-version"], { encoding: "utf8" });
