@@ -10,7 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { env, resetEnv } from "@weir/env";
 import { meterUsage, seedPriceBook } from "@weir/domain";
-import { LocalKafkaRuntime, freePorts } from "@weir/runtime";
+import { LocalKafkaRuntime, freePorts, stopAllLocalBrokers } from "@weir/runtime";
 import { Kafka, logLevel, type Admin as KafkaJsAdmin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
@@ -338,6 +338,29 @@ describe("Kafka clusters", () => {
     expect(after.brokers.map((b: { pid: number }) => b.pid).sort()).toEqual(pids);
     expect(javaPids().sort()).toEqual(pids);
   }, 120_000);
+
+  test("brokers stopped with Weir (pnpm start's shutdown) start again without counting a crash", async () => {
+    const before = await getCluster();
+    await stopController();
+    expect(await stopAllLocalBrokers(dataDir)).toBe(3);
+    expect(javaPids()).toEqual([]);
+    await startController();
+    const back = await until(
+      "RUNNING after a Weir restart",
+      async () => {
+        const c = await getCluster();
+        return c.status === "RUNNING" && c.brokers.every((b: { pid: number | null }) => b.pid) && c;
+      },
+      180_000,
+    );
+    for (const b of back.brokers as { nodeId: number; restartCount: number }[]) {
+      const was = (before.brokers as { nodeId: number; restartCount: number }[]).find((x) => x.nodeId === b.nodeId)!;
+      expect(b.restartCount).toBe(was.restartCount);
+    }
+    const events = (await h.rest("GET", `/clusters/${clusterId}/events`, { as: { bearer } })).body.items;
+    expect(events.filter((e: { reason: string }) => e.reason === "BrokerStarted")).toHaveLength(3);
+    expect((await consumeAll("payments", 2)).length).toBeGreaterThanOrEqual(2);
+  }, 240_000);
 
   test("metrics: the sampler records throughput, partitions and disk per broker and for the cluster", async () => {
     const sampler = new MetricsSampler({

@@ -56,7 +56,7 @@ export interface BrokerRuntime {
 }
 
 export * from "./kafka/config.ts";
-export { LocalKafkaRuntime, stopAllLocalBrokers } from "./local/kafka.ts";
+export { LocalKafkaRuntime, stopAllLocalBrokers, PLANNED_EXIT } from "./local/kafka.ts";
 export { KafkaAdmin, type ClusterDescription, type TopicPartitions } from "./kafka/admin.ts";
 export { balancedAssignment } from "./kafka/assignment.ts";
 export { KAFKA_VERSIONS, DEFAULT_KAFKA_VERSION, RuntimeSetupError, ensureKafka } from "./artifacts.ts";

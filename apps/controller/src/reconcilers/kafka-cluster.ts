@@ -10,6 +10,7 @@ import type { BrokerModel, Db, KafkaClusterModel, Prisma, ResourceStatus } from 
 import { asConditions, decryptSecret, encryptSecret } from "@weir/domain";
 import {
   KafkaAdmin,
+  PLANNED_EXIT,
   RuntimeSetupError,
   balancedAssignment,
   defaultReplicationFor,
@@ -219,7 +220,7 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
     db: Db;
     cluster: ClusterWithBrokers;
     admin: KafkaAdmin;
-    topics: TopicPartitions[];
+    topics: (TopicPartitions & { internal: boolean })[];
     leaving: Set<number>;
     event: (e: EventInput) => Promise<void>;
   }): Promise<ReconcileOutcome | null> {
@@ -268,6 +269,14 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
       for (const b of cluster.brokers.filter((x) => leaving.has(x.nodeId))) {
         await closeIntervals(db, [b.id]);
         await runtime.removeNode(cluster.id, b.nodeId);
+        // KRaft keeps a stopped broker as a fenced id until it is unregistered.
+        await admin.unregisterBroker(b.nodeId).catch((err: unknown) =>
+          event({
+            type: "WARNING",
+            reason: "UnregisterFailed",
+            message: `Broker ${b.nodeId} stays fenced in the cluster metadata: ${String(err)}`,
+          }),
+        );
         await db.broker.deleteMany({ where: { id: b.id } });
         await event({
           type: "NORMAL",
@@ -283,7 +292,7 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
       if (cluster.generation === 1) return null;
       {
         const moves = balancedAssignment(
-          topics.filter((t) => !t.name.startsWith("__")),
+          topics.filter((t) => !t.internal),
           keep,
         );
         if (moves.length > 0) {
@@ -435,7 +444,9 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
             }
             return;
           }
-          const wasStarted = b.startedAt !== null;
+          // Stopped on purpose with Weir (pnpm start's shutdown): start it again, no crash counted.
+          const planned = obs.lastExit === PLANNED_EXIT;
+          const wasStarted = b.startedAt !== null && !planned;
           if (wasStarted && b.lastRestartAt && now - b.lastRestartAt.getTime() < restartBackoffMs(b.restartCount))
             return;
           if (wasStarted) {
@@ -455,6 +466,13 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
           try {
             const res = await runtime.ensureNode(spec, b.nodeId);
             if (res.outcome === "started") startedNow.add(b.nodeId);
+            if (planned) {
+              await event({
+                type: "NORMAL",
+                reason: "BrokerStarted",
+                message: `Node ${b.nodeId} was stopped with Weir; started it again (pid ${res.pid}).`,
+              });
+            }
             await updateBroker(db, b.id, {
               pid: res.pid,
               startedAt: new Date(),
@@ -507,7 +525,7 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
       );
       const admin = admins.get(cluster, password);
       let registered = new Set<number>();
-      let topics: TopicPartitions[] = [];
+      let topics: (TopicPartitions & { internal: boolean })[] = [];
       let kafkaError: string | null = null;
       try {
         const desc = await admin!.describeCluster();

@@ -8,6 +8,8 @@ import {
   alterPartitionReassignmentsV0,
   describeClusterV1,
   listPartitionReassignmentsV0,
+  metadataV12,
+  unregisterBrokerV0,
   type Broker,
 } from "@platformatic/kafka";
 
@@ -112,27 +114,28 @@ export class KafkaAdmin {
   }
 
   /**
-   * Every topic with its partitions' leader, replicas and in-sync replicas. Internal topics
-   * (__consumer_offsets, __transaction_state) are left out: the client's metadata cache skips them.
+   * Every topic, internal ones included, with its partitions' leader, replicas and in-sync
+   * replicas: one Metadata request for the whole cluster, whatever the topic count.
    */
-  async topics(): Promise<TopicPartitions[]> {
-    const names = await this.admin.listTopics({ includeInternals: false });
-    if (names.length === 0) return [];
-    const md = await this.admin.metadata({ topics: names, forceUpdate: true });
-    const out: TopicPartitions[] = [];
-    for (const [name, t] of md.topics) {
-      if (!t) continue;
-      out.push({
-        name,
-        partitions: t.partitions.map((p, partition) => ({
-          partition,
-          leader: p.leader,
-          replicas: p.replicas,
-          isr: p.isr,
-        })),
-      });
-    }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+  async topics(): Promise<(TopicPartitions & { internal: boolean })[]> {
+    const res = await this.withConnection((c) => metadataV12.api.async(c, null, false, false));
+    return res.topics
+      .filter((t) => t.name && t.errorCode === 0)
+      .map((t) => ({
+        name: t.name!,
+        internal: t.isInternal,
+        partitions: t.partitions
+          .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes }))
+          .sort((x, y) => x.partition - y.partition),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Removes a stopped broker from the cluster's metadata (KRaft keeps it fenced otherwise). */
+  async unregisterBroker(nodeId: number): Promise<void> {
+    const res = await this.withConnection((c) => unregisterBrokerV0.api.async(c, nodeId));
+    if (res.errorCode !== 0)
+      throw new Error(`Kafka refused to unregister broker ${nodeId}: ${res.errorMessage ?? res.errorCode}`);
   }
 
   /** Moves partitions to new replica sets; Kafka copies the data, then switches. */

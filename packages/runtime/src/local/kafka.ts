@@ -30,6 +30,10 @@ interface ProcessRecord {
 }
 
 const LOG_ROTATE_BYTES = 20 * 1024 * 1024;
+/** Written next to process.json when Weir itself stops a node, so the next start is no "crash". */
+const PLANNED_STOP = "stopped-by-weir";
+/** `ObservedNode.lastExit` of a node Weir stopped on purpose (pnpm start's shutdown). */
+export const PLANNED_EXIT = "stopped with Weir";
 
 function markerOf(clusterId: string, nodeId: number): string {
   return `-Dweir.node=${clusterId}:${nodeId}`;
@@ -241,6 +245,7 @@ export class LocalKafkaRuntime implements BrokerRuntime {
     } catch {
       // no log yet
     }
+    fs.rmSync(path.join(dir, PLANNED_STOP), { force: true });
     const out = fs.openSync(logFile, "a");
     fs.writeSync(out, `\n==== Weir started node ${nodeId} at ${new Date().toISOString()} ====\n`);
     const child = spawn(
@@ -313,7 +318,9 @@ export class LocalKafkaRuntime implements BrokerRuntime {
         pid: running ? rec.pid : null,
         running,
         startedAt: running ? new Date(rec.startedAt) : null,
-        lastExit: this.lastExit.get(`${clusterId}:${nodeId}`) ?? null,
+        lastExit:
+          this.lastExit.get(`${clusterId}:${nodeId}`) ??
+          (!running && fs.existsSync(path.join(this.nodeDir(clusterId, nodeId), PLANNED_STOP)) ? PLANNED_EXIT : null),
         diskUsedBytes: dirSize(path.join(this.nodeDir(clusterId, nodeId), "data")),
       };
     });
@@ -331,7 +338,13 @@ export class LocalKafkaRuntime implements BrokerRuntime {
   }
 }
 
-async function killAll(clusterDir: string, signal: NodeJS.Signals, stopping?: Set<string>, clusterId?: string) {
+async function killAll(
+  clusterDir: string,
+  signal: NodeJS.Signals,
+  stopping?: Set<string>,
+  clusterId?: string,
+  planned = false,
+) {
   let nodes: string[] = [];
   try {
     nodes = fs.readdirSync(clusterDir).filter((d) => d.startsWith("node-"));
@@ -344,6 +357,7 @@ async function killAll(clusterDir: string, signal: NodeJS.Signals, stopping?: Se
       const rec = JSON.parse(fs.readFileSync(path.join(clusterDir, n, "process.json"), "utf8")) as ProcessRecord;
       if (!isOurs(rec.pid, rec.marker)) continue;
       if (stopping && clusterId) stopping.add(`${clusterId}:${n.slice(5)}`);
+      if (planned) fs.writeFileSync(path.join(clusterDir, n, PLANNED_STOP), new Date().toISOString());
       process.kill(rec.pid, signal);
       waits.push(waitForExit(rec.pid, rec.marker, signal === "SIGKILL" ? 5_000 : 30_000));
     } catch {
@@ -377,7 +391,7 @@ export async function stopAllLocalBrokers(dataDir: string): Promise<number> {
         // not a node dir
       }
     }
-    await killAll(dir, "SIGTERM");
+    await killAll(dir, "SIGTERM", undefined, undefined, true);
   }
   return count;
 }
