@@ -15,15 +15,7 @@ import { createDb } from "@weir/db";
 import { createTestDatabase, prepareTemplate, startTestPostgres, TEMPLATE_DB } from "@weir/db/testing";
 import { createDomain, ensureDefaultProject, seedPriceBook } from "@weir/domain";
 import { env, resetEnv } from "@weir/env";
-import {
-  KafkaAdmin,
-  LocalKafkaRuntime,
-  defaultReplicationFor,
-  freePorts,
-  initialNodes,
-  newKafkaClusterId,
-  type KafkaClusterSpec,
-} from "@weir/runtime";
+import { KafkaAdmin, LocalKafkaRuntime, newLocalClusterSpec } from "@weir/runtime";
 
 const SIZES = (process.argv[2] ?? "1,3").split(",").map(Number);
 process.env.WEIR_SECRET_KEY ??= randomBytes(32).toString("hex");
@@ -45,23 +37,7 @@ async function until(fn: () => Promise<boolean>, ms = 180_000): Promise<void> {
 }
 
 async function floor(runtime: LocalKafkaRuntime, count: number): Promise<{ seconds: number; rss: number[] }> {
-  const nodes = initialNodes(count);
-  const ports = await freePorts(nodes.length * 3);
-  const spec: KafkaClusterSpec = {
-    clusterId: `floor-${count}-${Date.now()}`,
-    kafkaClusterId: newKafkaClusterId(randomBytes(16)),
-    kafkaVersion: "3.9.2",
-    defaultReplication: defaultReplicationFor(count),
-    admin: { username: "weir-admin", password: randomBytes(12).toString("hex") },
-    instanceType: { sku: "kafka.t3.small", vcpu: 2, memoryGib: 2 },
-    nodes: nodes.map((n, i) => ({
-      ...n,
-      host: "127.0.0.1",
-      port: ports[i * 3]!,
-      controllerPort: ports[i * 3 + 1]!,
-      metricsPort: ports[i * 3 + 2]!,
-    })),
-  };
+  const spec = await newLocalClusterSpec({ clusterId: `floor-${count}-${Date.now()}`, brokerCount: count });
   const t0 = performance.now();
   const started = await Promise.all(spec.nodes.map((n) => runtime.ensureNode(spec, n.nodeId)));
   const admin = new KafkaAdmin({

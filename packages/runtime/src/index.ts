@@ -67,3 +67,4 @@ export * from "./kafka/users.ts";
 export * from "./kafka/acls.ts";
 export * from "./kafka/groups.ts";
 export * from "./kafka/messages.ts";
+export { newLocalClusterSpec } from "./local/spec.ts";

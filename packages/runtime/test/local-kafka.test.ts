@@ -1,44 +1,17 @@
 // The local driver against real Kafka processes: start a 3-node combined cluster, see it
 // registered through DescribeCluster, adopt it from a second driver instance, delete it.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { env } from "@weir/env";
-import { freePorts } from "../src/local/ports.ts";
-import {
-  KafkaAdmin,
-  LocalKafkaRuntime,
-  defaultReplicationFor,
-  initialNodes,
-  newKafkaClusterId,
-  type KafkaClusterSpec,
-} from "../src/index.ts";
+import { KafkaAdmin, LocalKafkaRuntime, newLocalClusterSpec } from "../src/index.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-runtime-"));
 const runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
 const clusterId = "00000000-0000-4000-8000-00000000aaaa";
 
-async function makeSpec(count: number): Promise<KafkaClusterSpec> {
-  const nodes = initialNodes(count);
-  const ports = await freePorts(nodes.length * 3);
-  return {
-    clusterId,
-    kafkaClusterId: newKafkaClusterId(randomBytes(16)),
-    kafkaVersion: "3.9.2",
-    defaultReplication: defaultReplicationFor(count),
-    admin: { username: "weir-admin", password: randomBytes(12).toString("hex") },
-    instanceType: { sku: "kafka.t3.small", vcpu: 2, memoryGib: 2 },
-    nodes: nodes.map((n, i) => ({
-      ...n,
-      host: "127.0.0.1",
-      port: ports[i * 3]!,
-      controllerPort: ports[i * 3 + 1]!,
-      metricsPort: ports[i * 3 + 2]!,
-    })),
-  };
-}
+const makeSpec = (count: number) => newLocalClusterSpec({ clusterId, brokerCount: count });
 
 async function until<T>(fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -1,4 +1,4 @@
-import type { Db } from "@weir/db";
+import type { Db, Prisma, ResourceStatus } from "@weir/db";
 import type { Condition } from "@weir/domain";
 
 export type Fault = "user" | "system";
@@ -64,4 +64,18 @@ export interface Reconciler {
   readStatus(db: Db, id: string): Promise<StatusRecord | null>;
   writeStatus(db: Db, id: string, patch: StatusPatch): Promise<void>;
   reconcile(ctx: ReconcileContext): Promise<ReconcileOutcome>;
+}
+
+/** The Prisma `data` for writing a status patch (the same for every kind). */
+export function statusUpdate(patch: StatusPatch): {
+  status?: ResourceStatus;
+  statusReason?: string;
+  conditions?: Prisma.InputJsonValue;
+  observedGeneration?: number;
+} {
+  return {
+    ...patch,
+    status: patch.status as ResourceStatus | undefined,
+    conditions: patch.conditions as unknown as Prisma.InputJsonValue | undefined,
+  };
 }

@@ -1,10 +1,9 @@
 // Acl: makes Kafka hold the binding Postgres describes (creating one that exists is a no-op in
 // Kafka, so the step is safe to repeat). A binding removed outside Weir is recreated and the
 // change announced; a deleted one is removed from Kafka, then from Postgres.
-import type { Prisma, ResourceStatus } from "@weir/db";
 import { adminForCluster, asConditions, rowToBinding } from "@weir/domain";
 import { bindingKey, createAclBindings, deleteAclBindings } from "@weir/runtime";
-import { ReconcileError, type Reconciler } from "../framework/types.ts";
+import { ReconcileError, type Reconciler, statusUpdate } from "../framework/types.ts";
 import { aclSnapshots } from "./kafka-snapshot.ts";
 import { asReconcileError, type KafkaReconcilerDeps } from "./topic.ts";
 
@@ -28,11 +27,7 @@ export function aclReconciler(deps: KafkaReconcilerDeps): Reconciler {
     async writeStatus(db, id, patch) {
       await db.acl.updateMany({
         where: { id },
-        data: {
-          ...patch,
-          status: patch.status as ResourceStatus | undefined,
-          conditions: patch.conditions as unknown as Prisma.InputJsonValue,
-        },
+        data: statusUpdate(patch),
       });
     },
 

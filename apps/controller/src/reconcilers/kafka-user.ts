@@ -2,10 +2,9 @@
 // encrypted, only until Kafka has the credential; then it is cleared, so Weir holds no way to
 // recover it. A credential removed outside Weir cannot be restored without a new password:
 // the user is marked DEGRADED and asked to rotate.
-import type { Prisma, ResourceStatus } from "@weir/db";
 import { adminForCluster, asConditions, decryptSecret } from "@weir/domain";
 import { deleteScramUser, describeScramUsers, upsertScramUser } from "@weir/runtime";
-import { ReconcileError, type Reconciler } from "../framework/types.ts";
+import { ReconcileError, type Reconciler, statusUpdate } from "../framework/types.ts";
 import { asReconcileError, type KafkaReconcilerDeps } from "./topic.ts";
 
 const SERVING = new Set(["RUNNING", "UPDATING", "DEGRADED"]);
@@ -28,11 +27,7 @@ export function kafkaUserReconciler(deps: KafkaReconcilerDeps): Reconciler {
     async writeStatus(db, id, patch) {
       await db.kafkaUser.updateMany({
         where: { id },
-        data: {
-          ...patch,
-          status: patch.status as ResourceStatus | undefined,
-          conditions: patch.conditions as unknown as Prisma.InputJsonValue,
-        },
+        data: statusUpdate(patch),
       });
     },
 

@@ -1,6 +1,6 @@
-import type { Prisma, ResourceStatus } from "@weir/db";
 import { asConditions, defaultProjectQuotas, ensureDefaultProject } from "@weir/domain";
 import type { Reconciler } from "../framework/types.ts";
+import { statusUpdate } from "../framework/types.ts";
 
 /** An organisation is READY once its default project and quotas exist. */
 export const organizationReconciler: Reconciler = {
@@ -20,11 +20,7 @@ export const organizationReconciler: Reconciler = {
   async writeStatus(db, id, patch) {
     await db.organization.update({
       where: { id },
-      data: {
-        ...patch,
-        status: patch.status as ResourceStatus | undefined,
-        conditions: patch.conditions as unknown as Prisma.InputJsonValue,
-      },
+      data: statusUpdate(patch),
     });
   },
 

@@ -2,7 +2,7 @@
 // if missing, add partitions if fewer, then compare the configs set on the topic with the spec.
 // A difference on a spec Kafka already matched is drift (someone changed it outside Weir): it
 // is recorded on the topic, announced as an event, and corrected.
-import type { Db, Prisma, ResourceStatus } from "@weir/db";
+import type { Db, Prisma } from "@weir/db";
 import { adminForCluster, asConditions, kafkaError, type TopicDrift } from "@weir/domain";
 import {
   alterTopicConfigs,
@@ -14,7 +14,7 @@ import {
   kafkaRefusal,
   topicConfigs,
 } from "@weir/runtime";
-import { ReconcileError, type Reconciler } from "../framework/types.ts";
+import { ReconcileError, type Reconciler, statusUpdate } from "../framework/types.ts";
 import { topicSnapshots } from "./kafka-snapshot.ts";
 
 const SERVING = new Set(["RUNNING", "UPDATING", "DEGRADED"]);
@@ -67,11 +67,7 @@ export function topicReconciler(deps: KafkaReconcilerDeps): Reconciler {
       // updateMany: a topic deleted in this pass has no row left to update.
       await db.topic.updateMany({
         where: { id },
-        data: {
-          ...patch,
-          status: patch.status as ResourceStatus | undefined,
-          conditions: patch.conditions as unknown as Prisma.InputJsonValue,
-        },
+        data: statusUpdate(patch),
       });
     },
 
