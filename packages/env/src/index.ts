@@ -43,8 +43,9 @@ const schema = z.object({
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean),
     ),
-  /** How often the controller meters usage into hourly records and refreshes invoices. */
-  WEIR_METERING_INTERVAL_SECONDS: z.coerce.number().min(1).default(3600),
+  /** How often the controller meters usage into hourly records and refreshes invoices; idempotent, so
+   * often enough that month-to-date follows a running cluster within minutes. */
+  WEIR_METERING_INTERVAL_SECONDS: z.coerce.number().min(1).default(300),
   CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
 });
 
