@@ -24,7 +24,7 @@ export function BillingView() {
     <div className="flex flex-col gap-6">
       <PageHeader
         title="Billing"
-        description="Metered usage priced with the versioned price book: month-to-date, the end-of-month forecast, daily spend per resource and monthly invoices. Usage is metered every hour."
+        description="Metered usage priced with the versioned price book: month-to-date, the end-of-month forecast, daily spend per resource and monthly invoices. Usage is metered in hourly records, refreshed every few minutes."
         actions={<ExportUsageButton />}
       />
       {s?.budget?.crossed && (
@@ -105,7 +105,7 @@ function DailySpend({ summary }: { summary: Summary }) {
             <BillingIcon className="size-6 text-slate-400" />
             <p className="text-sm font-medium text-slate-900">No usage this month yet</p>
             <p className="max-w-md text-sm text-slate-500">
-              Brokers, storage, data transfer and Spark nodes are metered hourly once clusters run. See what a
+              Brokers, storage, data transfer and Spark nodes are metered by the hour once clusters run. See what a
               deployment would cost in the{" "}
               <Link href="/cost-estimator" className="font-medium text-brand-700 hover:underline">
                 cost estimator
