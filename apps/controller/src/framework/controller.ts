@@ -47,6 +47,8 @@ export class Controller {
   constructor(private readonly opts: ControllerOptions) {
     this.reconcilers = new Map(opts.reconcilers.map((r) => [r.kind, r]));
     this.lockPool = new pg.Pool({ connectionString: opts.databaseUrl, max: (opts.concurrency ?? 4) + 1 });
+    // An idle connection the server closes (a restart, shutdown) must not crash the process.
+    this.lockPool.on("error", (e) => this.log("warn", `lock connection lost: ${e.message}`));
     this.log = opts.log ?? (() => undefined);
   }
 
