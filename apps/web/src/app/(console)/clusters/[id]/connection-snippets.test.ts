@@ -1,0 +1,53 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { connectionSnippets } from "./connection-snippets";
+
+const base = {
+  bootstrapServers: "127.0.0.1:9092,127.0.0.1:9093",
+  securityProtocol: "SASL_PLAINTEXT",
+  mechanism: "SCRAM-SHA-512",
+};
+const tricky = `it's a "pa\\ss"`;
+
+const byId = (username: string | null, password: string | null) =>
+  Object.fromEntries(connectionSnippets({ ...base, username, password }).map((s) => [s.id, s.code]));
+
+describe("connectionSnippets", () => {
+  it("offers kcat, Java, kafkajs and Spark with placeholders until a credential is given", () => {
+    const s = byId(null, null);
+    expect(Object.keys(s)).toEqual(["kcat-produce", "kcat-consume", "java", "kafkajs", "spark"]);
+    for (const code of Object.values(s)) {
+      expect(code).toContain("127.0.0.1:9092");
+      expect(code).toContain("<username>");
+      expect(code).toContain("<password>");
+    }
+    expect(s["kcat-produce"]).toContain("-t my-topic -P");
+    expect(s["kcat-consume"]).toContain("-t my-topic -C -o beginning");
+    expect(s.kafkajs).toContain('brokers: ["127.0.0.1:9092", "127.0.0.1:9093"]');
+    expect(s.kafkajs).toContain('mechanism: "scram-sha-512"');
+    expect(s.spark).toContain('.option("kafka.sasl.jaas.config", jaas)');
+    expect(s.spark).toContain("ScramLoginModule required");
+  });
+
+  it("quotes a password with quotes and backslashes so the shell reads it back unchanged", () => {
+    const s = byId("weir-admin", tricky);
+    const line = s["kcat-produce"]!.split("\n").find((l) => l.includes("sasl.password="))!;
+    const word = line
+      .trim()
+      .replace(/^-X sasl\.password=/, "")
+      .replace(/ \\$/, "");
+    expect(execFileSync("sh", ["-c", `printf %s ${word}`], { encoding: "utf8" })).toBe(tricky);
+  });
+
+  it("escapes the JAAS value for Java properties, JavaScript and Python", () => {
+    const s = byId("weir-admin", tricky);
+    // JAAS: "it's a \"pa\\ss\""; a .properties file doubles each backslash once more.
+    expect(s.java).toContain(`password="it's a \\\\"pa\\\\\\\\ss\\\\"";`);
+    expect(s.kafkajs).toContain(`password: ${JSON.stringify(tricky)}`);
+    const jaasLine = s.spark!.split("\n").find((l) => l.startsWith("jaas = "))!;
+    const jaas = JSON.parse(jaasLine.slice("jaas = ".length)) as string;
+    expect(jaas).toBe(
+      `org.apache.kafka.common.security.scram.ScramLoginModule required username="weir-admin" password="it's a \\"pa\\\\ss\\"";`,
+    );
+  });
+});

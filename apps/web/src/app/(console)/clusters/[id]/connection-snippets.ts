@@ -1,0 +1,125 @@
+// Ready-to-paste client configurations for a cluster. Until the admin credential is revealed they
+// carry <username>/<password> placeholders; each language's quoting is applied to real values so
+// a password with quotes or backslashes still pastes correctly.
+
+export interface SnippetInput {
+  bootstrapServers: string;
+  securityProtocol: string;
+  mechanism: string;
+  username: string | null;
+  password: string | null;
+  topic?: string;
+}
+
+export interface Snippet {
+  id: string;
+  label: string;
+  language: string;
+  code: string;
+}
+
+const USER = "<username>";
+const PASS = "<password>";
+
+/** A POSIX shell single-quoted word. */
+const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** A JAAS option value (double-quoted, backslash escapes). */
+const jaas = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+/** A JavaScript or Python string literal (JSON's escapes are valid in both). */
+const str = (s: string) => JSON.stringify(s);
+
+function jaasConfig(username: string, password: string) {
+  return `org.apache.kafka.common.security.scram.ScramLoginModule required username=${jaas(username)} password=${jaas(password)};`;
+}
+
+export function connectionSnippets(input: SnippetInput): Snippet[] {
+  const { bootstrapServers, securityProtocol, mechanism } = input;
+  const username = input.username ?? USER;
+  const password = input.password ?? PASS;
+  const topic = input.topic ?? "my-topic";
+  const kcatAuth = [
+    `kcat -b ${bootstrapServers} \\`,
+    `  -X security.protocol=${securityProtocol} \\`,
+    `  -X sasl.mechanisms=${mechanism} \\`,
+    `  -X sasl.username=${sh(username)} \\`,
+    `  -X sasl.password=${sh(password)} \\`,
+  ].join("\n");
+
+  return [
+    {
+      id: "kcat-produce",
+      label: "kcat producer",
+      language: "shell",
+      code: `# Type messages, one per line; Ctrl-D to finish.\n${kcatAuth}\n  -t ${topic} -P`,
+    },
+    {
+      id: "kcat-consume",
+      label: "kcat consumer",
+      language: "shell",
+      code: `# Read the topic from the beginning; Ctrl-C to stop.\n${kcatAuth}\n  -t ${topic} -C -o beginning`,
+    },
+    {
+      id: "java",
+      label: "Java client properties",
+      language: "properties",
+      code: [
+        `bootstrap.servers=${bootstrapServers}`,
+        `security.protocol=${securityProtocol}`,
+        `sasl.mechanism=${mechanism}`,
+        // A .properties value treats backslashes as escapes: double them once more.
+        `sasl.jaas.config=${jaasConfig(username, password).replace(/\\/g, "\\\\")}`,
+      ].join("\n"),
+    },
+    {
+      id: "kafkajs",
+      label: "kafkajs",
+      language: "javascript",
+      code: `import { Kafka } from "kafkajs";
+
+const kafka = new Kafka({
+  clientId: "my-app",
+  brokers: [${bootstrapServers.split(",").map(str).join(", ")}],
+  ssl: false,
+  sasl: {
+    mechanism: ${str(mechanism.toLowerCase())},
+    username: ${str(username)},
+    password: ${str(password)},
+  },
+});
+
+const producer = kafka.producer();
+await producer.connect();
+await producer.send({ topic: ${str(topic)}, messages: [{ value: "hello" }] });
+await producer.disconnect();`,
+    },
+    {
+      id: "spark",
+      label: "Spark readStream",
+      language: "python",
+      code: `# spark-submit --packages org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.1 read_stream.py
+from pyspark.sql import SparkSession
+
+spark = SparkSession.builder.appName("read-${topic}").getOrCreate()
+
+jaas = ${str(jaasConfig(username, password))}
+
+df = (
+    spark.readStream.format("kafka")
+    .option("kafka.bootstrap.servers", ${str(bootstrapServers)})
+    .option("kafka.security.protocol", ${str(securityProtocol)})
+    .option("kafka.sasl.mechanism", ${str(mechanism)})
+    .option("kafka.sasl.jaas.config", jaas)
+    .option("subscribe", ${str(topic)})
+    .option("startingOffsets", "earliest")
+    .load()
+)
+
+query = (
+    df.selectExpr("CAST(key AS STRING)", "CAST(value AS STRING)")
+    .writeStream.format("console")
+    .start()
+)
+query.awaitTermination()`,
+    },
+  ];
+}

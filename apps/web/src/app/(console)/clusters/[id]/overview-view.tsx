@@ -1,0 +1,426 @@
+"use client";
+import { Badge, Button, Card, CardHeader, Dialog, Spinner, Table, Td, TextField, Th, cn } from "@weir/ui";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, type ReactNode } from "react";
+import { toast } from "sonner";
+import { formatBytes, formatDuration } from "@/components/charts/format";
+import { StatusBadge } from "@/components/console/status-badge";
+import { useCurrentOrg } from "@/components/console/use-org";
+import { errorMessage, fieldErrors } from "@/lib/errors";
+import { formatDateTime, formatRelative } from "@/lib/format";
+import { canManage, roleAtLeast } from "@/lib/roles";
+import { ProgressBar } from "../cluster-status";
+import { useCluster, useClusterOptions, useDeleteCluster, useUpdateCluster, type Cluster } from "../hooks";
+import { ClusterEvents } from "./cluster-events";
+import { ClusterMetrics } from "./cluster-metrics";
+import { ConnectCard } from "./connect-card";
+
+/** Statuses in which a broker count change is refused by the API. */
+const cannotScale = new Set(["PROVISIONING", "DELETING"]);
+
+export function ClusterOverview({ clusterId }: { clusterId: string }) {
+  // The same query as the header's: one request per poll serves both.
+  const cluster = useCluster(clusterId);
+  const org = useCurrentOrg();
+  const role = org.data?.role;
+  const [scaling, setScaling] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const c = cluster.data;
+
+  if (!c) {
+    return cluster.isPending ? (
+      <div className="flex justify-center py-16 text-slate-400">
+        <Spinner label="Loading cluster" />
+      </div>
+    ) : null;
+  }
+
+  const canChange = roleAtLeast(role, "DEVELOPER");
+  return (
+    <div className="flex flex-col gap-6">
+      <StatusCard
+        cluster={c}
+        actions={
+          canChange && (
+            <Button
+              variant="secondary"
+              onClick={() => setScaling(true)}
+              disabled={cannotScale.has(c.status)}
+              title={cannotScale.has(c.status) ? "Wait until the cluster is running" : undefined}
+              data-testid="change-broker-count"
+            >
+              Change broker count
+            </Button>
+          )
+        }
+      />
+      <BrokersCard cluster={c} />
+      <ConnectCard cluster={c} canReveal={canManage(role)} />
+      <ClusterMetrics cluster={c} />
+      <ClusterEvents clusterId={c.id} status={c.status} />
+      {canChange && (
+        <Card className="border-red-200">
+          <CardHeader
+            title="Delete cluster"
+            description="Stops every broker and deletes the cluster's data, topics, users and ACLs. This cannot be undone."
+            actions={
+              <Button
+                variant="danger"
+                onClick={() => setDeleting(true)}
+                disabled={c.status === "DELETING"}
+                data-testid="delete-cluster"
+              >
+                Delete cluster
+              </Button>
+            }
+          />
+        </Card>
+      )}
+      {scaling && <ScaleDialog cluster={c} onClose={() => setScaling(false)} />}
+      {deleting && <DeleteDialog cluster={c} onClose={() => setDeleting(false)} />}
+    </div>
+  );
+}
+
+function StatusCard({ cluster: c, actions }: { cluster: Cluster; actions: ReactNode }) {
+  const dedicated = c.controllers.filter((x) => !x.combined);
+  return (
+    <Card data-testid="cluster-status-card">
+      <CardHeader title="Status" actions={actions} />
+      <div className="flex flex-col gap-4 px-5 py-4">
+        <div className="flex flex-col gap-2">
+          <div className="flex flex-wrap items-center gap-2">
+            <StatusBadge status={c.status} data-testid="overview-status" />
+            <span
+              className={cn(
+                "text-sm",
+                c.status === "FAILED" ? "text-red-700" : c.status === "DEGRADED" ? "text-amber-800" : "text-slate-700",
+              )}
+            >
+              {c.statusReason || "—"}
+            </span>
+          </div>
+          {c.status === "PROVISIONING" && c.progress.total > 0 && (
+            <ProgressBar
+              done={c.progress.done}
+              total={c.progress.total}
+              label={`Provisioning ${c.name}`}
+              className="max-w-md"
+            />
+          )}
+        </div>
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3 lg:grid-cols-6">
+          <Fact label="Brokers">
+            {c.brokers.filter((b) => b.status === "RUNNING").length} of {c.brokerCount} running
+          </Fact>
+          <Fact label="Instance type">
+            <span className="font-mono text-xs">{c.brokerInstanceType}</span>
+          </Fact>
+          <Fact label="Storage">{c.storageGbPerBroker.toLocaleString("en-US")} GB per broker</Fact>
+          <Fact label="Controller quorum">
+            {c.controllers.length === 0
+              ? "—"
+              : dedicated.length > 0
+                ? `${dedicated.length} dedicated controllers`
+                : `On ${c.controllers.length === 1 ? "broker" : "brokers"} ${c.controllers.map((x) => x.nodeId).join(", ")}`}
+          </Fact>
+          <Fact label="Generation">
+            <span title="The desired-state version; the controller has applied it when both numbers match">
+              {c.observedGeneration} of {c.generation} applied
+            </span>
+          </Fact>
+          <Fact label="Created">
+            <span title={formatDateTime(c.createdAt)}>{formatRelative(c.createdAt)}</span>
+          </Fact>
+        </dl>
+        {c.conditions.length > 0 && (
+          <div className="overflow-hidden rounded-md border border-slate-200">
+            <Table data-testid="cluster-conditions">
+              <thead>
+                <tr>
+                  <Th>Condition</Th>
+                  <Th>Status</Th>
+                  <Th>Reason</Th>
+                  <Th>Since</Th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.conditions.map((k) => (
+                  <tr key={k.type}>
+                    <Td className="font-medium text-slate-900">{k.type}</Td>
+                    <Td>
+                      <Badge tone={k.status === "True" ? "success" : k.status === "False" ? "warning" : "neutral"}>
+                        {k.status}
+                      </Badge>
+                    </Td>
+                    <Td>
+                      <span className="font-medium text-slate-700">{k.reason}</span>
+                      {k.message && <span className="block text-xs text-slate-500">{k.message}</span>}
+                    </Td>
+                    <Td className="whitespace-nowrap" title={formatDateTime(k.lastTransitionTime)}>
+                      {formatRelative(k.lastTransitionTime)}
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+/** The current time, ticking, for uptimes. */
+function useNow(everyMs: number) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+}
+
+function BrokersCard({ cluster: c }: { cluster: Cluster }) {
+  const now = useNow(1_000);
+  const quota = c.storageGbPerBroker * 1024 ** 3;
+  return (
+    <Card>
+      <CardHeader
+        title="Brokers"
+        description={`${c.brokers.length} ${c.brokers.length === 1 ? "broker" : "brokers"}, each with ${c.storageGbPerBroker.toLocaleString("en-US")} GB of storage`}
+      />
+      {c.brokers.length === 0 ? (
+        <p className="px-5 py-8 text-center text-sm text-slate-500">The controller has not started any broker yet.</p>
+      ) : (
+        <Table data-testid="brokers-table">
+          <thead>
+            <tr>
+              <Th>Node</Th>
+              <Th>Address</Th>
+              <Th>Status</Th>
+              <Th>Uptime</Th>
+              <Th className="text-right">Restarts</Th>
+              <Th>Disk used</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.brokers.map((b) => {
+              const share = quota > 0 ? b.diskUsedBytes / quota : 0;
+              return (
+                <tr key={b.nodeId} data-testid="broker-row" data-node={b.nodeId} data-status={b.status}>
+                  <Td>
+                    <span className="font-medium text-slate-900">{b.nodeId}</span>
+                    <span className="block text-xs text-slate-500">{b.roles.replace(",", " + ")}</span>
+                  </Td>
+                  <Td>
+                    {b.address ? (
+                      <code className="font-mono text-xs text-slate-700">{b.address}</code>
+                    ) : (
+                      <span className="text-slate-400">—</span>
+                    )}
+                  </Td>
+                  <Td className="max-w-72">
+                    <StatusBadge status={b.status} />
+                    {b.statusReason && b.status !== "RUNNING" && (
+                      <span className="mt-0.5 block text-xs text-slate-500">{b.statusReason}</span>
+                    )}
+                  </Td>
+                  <Td
+                    className="whitespace-nowrap tabular-nums"
+                    title={b.startedAt ? formatDateTime(b.startedAt) : undefined}
+                  >
+                    {b.startedAt ? formatDuration(now - new Date(b.startedAt).getTime()) : "—"}
+                    {b.pid !== null && <span className="block text-xs text-slate-500">pid {b.pid}</span>}
+                  </Td>
+                  <Td className={cn("text-right tabular-nums", b.restartCount > 0 && "font-medium text-amber-700")}>
+                    {b.restartCount}
+                  </Td>
+                  <Td className="min-w-48">
+                    <div className="flex flex-col gap-1">
+                      <div
+                        role="meter"
+                        aria-label={`Disk used on broker ${b.nodeId}`}
+                        aria-valuemin={0}
+                        aria-valuemax={quota}
+                        aria-valuenow={b.diskUsedBytes}
+                        aria-valuetext={`${formatBytes(b.diskUsedBytes)} of ${formatBytes(quota)}`}
+                        className="h-1.5 w-full overflow-hidden rounded-full bg-slate-200"
+                      >
+                        <div
+                          className={cn(
+                            "h-full rounded-full",
+                            share > 0.9 ? "bg-red-600" : share > 0.75 ? "bg-amber-500" : "bg-brand-600",
+                          )}
+                          // A sliver stays visible for a broker that holds anything at all.
+                          style={{ width: `${b.diskUsedBytes > 0 ? Math.max(1, Math.min(100, share * 100)) : 0}%` }}
+                        />
+                      </div>
+                      <span className="text-xs text-slate-500 tabular-nums">
+                        {formatBytes(b.diskUsedBytes)} of {formatBytes(quota)}
+                      </span>
+                    </div>
+                  </Td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+function ScaleDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () => void }) {
+  const update = useUpdateCluster();
+  const options = useClusterOptions();
+  const [value, setValue] = useState(String(c.brokerCount));
+  const errors = fieldErrors(update.error);
+  const formError = update.error && !errors.brokerCount ? (errors.generation ?? errorMessage(update.error)) : null;
+  const target = Number(value);
+  const max = options.data?.maxBrokers;
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={`Change the broker count of ${c.name}`}
+      description={
+        <>
+          Now {c.brokerCount} {c.brokerCount === 1 ? "broker" : "brokers"}. New brokers join and take over partitions;
+          removed brokers have their partitions moved off first, so no data is lost. The cluster is UPDATING meanwhile
+          and keeps serving clients.
+        </>
+      }
+      data-testid="scale-dialog"
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            form="scale-form"
+            pending={update.isPending}
+            disabled={!Number.isInteger(target) || target === c.brokerCount}
+          >
+            {Number.isInteger(target) && target !== c.brokerCount
+              ? `${target > c.brokerCount ? "Scale out" : "Scale in"} to ${target}`
+              : "Change"}
+          </Button>
+        </>
+      }
+    >
+      <form
+        id="scale-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          update.mutate(
+            { id: c.id, brokerCount: target, generation: c.generation },
+            {
+              onSuccess: (u) => {
+                toast.success(`Scaling ${u.name} to ${u.brokerCount} brokers`);
+                onClose();
+              },
+            },
+          );
+        }}
+      >
+        <TextField
+          label="Brokers"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={max}
+          autoFocus
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={errors.brokerCount}
+          hint={max ? `1–${max} in this project.` : undefined}
+          wrapperClassName="w-48"
+        />
+        {formError && (
+          <p role="alert" className="mt-3 text-sm text-red-700">
+            {formError}
+          </p>
+        )}
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () => void }) {
+  const del = useDeleteCluster();
+  const router = useRouter();
+  const [typed, setTyped] = useState("");
+  const errors = fieldErrors(del.error);
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={`Delete ${c.name}?`}
+      description={
+        <>
+          Every broker stops and the cluster&rsquo;s data is deleted: {c.brokerCount}{" "}
+          {c.brokerCount === 1 ? "broker" : "brokers"}, their topics and messages, Kafka users and ACLs. Clients
+          connected to it fail from then on. This cannot be undone.
+        </>
+      }
+      data-testid="delete-dialog"
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose} autoFocus>
+            Cancel
+          </Button>
+          <Button
+            variant="danger"
+            type="submit"
+            form="delete-form"
+            pending={del.isPending}
+            disabled={typed !== c.name}
+            data-testid="confirm-delete"
+          >
+            Delete cluster
+          </Button>
+        </>
+      }
+    >
+      <form
+        id="delete-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (typed !== c.name) return;
+          del.mutate(
+            { id: c.id, confirmName: typed },
+            {
+              onSuccess: () => {
+                toast.success(`Deleting ${c.name}`);
+                onClose();
+                router.push("/clusters");
+              },
+            },
+          );
+        }}
+      >
+        <TextField
+          label={`Type the cluster's name, ${c.name}, to confirm`}
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          error={errors.confirmName}
+          data-testid="confirm-name"
+        />
+      </form>
+    </Dialog>
+  );
+}
