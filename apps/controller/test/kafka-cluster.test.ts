@@ -462,6 +462,10 @@ describe("Kafka clusters", () => {
       180_000,
     );
     expect(three.brokers.map((b: { nodeId: number }) => b.nodeId)).toEqual([1, 2, 3]);
+    const scaleEvents = (await h.rest("GET", `/clusters/${clusterId}/events`, { as: { bearer } })).body.items.map(
+      (e: { reason: string }) => e.reason,
+    );
+    expect(scaleEvents).toEqual(expect.arrayContaining(["ScalingOut", "ScalingIn", "BrokerRemoved"]));
     await producer.send({ topic: "ledger", acks: -1, messages: [{ value: "after-scale-in" }] });
     values.push("after-scale-in");
     await producer.disconnect();

@@ -379,6 +379,20 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
           Math.max(cluster.brokerCount, 1),
         );
         await createNodeRows(db, id, plan.add);
+        if (plan.add.length > 0) {
+          await event({
+            type: "NORMAL",
+            reason: "ScalingOut",
+            message: `Adding ${plan.add.map((n) => `broker ${n.nodeId}`).join(", ")} to reach ${plural(cluster.brokerCount, "broker")}.`,
+          });
+        }
+        if (plan.remove.length > 0 && current.observedGeneration !== current.generation) {
+          await event({
+            type: "NORMAL",
+            reason: "ScalingIn",
+            message: `Removing ${plan.remove.map((n) => `broker ${n.nodeId}`).join(", ")} once their partitions have moved.`,
+          });
+        }
       }
       cluster = (await db.kafkaCluster.findUnique({
         where: { id },
