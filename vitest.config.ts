@@ -5,10 +5,11 @@ export default defineConfig({
     include: ["packages/**/*.test.ts", "apps/**/*.test.ts"],
     exclude: ["**/node_modules/**", "e2e/**"],
     globalSetup: ["./vitest.global-setup.ts"],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 180_000,
-    // Kafka and Spark tests start real processes; two cores do not run many at once.
-    maxWorkers: 2,
+    // Kafka test files each run a real cluster (3-4 JVMs); two of them side by side on two
+    // cores starve each other into timeouts, so files run one at a time.
+    maxWorkers: 1,
     env: { NODE_ENV: "test" },
   },
 });

@@ -58,7 +58,8 @@ async function main() {
   }
 
   console.log(`\ntests: ${passed} passed, ${failed} failed`);
-  process.exit(exit);
+  // A runner's own exit code is not trusted alone: any counted failure fails the run.
+  process.exit(failed > 0 ? 1 : exit);
 }
 
 void main();

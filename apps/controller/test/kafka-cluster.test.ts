@@ -349,7 +349,11 @@ describe("Kafka clusters", () => {
       "RUNNING after a Weir restart",
       async () => {
         const c = await getCluster();
-        return c.status === "RUNNING" && c.brokers.every((b: { pid: number | null }) => b.pid) && c;
+        // New processes (not the rows' old pids), registered again.
+        const oldPids = new Set((before.brokers as { pid: number }[]).map((b) => b.pid));
+        return (
+          c.status === "RUNNING" && c.brokers.every((b: { pid: number | null }) => b.pid && !oldPids.has(b.pid)) && c
+        );
       },
       180_000,
     );
