@@ -136,6 +136,37 @@ describe("framework", () => {
     }
   });
 
+  test("a spec change made during a reconcile wins over that pass's status write, and is reconciled next", async () => {
+    const org = await db.organization.create({ data: { name: "Raced", slug: `race-${Date.now()}` } });
+    const r = probe(async (id, n) => {
+      // While the first pass works, the API deletes the resource (new generation, DELETING).
+      if (n === 1) {
+        await db.organization.update({
+          where: { id },
+          data: { status: "DELETING", statusReason: "asked to delete", generation: { increment: 1 } },
+        });
+      }
+    });
+    const c = new Controller({ db, databaseUrl: url, reconcilers: [r] });
+    await c.start();
+    try {
+      c.enqueue({ kind: "Probe", id: org.id });
+      await until(async () => (r.attempts.get(org.id) ?? 0) >= 1);
+      await c.idle();
+      const o = await db.organization.findUniqueOrThrow({ where: { id: org.id } });
+      // The first pass's READY was not written over DELETING.
+      expect(o.status).toBe("DELETING");
+      expect(o.observedGeneration).toBe(0);
+      // The next pass (the NOTIFY of a real API call, here an enqueue) sees the new generation.
+      c.enqueue({ kind: "Probe", id: org.id });
+      await c.idle();
+      const after = await db.organization.findUniqueOrThrow({ where: { id: org.id } });
+      expect(after.observedGeneration).toBe(2);
+    } finally {
+      await c.stop();
+    }
+  });
+
   test("a user's mistake leaves the resource FAILED with the reason", async () => {
     const org = await db.organization.create({ data: { name: "Bad spec", slug: `bad-${Date.now()}` } });
     const r = probe(async () => {

@@ -79,3 +79,12 @@ export function statusUpdate(patch: StatusPatch): {
     conditions: patch.conditions as unknown as Prisma.InputJsonValue | undefined,
   };
 }
+
+/**
+ * Where a status write applies: the row, still at the generation this pass read. A spec change
+ * made meanwhile (a delete, a scale) bumps the generation and wins; its NOTIFY makes the
+ * controller run the resource again, so nothing is lost by skipping the stale write.
+ */
+export function statusWhere(id: string, patch: StatusPatch): { id: string; generation?: number } {
+  return patch.observedGeneration === undefined ? { id } : { id, generation: patch.observedGeneration };
+}

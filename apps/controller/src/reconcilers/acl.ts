@@ -3,7 +3,7 @@
 // change announced; a deleted one is removed from Kafka, then from Postgres.
 import { adminForCluster, asConditions, rowToBinding } from "@weir/domain";
 import { bindingKey, createAclBindings, deleteAclBindings } from "@weir/runtime";
-import { ReconcileError, type Reconciler, statusUpdate } from "../framework/types.ts";
+import { ReconcileError, type Reconciler, statusUpdate, statusWhere } from "../framework/types.ts";
 import { aclSnapshots } from "./kafka-snapshot.ts";
 import { asReconcileError, type KafkaReconcilerDeps } from "./topic.ts";
 
@@ -26,7 +26,7 @@ export function aclReconciler(deps: KafkaReconcilerDeps): Reconciler {
 
     async writeStatus(db, id, patch) {
       await db.acl.updateMany({
-        where: { id },
+        where: statusWhere(id, patch),
         data: statusUpdate(patch),
       });
     },

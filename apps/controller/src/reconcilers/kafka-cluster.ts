@@ -26,7 +26,7 @@ import {
   type TopicPartitions,
 } from "@weir/runtime";
 import type { EventInput, Reconciler, ReconcileOutcome } from "../framework/types.ts";
-import { statusUpdate } from "../framework/types.ts";
+import { statusUpdate, statusWhere } from "../framework/types.ts";
 
 export const ADMIN_USERNAME = "weir-admin";
 /** A node that crashes this many times in a row before the cluster first runs fails the cluster. */
@@ -341,7 +341,7 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
 
     async writeStatus(db, id, patch) {
       await db.kafkaCluster.updateMany({
-        where: { id },
+        where: statusWhere(id, patch),
         data: statusUpdate(patch),
       });
     },

@@ -4,7 +4,7 @@
 // the user is marked DEGRADED and asked to rotate.
 import { adminForCluster, asConditions, decryptSecret } from "@weir/domain";
 import { deleteScramUser, describeScramUsers, upsertScramUser } from "@weir/runtime";
-import { ReconcileError, type Reconciler, statusUpdate } from "../framework/types.ts";
+import { ReconcileError, type Reconciler, statusUpdate, statusWhere } from "../framework/types.ts";
 import { asReconcileError, type KafkaReconcilerDeps } from "./topic.ts";
 
 const SERVING = new Set(["RUNNING", "UPDATING", "DEGRADED"]);
@@ -26,7 +26,7 @@ export function kafkaUserReconciler(deps: KafkaReconcilerDeps): Reconciler {
 
     async writeStatus(db, id, patch) {
       await db.kafkaUser.updateMany({
-        where: { id },
+        where: statusWhere(id, patch),
         data: statusUpdate(patch),
       });
     },

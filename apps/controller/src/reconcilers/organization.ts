@@ -1,6 +1,6 @@
 import { asConditions, defaultProjectQuotas, ensureDefaultProject } from "@weir/domain";
 import type { Reconciler } from "../framework/types.ts";
-import { statusUpdate } from "../framework/types.ts";
+import { statusUpdate, statusWhere } from "../framework/types.ts";
 
 /** An organisation is READY once its default project and quotas exist. */
 export const organizationReconciler: Reconciler = {
@@ -18,8 +18,8 @@ export const organizationReconciler: Reconciler = {
   },
 
   async writeStatus(db, id, patch) {
-    await db.organization.update({
-      where: { id },
+    await db.organization.updateMany({
+      where: statusWhere(id, patch),
       data: statusUpdate(patch),
     });
   },

@@ -14,7 +14,7 @@ import {
   kafkaRefusal,
   topicConfigs,
 } from "@weir/runtime";
-import { ReconcileError, type Reconciler, statusUpdate } from "../framework/types.ts";
+import { ReconcileError, type Reconciler, statusUpdate, statusWhere } from "../framework/types.ts";
 import { topicSnapshots } from "./kafka-snapshot.ts";
 
 const SERVING = new Set(["RUNNING", "UPDATING", "DEGRADED"]);
@@ -66,7 +66,7 @@ export function topicReconciler(deps: KafkaReconcilerDeps): Reconciler {
     async writeStatus(db, id, patch) {
       // updateMany: a topic deleted in this pass has no row left to update.
       await db.topic.updateMany({
-        where: { id },
+        where: statusWhere(id, patch),
         data: statusUpdate(patch),
       });
     },
