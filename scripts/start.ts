@@ -11,7 +11,7 @@ import { createDb } from "@weir/db";
 import { startEmbeddedPostgres, type EmbeddedPg } from "@weir/db/embedded";
 import { applyMigrations } from "@weir/db/migrate";
 import { seedPriceBook } from "@weir/domain";
-import { env, repoRoot } from "@weir/env";
+import { childEnv, env, repoRoot } from "@weir/env";
 import { ensureKafka, RuntimeSetupError } from "@weir/runtime/artifacts";
 import { stopAllLocalBrokers } from "@weir/runtime/local";
 
@@ -56,7 +56,7 @@ async function buildConsoleIfStale(): Promise<void> {
 
 function run(cmd: string, args: string[], cwd: string, extraEnv: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: "inherit", env: { ...process.env, ...extraEnv } });
+    const child = spawn(cmd, args, { cwd, stdio: "inherit", env: childEnv(extraEnv) });
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? cmd)} exited with ${code}`)),
     );
@@ -124,11 +124,11 @@ async function main() {
 
   await buildConsoleIfStale();
 
-  const childEnv = { ...process.env, DATABASE_URL: databaseUrl, WEIR_SECRET_KEY: await secretKey(e.WEIR_DATA_DIR) };
+  const weirEnv = childEnv({ DATABASE_URL: databaseUrl, WEIR_SECRET_KEY: await secretKey(e.WEIR_DATA_DIR) });
   const controller = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "apps/controller/src/main.ts")], {
     cwd: repoRoot,
     stdio: "inherit",
-    env: childEnv,
+    env: weirEnv,
   });
   const web = spawn(
     process.execPath,
@@ -136,7 +136,7 @@ async function main() {
     {
       cwd: webDir,
       stdio: ["ignore", "inherit", "inherit"],
-      env: { ...childEnv, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...weirEnv, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     },
   );
 

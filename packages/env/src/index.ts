@@ -47,6 +47,8 @@ const schema = z.object({
    * often enough that month-to-date follows a running cluster within minutes. */
   WEIR_METERING_INTERVAL_SECONDS: z.coerce.number().min(1).default(300),
   CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
+  /** The JDK (17+) that runs Kafka brokers; `java` on the PATH when unset. */
+  JAVA_HOME: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -63,6 +65,11 @@ export function env(): Env {
     cached = parsed.data;
   }
   return cached;
+}
+
+/** The environment a child process of Weir runs with: this process's, plus `extra`. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }
 
 /** Forget the parsed environment (tests that change process variables call this). */

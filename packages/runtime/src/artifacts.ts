@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { repoRoot } from "@weir/env";
+import { env, repoRoot } from "@weir/env";
 
 export const KAFKA_VERSIONS = ["3.9.2"] as const;
 export type KafkaVersion = (typeof KAFKA_VERSIONS)[number];
@@ -54,9 +54,7 @@ function sha256(file: string): string {
 
 /** The JDK that runs brokers: $JAVA_HOME/bin/java or `java` on the PATH, at least version 17. */
 export function findJava(): string {
-  // Read here rather than through @weir/env: the JDK is found the way the JDK's own tools do.
-  // eslint-disable-next-line no-restricted-properties
-  const javaHome = process.env.JAVA_HOME;
+  const javaHome = env().JAVA_HOME;
   const java = javaHome ? path.join(javaHome, "bin", "java") : "java";
   const res = spawnSync(java, ["-version"], { encoding: "utf8" });
   if (res.error || res.status !== 0) {
