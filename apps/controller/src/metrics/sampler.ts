@@ -16,8 +16,8 @@
 // restarted, and its new value is the delta. The cluster row also keeps running totals
 // (bytesInTotal/bytesOutTotal) that only ever grow, which metering turns into GB transferred.
 import type { Db } from "@weir/db";
-import { decryptSecret } from "@weir/domain";
-import { KafkaAdmin, type BrokerRuntime } from "@weir/runtime";
+import { adminForCluster } from "@weir/domain";
+import type { BrokerRuntime } from "@weir/runtime";
 
 export interface SamplerOptions {
   db: Db;
@@ -125,13 +125,9 @@ export class MetricsSampler {
     const urp = new Map<number, number>();
     let totalPartitions = 0;
     let totalUrp = 0;
-    if (c.adminPasswordEncrypted && brokers.some((b) => b.port)) {
-      const admin = new KafkaAdmin({
-        bootstrap: brokers.filter((b) => b.port).map((b) => `${b.host}:${b.port}`),
-        username: c.adminUsername ?? "weir-admin",
-        password: decryptSecret(c.adminPasswordEncrypted, this.opts.secretKey),
-        timeoutMs: 3000,
-      });
+    // The shared per-cluster Admin client: no SCRAM handshake per sample.
+    const admin = adminForCluster(c, this.opts.secretKey);
+    if (admin) {
       try {
         for (const t of await admin.topics()) {
           for (const p of t.partitions) {
@@ -144,8 +140,6 @@ export class MetricsSampler {
         }
       } catch {
         // The cluster is degraded; throughput and disk still get sampled.
-      } finally {
-        await admin.close();
       }
     }
 

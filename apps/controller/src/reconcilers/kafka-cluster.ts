@@ -7,7 +7,7 @@
 //   → run intervals for metering → status.
 import { randomBytes } from "node:crypto";
 import type { BrokerModel, Db, KafkaClusterModel, Prisma, ResourceStatus } from "@weir/db";
-import { asConditions, decryptSecret, encryptSecret } from "@weir/domain";
+import { adminForCluster, asConditions, closeKafkaAdmins, decryptSecret, encryptSecret } from "@weir/domain";
 import {
   KafkaAdmin,
   PLANNED_EXIT,
@@ -40,41 +40,6 @@ export interface ClusterReconcilerDeps {
 }
 
 type ClusterWithBrokers = KafkaClusterModel & { brokers: BrokerModel[] };
-
-/** Admin clients are kept per cluster (a SCRAM handshake per pass would be wasteful). */
-class AdminCache {
-  private readonly clients = new Map<string, { key: string; admin: KafkaAdmin }>();
-
-  get(cluster: ClusterWithBrokers, password: string): KafkaAdmin | null {
-    const bootstrap = cluster.brokers
-      .filter(isBroker)
-      .filter((b) => b.port)
-      .map((b) => `${b.host}:${b.port}`);
-    if (bootstrap.length === 0) return null;
-    const key = `${bootstrap.join(",")}|${password}`;
-    const hit = this.clients.get(cluster.id);
-    if (hit?.key === key) return hit.admin;
-    void hit?.admin.close();
-    const admin = new KafkaAdmin({
-      bootstrap,
-      username: cluster.adminUsername ?? ADMIN_USERNAME,
-      password,
-      timeoutMs: 4000,
-    });
-    this.clients.set(cluster.id, { key, admin });
-    return admin;
-  }
-
-  async drop(clusterId: string): Promise<void> {
-    const hit = this.clients.get(clusterId);
-    this.clients.delete(clusterId);
-    await hit?.admin.close();
-  }
-
-  async closeAll(): Promise<void> {
-    await Promise.all([...this.clients.keys()].map((id) => this.drop(id)));
-  }
-}
 
 function restartBackoffMs(restarts: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(0, restarts - 1));
@@ -178,7 +143,6 @@ function plural(n: number, word: string): string {
 }
 
 export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler & { close(): Promise<void> } {
-  const admins = new AdminCache();
   const { runtime } = deps;
 
   async function updateBroker(db: Db, id: string, data: Prisma.BrokerUpdateInput) {
@@ -194,7 +158,7 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
       db,
       cluster.brokers.map((b) => b.id),
     );
-    await admins.drop(cluster.id);
+    await closeKafkaAdmins(cluster.id);
     await runtime.deleteCluster(cluster.id);
     await event({
       type: "NORMAL",
@@ -326,7 +290,7 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
   return {
     kind: "KafkaCluster",
 
-    close: () => admins.closeAll(),
+    close: () => closeKafkaAdmins(),
 
     async listIds(db) {
       const rows = await db.kafkaCluster.findMany({ select: { id: true } });
@@ -534,7 +498,12 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
           )
         ).map((o) => [o.nodeId, o]),
       );
-      const admin = admins.get(cluster, password);
+      // The shared per-cluster client (also used by the topic, user and ACL reconcilers and the
+      // API), addressed by the broker rows: the row's bootstrapServers may not be written yet.
+      const admin = adminForCluster(
+        { ...cluster, bootstrapServers, adminUsername: cluster.adminUsername ?? ADMIN_USERNAME },
+        deps.secretKey,
+      );
       let registered = new Set<number>();
       let topics: (TopicPartitions & { internal: boolean })[] = [];
       let kafkaError: string | null = null;
@@ -669,14 +638,17 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
 }
 
 /** The error lines of a broker log tail (first few) and its last lines: what a user needs. */
+/** A broker log line that says what went wrong. */
+const isErrorLine = (line: string) => /ERROR|FATAL|Exception|Caused by/.test(line);
+
 function failureExcerpt(tail: string): string {
   const lines = tail.split("\n");
-  const errors = [...new Set(lines.filter((l) => /ERROR|FATAL|Exception/.test(l)))].slice(0, 5);
+  const errors = [...new Set(lines.filter(isErrorLine))].slice(0, 5);
   const last = lines.slice(-10);
   return [...errors, ...(errors.length ? ["…"] : []), ...last].join("\n").slice(0, 6000);
 }
 
 function lastMeaningfulLine(tail: string): string {
-  const lines = tail.split("\n").filter((l) => /ERROR|Exception|FATAL|Caused by/.test(l));
+  const lines = tail.split("\n").filter(isErrorLine);
   return (lines.at(-1) ?? tail.split("\n").at(-1) ?? "").slice(0, 400);
 }
