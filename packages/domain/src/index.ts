@@ -3,6 +3,7 @@ export * from "./context.ts";
 export * from "./roles.ts";
 export * from "./names.ts";
 export * from "./status.ts";
+export * from "./conditions.ts";
 export * from "./crypto.ts";
 export { recordAudit, notifyReconcile } from "./audit/record.ts";
 export * from "./accounts/service.ts";

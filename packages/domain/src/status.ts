@@ -1,28 +1,73 @@
-// Status conditions, as Kubernetes and Strimzi write them: one entry per type, whose
-// lastTransitionTime changes only when its status flips.
+// The one definition of what a resource's status means, per kind: which statuses serve
+// requests, which are settled (nothing more happens without a change), which are in progress.
+// Pure and dependency-free so the console's client components, the API, the domain and the
+// controller all import the same rules. Also the kind names and the NOTIFY channel that
+// wakes the controller.
 
-export interface Condition {
-  type: string;
-  status: "True" | "False" | "Unknown";
-  reason: string;
-  message: string;
-  lastTransitionTime: string;
-  observedGeneration: number;
+/** The Postgres channel the API notifies and the controller listens on. */
+export const NOTIFY_CHANNEL = "weir_reconcile";
+
+export const KINDS = ["Organization", "KafkaCluster", "Topic", "KafkaUser", "Acl", "ComputeCluster", "Job"] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const RESOURCE_STATUSES = [
+  "PROVISIONING",
+  "READY",
+  "RUNNING",
+  "UPDATING",
+  "DEGRADED",
+  "DELETING",
+  "FAILED",
+] as const;
+export type ResourceStatusName = (typeof RESOURCE_STATUSES)[number];
+
+/** The payload of a NOTIFY for one resource: "<kind>:<id>". */
+export const notifyPayload = (kind: Kind, id: string) => `${kind}:${id}`;
+
+export function parseNotifyPayload(payload: string): { kind: Kind; id: string } | null {
+  const at = payload.indexOf(":");
+  const kind = payload.slice(0, at) as Kind;
+  const id = payload.slice(at + 1);
+  return at > 0 && id && (KINDS as readonly string[]).includes(kind) ? { kind, id } : null;
 }
 
-export function setCondition(
-  conditions: readonly Condition[],
-  next: Omit<Condition, "lastTransitionTime">,
-  now = new Date(),
-): Condition[] {
-  const prev = conditions.find((c) => c.type === next.type);
-  const lastTransitionTime = prev && prev.status === next.status ? prev.lastTransitionTime : now.toISOString();
-  return [...conditions.filter((c) => c.type !== next.type), { ...next, lastTransitionTime }];
+interface StatusMeaning {
+  /** The resource answers requests (a cluster's Admin API, a compute cluster's master). */
+  serving: readonly string[];
+  /** Nothing more is expected to happen without a change to the spec. */
+  settled: readonly string[];
+  /** The controller is working towards the desired state. */
+  inProgress: readonly string[];
 }
 
-export function asConditions(json: unknown): Condition[] {
-  return Array.isArray(json) ? (json as Condition[]) : [];
-}
+// A cluster serves while it runs, while it is being changed and while it heals: Kafka answers
+// in all three. A degraded cluster is not settled: the controller is healing it.
+const clusterLike: StatusMeaning = {
+  serving: ["RUNNING", "UPDATING", "DEGRADED"],
+  settled: ["RUNNING", "FAILED"],
+  inProgress: ["PROVISIONING", "UPDATING", "DELETING"],
+};
 
-/** Statuses in which nothing more is expected to happen without a change. */
-export const settledStatuses = new Set(["READY", "RUNNING", "FAILED"]);
+// Children of a cluster (topics, users, ACLs) and organisations are READY when applied.
+const applied: StatusMeaning = {
+  serving: ["READY"],
+  settled: ["READY", "FAILED"],
+  inProgress: ["PROVISIONING", "UPDATING", "DELETING"],
+};
+
+const meanings: Record<Kind, StatusMeaning> = {
+  Organization: applied,
+  KafkaCluster: clusterLike,
+  ComputeCluster: clusterLike,
+  Topic: applied,
+  KafkaUser: applied,
+  Acl: applied,
+  Job: applied,
+};
+
+export const isServing = (kind: Kind, status: string | null | undefined) =>
+  !!status && meanings[kind].serving.includes(status);
+export const isSettled = (kind: Kind, status: string | null | undefined) =>
+  !!status && meanings[kind].settled.includes(status);
+export const isInProgress = (kind: Kind, status: string | null | undefined) =>
+  !!status && meanings[kind].inProgress.includes(status);

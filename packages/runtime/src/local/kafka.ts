@@ -395,3 +395,6 @@ export async function stopAllLocalBrokers(dataDir: string): Promise<number> {
   }
   return count;
 }
+
+/** Every supervised local instance under a data directory, stopped with Weir (all kinds). */
+export const stopAllLocalInstances = stopAllLocalBrokers;
