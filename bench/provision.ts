@@ -15,7 +15,8 @@ import { createDb } from "@weir/db";
 import { createTestDatabase, prepareTemplate, startTestPostgres, TEMPLATE_DB } from "@weir/db/testing";
 import { createDomain, ensureDefaultProject, seedPriceBook } from "@weir/domain";
 import { env, resetEnv } from "@weir/env";
-import { KafkaAdmin, LocalKafkaRuntime, newLocalClusterSpec } from "@weir/runtime";
+import { KafkaAdmin } from "@weir/runtime";
+import { LocalKafkaRuntime, newLocalClusterSpec } from "@weir/runtime/local";
 
 const SIZES = (process.argv[2] ?? "1,3").split(",").map(Number);
 process.env.WEIR_SECRET_KEY ??= randomBytes(32).toString("hex");
@@ -49,7 +50,7 @@ async function floor(runtime: LocalKafkaRuntime, count: number): Promise<{ secon
   const seconds = (performance.now() - t0) / 1000;
   const rss = started.map((s) => rssMb(s.pid));
   await admin.close();
-  await runtime.deleteCluster(spec.clusterId);
+  await runtime.deleteGroup(spec.clusterId);
   return { seconds, rss };
 }
 

@@ -5,6 +5,7 @@
 //      (reconciled into Kafka), next to 1,000 created directly with the Admin API in the same run.
 //   2. The topics page (GET /clusters/{id}/topics, 50 per page) at 5,000 topics, and the
 //      consumer groups page at 1,000 groups: server time per page, median of 20.
+import { kafkaAdmins } from "@weir/runtime";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,17 +14,10 @@ import { handleRest } from "@weir/api/http";
 import { Controller } from "@weir/controller";
 import { createDb } from "@weir/db";
 import { createTestDatabase, prepareTemplate, startTestPostgres, TEMPLATE_DB } from "@weir/db/testing";
-import { closeKafkaAdmins, createDomain, encryptSecret, ensureDefaultProject } from "@weir/domain";
+import { createDomain, encryptSecret, ensureDefaultProject } from "@weir/domain";
 import { env, resetEnv } from "@weir/env";
-import {
-  KafkaAdmin,
-  LocalKafkaRuntime,
-  commitGroupOffsets,
-  createTopic,
-  freePorts,
-  initialNodes,
-  newKafkaClusterId,
-} from "@weir/runtime";
+import { KafkaAdmin, commitGroupOffsets, createTopic, initialNodes, newKafkaClusterId } from "@weir/runtime";
+import { LocalKafkaRuntime, freePorts } from "@weir/runtime/local";
 import { topicReconciler } from "../apps/controller/src/reconcilers/topic.ts";
 
 const N = Number(process.argv[2] ?? 1000);
@@ -226,8 +220,8 @@ async function main() {
   } finally {
     await controller?.stop();
     await admin?.close();
-    await closeKafkaAdmins();
-    await runtime.deleteCluster(runtimeId);
+    await kafkaAdmins.close();
+    await runtime.deleteGroup(runtimeId);
     fs.rmSync(dataDir, { recursive: true, force: true });
     await server.stop();
   }

@@ -1,11 +1,11 @@
-export { Controller, NOTIFY_CHANNEL, type ControllerOptions } from "./framework/controller.ts";
+export { Controller, type ControllerOptions } from "./framework/controller.ts";
 export * from "./framework/types.ts";
 export { organizationReconciler } from "./reconcilers/organization.ts";
-export { kafkaClusterReconciler, ADMIN_USERNAME } from "./reconcilers/kafka-cluster.ts";
+export { kafkaClusterReconciler, ADMIN_USERNAME } from "./reconcilers/kafka-cluster/index.ts";
 
 import type { BrokerRuntime } from "@weir/runtime";
 import { organizationReconciler } from "./reconcilers/organization.ts";
-import { kafkaClusterReconciler } from "./reconcilers/kafka-cluster.ts";
+import { kafkaClusterReconciler } from "./reconcilers/kafka-cluster/index.ts";
 import type { Reconciler } from "./framework/types.ts";
 import { topicReconciler } from "./reconcilers/topic.ts";
 import { kafkaUserReconciler } from "./reconcilers/kafka-user.ts";

@@ -1,8 +1,9 @@
 // The controller process: `pnpm start` runs it next to the console.
 import { createDb } from "@weir/db";
 import { env } from "@weir/env";
-import { LocalKafkaRuntime } from "@weir/runtime";
+import { LocalKafkaRuntime } from "@weir/runtime/local";
 import { Controller } from "./framework/controller.ts";
+import { PeriodicTask } from "./framework/periodic.ts";
 import { createReconcilers } from "./index.ts";
 import { MeteringJob } from "./metering/job.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
@@ -28,23 +29,38 @@ async function main() {
     resyncIntervalMs: e.WEIR_CONTROLLER_RESYNC_SECONDS * 1000,
     log,
   });
-  // A broker that exits is looked at at once, not at the next resync.
-  runtime.onExit((clusterId, nodeId, code) => {
-    log("warn", `KafkaCluster/${clusterId}: node ${nodeId} exited (${code})`);
+  // An instance that exits is looked at at once, not at the next resync.
+  runtime.onExit((clusterId, node, code) => {
+    log("warn", `KafkaCluster/${clusterId}: node ${node} exited (${code})`);
     controller.enqueue({ kind: "KafkaCluster", id: clusterId });
   });
+  // Periodic tasks run under a lease: one controller at a time samples and meters.
   const sampler = new MetricsSampler({
     db,
     runtime,
     secretKey: e.WEIR_SECRET_KEY,
-    intervalMs: e.WEIR_METRICS_INTERVAL_SECONDS * 1000,
     retentionHours: e.WEIR_METRICS_RETENTION_HOURS,
     log,
   });
+  const metering = new MeteringJob({ db, log });
+  const tasks = [
+    new PeriodicTask({
+      db,
+      name: "metrics-sampler",
+      intervalMs: e.WEIR_METRICS_INTERVAL_SECONDS * 1000,
+      run: () => sampler.sampleAll(),
+      log,
+    }),
+    new PeriodicTask({
+      db,
+      name: "metering",
+      intervalMs: e.WEIR_METERING_INTERVAL_SECONDS * 1000,
+      run: () => metering.runOnce(),
+      log,
+    }),
+  ];
   await controller.start();
-  sampler.start();
-  const metering = new MeteringJob({ db, intervalMs: e.WEIR_METERING_INTERVAL_SECONDS * 1000, log });
-  await metering.start();
+  for (const t of tasks) t.start();
   console.log(`[controller] reconciling ${kinds.reconcilers.map((r) => r.kind).join(", ")}`);
 
   let stopping = false;
@@ -52,8 +68,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`[controller] ${signal}: stopping (brokers keep running; the next controller adopts them)`);
-    await sampler.stop();
-    await metering.stop();
+    await Promise.all(tasks.map((t) => t.stop()));
     await controller.stop();
     await kinds.close();
     await db.$disconnect();

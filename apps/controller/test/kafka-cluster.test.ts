@@ -10,7 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { env, resetEnv } from "@weir/env";
 import { meterUsage, seedPriceBook } from "@weir/domain";
-import { LocalKafkaRuntime, freePorts, stopAllLocalBrokers } from "@weir/runtime";
+import { LocalKafkaRuntime, freePorts, stopAllLocalInstances } from "@weir/runtime/local";
 import { Kafka, logLevel, type Admin as KafkaJsAdmin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
@@ -165,8 +165,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (clusterId) await runtime.deleteCluster(clusterId);
-    for (const c of await h.db.kafkaCluster.findMany()) await runtime.deleteCluster(c.id);
+    if (clusterId) await runtime.deleteGroup(clusterId);
+    for (const c of await h.db.kafkaCluster.findMany()) await runtime.deleteGroup(c.id);
     await stopController();
   } finally {
     await h.close();
@@ -342,7 +342,7 @@ describe("Kafka clusters", () => {
   test("brokers stopped with Weir (pnpm start's shutdown) start again without counting a crash", async () => {
     const before = await getCluster();
     await stopController();
-    expect(await stopAllLocalBrokers(dataDir)).toBe(3);
+    expect(await stopAllLocalInstances(dataDir)).toBe(3);
     expect(javaPids()).toEqual([]);
     await startController();
     const back = await until(
@@ -371,7 +371,6 @@ describe("Kafka clusters", () => {
       db: h.db,
       runtime,
       secretKey: SECRET,
-      intervalMs: 3_600_000,
       retentionHours: 1,
     });
     await sampler.sampleAll();

@@ -77,7 +77,7 @@ async function records(
   return rows.map((r) => [r.hourStart.toISOString().slice(5, 16), Number(r.quantity)] as const);
 }
 
-const job = (now: Date) => new MeteringJob({ db, intervalMs: 3_600_000, now: () => now });
+const job = (now: Date) => new MeteringJob({ db, now: () => now });
 
 describe("metering run intervals", () => {
   test("a started hour counts; a double run and a restarted controller never count twice", async () => {

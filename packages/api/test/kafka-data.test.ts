@@ -1,6 +1,7 @@
 // Topics, Kafka users, ACLs, consumer groups and the message browser over the real REST
 // handlers, against one real single-broker Kafka cluster (started here with the local driver),
 // the real reconcilers in a Controller, and Debian's kcat as an outside client.
+import { kafkaAdmins } from "@weir/runtime";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -10,20 +11,19 @@ import { Controller } from "@weir/controller";
 import { aclReconciler } from "../../../apps/controller/src/reconcilers/acl.ts";
 import { kafkaUserReconciler } from "../../../apps/controller/src/reconcilers/kafka-user.ts";
 import { topicReconciler } from "../../../apps/controller/src/reconcilers/topic.ts";
-import { closeKafkaAdmins, encryptSecret, ensureDefaultProject } from "@weir/domain";
+import { encryptSecret, ensureDefaultProject } from "@weir/domain";
 import { env, resetEnv } from "@weir/env";
 import {
   KafkaAdmin,
-  LocalKafkaRuntime,
   alterTopicConfigs,
   createTopic,
   dynamicConfigs,
-  freePorts,
   initialNodes,
   newKafkaClusterId,
   topicConfigs,
   type KafkaClusterSpec,
 } from "@weir/runtime";
+import { LocalKafkaRuntime, freePorts } from "@weir/runtime/local";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "./harness.ts";
 
@@ -166,8 +166,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await controller?.stop();
   await outside?.close();
-  await closeKafkaAdmins();
-  await runtime.deleteCluster(runtimeClusterId);
+  await kafkaAdmins.close();
+  await runtime.deleteGroup(runtimeClusterId);
   fs.rmSync(dataDir, { recursive: true, force: true });
   await h?.close();
 });

@@ -3,7 +3,7 @@ import { decryptSecret, encryptSecret, hashPassword, newToken, hashToken, verify
 import { AppError, errorCodes } from "../src/errors.ts";
 import { resourceName, slugify } from "../src/names.ts";
 import { roleAtLeast, requireRole } from "../src/roles.ts";
-import { setCondition } from "../src/status.ts";
+import { setCondition } from "../src/conditions.ts";
 
 describe("passwords", () => {
   test("scrypt hashes verify the right password only and are salted", async () => {

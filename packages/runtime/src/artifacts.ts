@@ -9,15 +9,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { env, repoRoot } from "@weir/env";
 
-export const KAFKA_VERSIONS = ["3.9.2"] as const;
-export type KafkaVersion = (typeof KAFKA_VERSIONS)[number];
-export const DEFAULT_KAFKA_VERSION: KafkaVersion = "3.9.2";
+import { RuntimeSetupError } from "./versions.ts";
+
+export { KAFKA_VERSIONS, DEFAULT_KAFKA_VERSION, RuntimeSetupError, type KafkaVersion } from "./versions.ts";
 
 const kafkaInfra = path.join(repoRoot, "infra", "runtimes", "kafka");
-
-export class RuntimeSetupError extends Error {
-  override name = "RuntimeSetupError";
-}
 
 export interface KafkaArtifacts {
   version: string;

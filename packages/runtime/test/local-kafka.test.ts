@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { env } from "@weir/env";
-import { KafkaAdmin, LocalKafkaRuntime, newLocalClusterSpec } from "../src/index.ts";
+import { KafkaAdmin } from "../src/index.ts";
+import { LocalKafkaRuntime, newLocalClusterSpec } from "../src/local/index.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-runtime-"));
 const runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
@@ -29,7 +30,7 @@ async function until<T>(fn: () => Promise<T | undefined>, ms = 60_000): Promise<
 }
 
 afterAll(async () => {
-  await runtime.deleteCluster(clusterId);
+  await runtime.deleteGroup(clusterId);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

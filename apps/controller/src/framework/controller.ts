@@ -3,11 +3,9 @@
 // the same resource; status written after every attempt, failed or not; retries with
 // exponential back-off; and an ordered shutdown.
 import type { Db } from "@weir/db";
-import { setCondition, type Condition } from "@weir/domain";
+import { NOTIFY_CHANNEL, parseNotifyPayload, setCondition, type Condition } from "@weir/domain";
 import pg from "pg";
 import { ReconcileError, type Reconciler, type StatusRecord } from "./types.ts";
-
-export const NOTIFY_CHANNEL = "weir_reconcile";
 
 export interface ControllerOptions {
   db: Db;
@@ -55,8 +53,8 @@ export class Controller {
   async start(): Promise<void> {
     this.listener = new pg.Client({ connectionString: this.opts.databaseUrl });
     this.listener.on("notification", (n) => {
-      const [kind, id] = (n.payload ?? "").split(":");
-      if (kind && id && this.reconcilers.has(kind)) this.enqueue({ kind, id });
+      const item = parseNotifyPayload(n.payload ?? "");
+      if (item && this.reconcilers.has(item.kind)) this.enqueue(item);
     });
     this.listener.on("error", (e) => this.log("error", `notification connection failed: ${e.message}`));
     await this.listener.connect();

@@ -1,4 +1,5 @@
-// The metering job: on start and then periodically, recomputes hourly usage records from run
+// The metering job (run by a PeriodicTask: on start, then periodically, one controller at a
+// time) recomputes hourly usage records from run
 // intervals and byte counters, refreshes the invoices of the organisations metered, finalises
 // months that ended and raises budget notices. Usage is derived, never accumulated from ticks, so
 // missed runs are made up by the next one and repeated runs change nothing.
@@ -9,7 +10,6 @@ const HOUR_MS = 3_600_000;
 
 export interface MeteringJobOptions {
   db: Db;
-  intervalMs: number;
   log?: (level: "debug" | "info" | "warn" | "error", msg: string) => void;
   /** The clock; tests move it. */
   now?: () => Date;
@@ -24,7 +24,6 @@ export interface MeteringRun {
 }
 
 export class MeteringJob {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<MeteringRun> | undefined;
   /** When the last run that succeeded metered up to; unset until the first run. */
   private meteredUpTo: Date | undefined;
@@ -34,19 +33,6 @@ export class MeteringJob {
   constructor(private readonly opts: MeteringJobOptions) {
     this.now = opts.now ?? (() => new Date());
     this.log = opts.log ?? (() => undefined);
-  }
-
-  async start(): Promise<void> {
-    await this.runOnce().catch((e: unknown) => this.log("error", `metering failed: ${String(e)}`));
-    this.timer = setInterval(() => {
-      this.runOnce().catch((e: unknown) => this.log("error", `metering failed: ${String(e)}`));
-    }, this.opts.intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
   }
 
   /**

@@ -1,4 +1,4 @@
-// Samples every live Kafka cluster into cluster_metric_samples: one row per broker and one for
+// Samples every serving Kafka cluster (run by a PeriodicTask, so one controller at a time) into cluster_metric_samples: one row per broker and one for
 // the cluster (nodeId null) per interval.
 //
 // Sources, and why:
@@ -16,14 +16,13 @@
 // restarted, and its new value is the delta. The cluster row also keeps running totals
 // (bytesInTotal/bytesOutTotal) that only ever grow, which metering turns into GB transferred.
 import type { Db } from "@weir/db";
-import { adminForCluster } from "@weir/domain";
-import type { BrokerRuntime } from "@weir/runtime";
+import { decryptSecret, isServing, RESOURCE_STATUSES } from "@weir/domain";
+import { kafkaAdmins, type BrokerRuntime } from "@weir/runtime";
 
 export interface SamplerOptions {
   db: Db;
   runtime: BrokerRuntime;
   secretKey: string;
-  intervalMs: number;
   retentionHours: number;
   log?: (level: "debug" | "info" | "warn" | "error", msg: string) => void;
 }
@@ -48,37 +47,21 @@ export function parseBrokerCounters(text: string): Omit<Counters, "at"> | null {
   return { bytesIn, bytesOut, messagesIn };
 }
 
+const KAFKA_SERVING = RESOURCE_STATUSES.filter((s) => isServing("KafkaCluster", s));
+
 const delta = (now: number, before: number | undefined) =>
   before === undefined ? 0 : now >= before ? now - before : now;
 
 export class MetricsSampler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
   private readonly last = new Map<string, Counters>();
   private lastPrune = 0;
 
   constructor(private readonly opts: SamplerOptions) {}
 
-  start(): void {
-    const tick = () => {
-      this.running ??= this.sampleAll()
-        .catch((e: unknown) => this.opts.log?.("warn", `metrics: ${String(e)}`))
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, this.opts.intervalMs);
-    this.timer.unref();
-    tick();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
   async sampleAll(): Promise<void> {
     const { db } = this.opts;
     const clusters = await db.kafkaCluster.findMany({
-      where: { status: { in: ["RUNNING", "DEGRADED", "UPDATING"] } },
+      where: { status: { in: KAFKA_SERVING } },
       include: { brokers: true },
     });
     for (const c of clusters) {
@@ -115,9 +98,9 @@ export class MetricsSampler {
       (
         await this.opts.runtime.observe(
           c.id,
-          brokers.map((b) => b.nodeId),
+          brokers.map((b) => String(b.nodeId)),
         )
-      ).map((o) => [o.nodeId, o.diskUsedBytes]),
+      ).map((o) => [Number(o.name), o.diskUsedBytes]),
     );
 
     // Partition counts per broker (as leader or follower) and under-replicated ones, via Metadata.
@@ -126,7 +109,7 @@ export class MetricsSampler {
     let totalPartitions = 0;
     let totalUrp = 0;
     // The shared per-cluster Admin client: no SCRAM handshake per sample.
-    const admin = adminForCluster(c, this.opts.secretKey);
+    const admin = kafkaAdmins.forCluster(c, (encrypted) => decryptSecret(encrypted, this.opts.secretKey));
     if (admin) {
       try {
         for (const t of await admin.topics()) {

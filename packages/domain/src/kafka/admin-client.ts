@@ -1,18 +1,24 @@
 // "An admin client for a cluster the caller may see": the cluster is looked up inside the
-// caller's organisation (another tenant's is 404), and one KafkaAdmin is kept per cluster and
-// credential so a page does not pay a SCRAM handshake per request. Kafka's refusals become
+// caller's organisation (another tenant's is 404), and its client comes from the runtime's
+// Admin pool so a page does not pay a SCRAM handshake per request. Kafka's refusals become
 // AppErrors naming the field, with Kafka's own words after ours.
 import type { Db, KafkaClusterModel as KafkaCluster } from "@weir/db";
 import { env } from "@weir/env";
-import { isUnreachable, KafkaAdmin, KafkaRequestError, kafkaRefusal, type KafkaRefusal } from "@weir/runtime";
+import {
+  isUnreachable,
+  kafkaAdmins,
+  KafkaRequestError,
+  kafkaRefusal,
+  type KafkaAdmin,
+  type KafkaRefusal,
+} from "@weir/runtime";
 import type { OrgScope } from "../context.ts";
 import { decryptSecret } from "../crypto.ts";
 import { AppError, notFound } from "../errors.ts";
+import { isServing } from "../status.ts";
 
 export type ClusterRow = KafkaCluster;
 
-/** Statuses in which a cluster answers Admin requests. */
-const SERVING = new Set(["RUNNING", "UPDATING", "DEGRADED"]);
 
 export async function clusterInScope(db: Db, scope: OrgScope, clusterId: string): Promise<ClusterRow> {
   const cluster = await db.kafkaCluster.findFirst({ where: { id: clusterId, orgId: scope.orgId } });
@@ -20,30 +26,9 @@ export async function clusterInScope(db: Db, scope: OrgScope, clusterId: string)
   return cluster;
 }
 
-const cache = new Map<string, { key: string; admin: KafkaAdmin }>();
-
-/** The cached Admin client of a cluster, or null if it has no address or credential yet. */
+/** The pooled Admin client of a cluster, or null if it has no address or credential yet. */
 export function adminForCluster(cluster: ClusterRow, secretKey: string): KafkaAdmin | null {
-  if (!cluster.bootstrapServers || !cluster.adminPasswordEncrypted || !cluster.adminUsername) return null;
-  const key = `${cluster.bootstrapServers}|${cluster.adminUsername}|${cluster.adminPasswordEncrypted}`;
-  const hit = cache.get(cluster.id);
-  if (hit?.key === key) return hit.admin;
-  void hit?.admin.close();
-  const admin = new KafkaAdmin({
-    bootstrap: cluster.bootstrapServers.split(",").filter(Boolean),
-    username: cluster.adminUsername,
-    password: decryptSecret(cluster.adminPasswordEncrypted, secretKey),
-    timeoutMs: 8_000,
-  });
-  cache.set(cluster.id, { key, admin });
-  return admin;
-}
-
-/** Closes the cached clients (of one cluster, or all). */
-export async function closeKafkaAdmins(clusterId?: string): Promise<void> {
-  const entries = [...cache].filter(([id]) => !clusterId || id === clusterId);
-  for (const [id] of entries) cache.delete(id);
-  await Promise.all(entries.map(([, e]) => e.admin.close()));
+  return kafkaAdmins.forCluster(cluster, (encrypted) => decryptSecret(encrypted, secretKey));
 }
 
 function secretKey(): string {
@@ -59,7 +44,7 @@ export async function scopedAdmin(db: Db, scope: OrgScope, clusterId: string) {
 }
 
 export function requireServing(cluster: ClusterRow): KafkaAdmin {
-  const admin = SERVING.has(cluster.status) ? adminForCluster(cluster, secretKey()) : null;
+  const admin = isServing("KafkaCluster", cluster.status) ? adminForCluster(cluster, secretKey()) : null;
   if (!admin) {
     throw new AppError(
       "UNAVAILABLE",
@@ -71,7 +56,7 @@ export function requireServing(cluster: ClusterRow): KafkaAdmin {
 
 /** Like requireServing, but null instead of an error: for reads and checks that can do without Kafka. */
 export function servingAdmin(cluster: ClusterRow): KafkaAdmin | null {
-  return SERVING.has(cluster.status) ? adminForCluster(cluster, secretKey()) : null;
+  return isServing("KafkaCluster", cluster.status) ? adminForCluster(cluster, secretKey()) : null;
 }
 
 /** The config key a Kafka INVALID_CONFIG message is about, if it names one. */

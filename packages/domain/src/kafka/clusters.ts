@@ -2,7 +2,7 @@
 // asked for (and an audit event) in one transaction, then wakes the controller, which does the
 // work. Nothing here starts a process or talks to Kafka.
 import type { Db } from "@weir/db";
-import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "@weir/runtime/artifacts";
+import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
@@ -11,7 +11,7 @@ import { decryptSecret } from "../crypto.ts";
 import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
-import { asConditions } from "../status.ts";
+import { asConditions } from "../conditions.ts";
 
 export const KIND = "KafkaCluster";
 /** Below this a broker cannot hold its own logs and the internal topics comfortably. */

@@ -8,7 +8,7 @@
 // - brokers added later are broker-only nodes; the quorum fixed at creation never changes, so a
 //   combined node cannot be removed (scale-in removes broker-only nodes, highest id first).
 
-import type { NodeRole } from "../index.ts";
+import type { NodeRole } from "./runtime.ts";
 
 export interface PlannedNode {
   nodeId: number;
@@ -33,6 +33,13 @@ export function initialNodes(brokerCount: number): PlannedNode[] {
     ...Array.from({ length: brokerCount }, (_, i) => ({ nodeId: i + 1, roles: "broker" as const })),
   ];
 }
+
+/**
+ * How long KRaft keeps a broker's registration after its last heartbeat. A broker restarted
+ * within it cannot register again until the old registration lapses, so until then Kafka still
+ * reports the dead process as registered.
+ */
+export const BROKER_SESSION_TIMEOUT_MS = 6000;
 
 export const isBroker = (n: { roles: string }) => n.roles.includes("broker");
 export const isController = (n: { roles: string }) => n.roles.includes("controller");
@@ -144,7 +151,7 @@ export function serverProperties(input: NodeConfigInput): [string, string][] {
     ["log.segment.bytes", String(64 * 1024 * 1024)],
     // Local brokers share one host: a quick shutdown and a short session keep recovery fast.
     ["controlled.shutdown.enable", "true"],
-    ["broker.session.timeout.ms", "6000"],
+    ["broker.session.timeout.ms", String(BROKER_SESSION_TIMEOUT_MS)],
     ["broker.heartbeat.interval.ms", "1000"],
   );
   return props;

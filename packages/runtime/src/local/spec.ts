@@ -2,7 +2,7 @@
 // provisioning benchmark's "floor" start directly (the controller builds its spec from rows).
 import { randomBytes } from "node:crypto";
 import { defaultReplicationFor, initialNodes, newKafkaClusterId } from "../kafka/config.ts";
-import type { KafkaClusterSpec } from "../index.ts";
+import type { KafkaClusterSpec } from "../kafka/runtime.ts";
 import { freePorts } from "./ports.ts";
 
 export async function newLocalClusterSpec(opts: {

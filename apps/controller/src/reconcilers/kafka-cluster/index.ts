@@ -1,0 +1,388 @@
+// KafkaCluster: desired state (broker count, instance type, storage) from Postgres, observed
+// state from the broker processes (the driver) and from Kafka itself (DescribeCluster and
+// Metadata through the Admin protocol). A pass is a pipeline of named, idempotent steps:
+//   delete-if-asked → stay-failed → identity → node-rows → keep-nodes-running → observe-kafka
+//   → record-nodes → announce-running → scale → status
+// The status itself is a pure function of the observation (status.ts).
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Db } from "@weir/db";
+import { asConditions, decryptSecret, encryptSecret } from "@weir/domain";
+import {
+  defaultReplicationFor,
+  initialNodes,
+  isBroker,
+  kafkaAdmins,
+  newKafkaClusterId,
+  scaleNodes,
+  BROKER_SESSION_TIMEOUT_MS,
+  type BrokerRuntime,
+  type KafkaClusterSpec,
+  type NodeRole,
+} from "@weir/runtime";
+import {
+  closeRunIntervals,
+  defaultInstancePolicy,
+  keepInstancesRunning,
+  syncRunIntervals,
+  type InstanceRow,
+} from "../../framework/instances.ts";
+import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
+import { leasePorts, releasePorts } from "../../framework/ports.ts";
+import { type Reconciler, type ReconcileOutcome, statusUpdate, statusWhere } from "../../framework/types.ts";
+import { scaleStep } from "./scale.ts";
+import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
+import type { ClusterPass, ClusterWithBrokers } from "./types.ts";
+
+export const ADMIN_USERNAME = "weir-admin";
+const policy = defaultInstancePolicy("Broker");
+const NODE_PORTS = ["listener", "controller", "metrics"];
+
+export interface ClusterReconcilerDeps {
+  runtime: BrokerRuntime;
+  secretKey: string;
+}
+
+const loadCluster = (db: Db, id: string) =>
+  db.kafkaCluster.findUnique({ where: { id }, include: { brokers: { orderBy: { nodeId: "asc" } } } });
+
+const rowOf = (b: ClusterWithBrokers["brokers"][number]): InstanceRow => ({
+  ...b,
+  name: String(b.nodeId),
+  label: `node ${b.nodeId}`,
+});
+
+// ---------------------------------------------------------------- steps
+
+const deleteIfAsked = step<ClusterPass>("delete-if-asked", async ({ db, cluster, runtime, event }) => {
+  if (cluster.status !== "DELETING") return;
+  const ids = cluster.brokers.map((b) => b.id);
+  await closeRunIntervals(db, ids);
+  await kafkaAdmins.close(cluster.id);
+  await runtime.deleteGroup(cluster.id);
+  await releasePorts(db, ids);
+  await event({
+    type: "NORMAL",
+    reason: "Deleted",
+    message: `Stopped ${plural(cluster.brokers.length, "node")} and deleted their data.`,
+  });
+  await db.kafkaCluster.deleteMany({ where: { id: cluster.id } });
+  return { status: "DELETING", statusReason: "Deleted" };
+});
+
+// A failed cluster stays failed (and stopped) until its spec changes.
+const stayFailed = step<ClusterPass>("stay-failed", async ({ cluster }) => {
+  if (cluster.status === "FAILED" && cluster.observedGeneration === cluster.generation) {
+    return { status: "FAILED", statusReason: cluster.statusReason };
+  }
+});
+
+// The KRaft cluster id and the admin credential, created once.
+const ensureIdentity = step<ClusterPass>("identity", async (pass) => {
+  if (pass.cluster.adminPasswordEncrypted && pass.cluster.kafkaClusterId) return;
+  pass.cluster = await pass.db.kafkaCluster.update({
+    where: { id: pass.id },
+    data: {
+      adminUsername: ADMIN_USERNAME,
+      adminPasswordEncrypted: encryptSecret(randomBytes(24).toString("base64url"), pass.secretKey),
+      kafkaClusterId: newKafkaClusterId(randomBytes(16)),
+    },
+    include: { brokers: { orderBy: { nodeId: "asc" } } },
+  });
+});
+
+// One row per node with ports from the lease (kept for the node's life); the spec from the rows.
+const ensureNodeRows = step<ClusterPass>("node-rows", async (pass) => {
+  const { db, cluster, event } = pass;
+  const current = cluster.brokers.map((b) => ({ nodeId: b.nodeId, roles: b.roles as NodeRole }));
+  const plan =
+    current.length === 0
+      ? { add: initialNodes(cluster.brokerCount), remove: [] }
+      : scaleNodes(current, Math.max(cluster.brokerCount, 1));
+  if (plan.add.length > 0) {
+    const rows = plan.add.map((n) => ({ ...n, id: randomUUID() }));
+    const ports = await leasePorts(
+      db,
+      rows.map((r) => ({ ownerKind: "KafkaCluster", ownerId: r.id, purposes: NODE_PORTS })),
+    );
+    await db.broker.createMany({
+      data: rows.map((r, i) => {
+        const [port, controllerPort, metricsPort] = ports[i]!;
+        return {
+          ...r,
+          clusterId: pass.id,
+          host: "127.0.0.1",
+          port,
+          controllerPort,
+          metricsPort,
+          statusReason: "Waiting to start",
+        };
+      }),
+      skipDuplicates: true,
+    });
+    if (current.length > 0) {
+      await event({
+        type: "NORMAL",
+        reason: "ScalingOut",
+        message: `Adding ${plan.add.map((n) => `broker ${n.nodeId}`).join(", ")} to reach ${plural(cluster.brokerCount, "broker")}.`,
+      });
+    }
+    pass.cluster = (await loadCluster(db, pass.id))!;
+  }
+  if (plan.remove.length > 0 && pass.current.observedGeneration !== pass.current.generation) {
+    await event({
+      type: "NORMAL",
+      reason: "ScalingIn",
+      message: `Removing ${plan.remove.map((n) => `broker ${n.nodeId}`).join(", ")} once their partitions have moved.`,
+    });
+  }
+  pass.leaving = new Set(plan.remove.map((n) => n.nodeId));
+  pass.adding = plan.add.length;
+  pass.spec = await specOf(db, pass.cluster, decryptSecret(pass.cluster.adminPasswordEncrypted!, pass.secretKey));
+  pass.bootstrapServers = pass.cluster.brokers
+    .filter(isBroker)
+    .map((b) => `${b.host}:${b.port}`)
+    .join(",");
+});
+
+// Start (or adopt) every node that should run, with back-off for crashing ones (instance policy).
+const keepNodesRunning = step<ClusterPass>("keep-nodes-running", async (pass) => {
+  const { db, cluster, runtime, spec } = pass;
+  const names = cluster.brokers.map((b) => String(b.nodeId));
+  pass.observed = new Map((await runtime.observe(cluster.id, names)).map((o) => [o.name, o]));
+  const result = await keepInstancesRunning({
+    policy,
+    rows: cluster.brokers.filter((b) => !pass.leaving.has(b.nodeId)).map(rowOf),
+    observed: pass.observed,
+    firstRun: pass.firstRun,
+    start: (row) => runtime.ensureNode(spec!, Number(row.name)),
+    logTail: (row) => runtime.logTail(cluster.id, row.name, 300),
+    update: async (id, patch) => {
+      await db.broker.updateMany({ where: { id }, data: patch });
+    },
+    event: pass.event,
+  });
+  pass.startedNow = result.startedNow;
+  const fatal = result.failures.filter((f) => pass.firstRun || f.kind === "setup");
+  if (fatal.length > 0) return failCluster(pass, fatal.map((f) => f.message).join("; "));
+  // What this pass started runs now; no second look at every process.
+  if (result.startedNow.size > 0) {
+    pass.observed = new Map((await runtime.observe(cluster.id, names)).map((o) => [o.name, o]));
+  }
+});
+
+/** Nothing half-running: stop what did start so no process runs unmanaged. */
+async function failCluster(pass: ClusterPass, why: string): Promise<ReconcileOutcome> {
+  const { db, cluster } = pass;
+  await Promise.all(cluster.brokers.map((b) => pass.runtime.stopNode(cluster.id, b.nodeId)));
+  await closeRunIntervals(
+    db,
+    cluster.brokers.map((b) => b.id),
+  );
+  await db.broker.updateMany({ where: { clusterId: cluster.id }, data: { status: "FAILED", pid: null } });
+  const reason = `The cluster could not start: ${why}`.slice(0, 1000);
+  await pass.event({ type: "WARNING", reason: "ProvisioningFailed", message: reason });
+  return {
+    status: "FAILED",
+    statusReason: reason,
+    conditions: [{ type: "Ready", status: "False", reason: "ProvisioningFailed", message: reason }],
+  };
+}
+
+// What Kafka says: registered brokers and partition health, through the pooled Admin client
+// (addressed by the node rows: the cluster row's bootstrapServers may not be written yet).
+const observeKafka = step<ClusterPass>("observe-kafka", async (pass) => {
+  const admin = kafkaAdmins.forCluster({ ...pass.cluster, bootstrapServers: pass.bootstrapServers }, (encrypted) =>
+    decryptSecret(encrypted, pass.secretKey),
+  );
+  pass.admin = admin ?? undefined;
+  if (!admin) {
+    pass.kafka.error = "the cluster has no broker address or admin credential yet";
+    return;
+  }
+  try {
+    const desc = await admin.describeCluster();
+    pass.kafka.registered = new Set(desc.brokers.map((b) => b.nodeId).filter((n) => !pass.startedNow.has(String(n))));
+    pass.kafka.topics = await admin.topics();
+  } catch (err) {
+    pass.kafka.error = err instanceof Error ? err.message : String(err);
+  }
+});
+
+// Per-node status, run intervals (what metering bills) and the cluster's address and progress.
+const recordNodes = step<ClusterPass>("record-nodes", async (pass) => {
+  const { db, cluster } = pass;
+  const obs = observation(pass);
+  await Promise.all(
+    cluster.brokers.map(async (b, i) => {
+      const o = pass.observed.get(String(b.nodeId));
+      const next = nodeStatus(obs.nodes[i]!, pass.firstRun);
+      const disk = o?.diskUsedBytes ?? 0;
+      if (
+        b.status === next.status &&
+        b.statusReason === next.statusReason &&
+        Number(b.diskUsedBytes) === disk &&
+        b.pid === (o?.pid ?? null)
+      )
+        return;
+      await db.broker.updateMany({
+        where: { id: b.id },
+        data: { ...next, diskUsedBytes: BigInt(disk), pid: o?.pid ?? null },
+      });
+    }),
+  );
+  await syncRunIntervals(
+    db,
+    { orgId: cluster.orgId, resourceKind: "KafkaCluster", resourceId: cluster.id, resourceName: cluster.name },
+    cluster.brokers.filter(isBroker).map((b) => {
+      const o = pass.observed.get(String(b.nodeId));
+      return {
+        instanceId: b.id,
+        running: !!o?.running,
+        startedAt: o?.startedAt ?? null,
+        meters: [
+          { dimension: "BROKER_HOURS" as const, sku: cluster.brokerInstanceType, quantity: 1 },
+          { dimension: "STORAGE_GB_HOURS" as const, sku: "kafka.storage", quantity: cluster.storageGbPerBroker },
+        ],
+      };
+    }),
+  );
+  const progress = clusterProgress(obs);
+  await db.kafkaCluster.updateMany({
+    where: { id: cluster.id },
+    data: { bootstrapServers: pass.bootstrapServers, progressDone: progress.done, progressTotal: progress.total },
+  });
+});
+
+const announceRunning = step<ClusterPass>("announce-running", async (pass) => {
+  if (!pass.firstRun || !isReady(observation(pass))) return;
+  await pass.event({
+    type: "NORMAL",
+    reason: "ClusterRunning",
+    message: `All ${plural(pass.cluster.brokers.filter(isBroker).length, "broker")} registered; bootstrap servers ${pass.bootstrapServers}.`,
+  });
+});
+
+// Scaling, once the cluster itself is healthy and every new node has its row.
+const scale = step<ClusterPass>("scale", async (pass) => {
+  if (pass.adding > 0 || !pass.admin || !isReady(observation(pass))) return;
+  return scaleStep(pass, pass.admin);
+});
+
+const status = step<ClusterPass>("status", async (pass) => clusterStatus(observation(pass)));
+
+const steps: Step<ClusterPass>[] = [
+  deleteIfAsked,
+  stayFailed,
+  ensureIdentity,
+  ensureNodeRows,
+  keepNodesRunning,
+  observeKafka,
+  recordNodes,
+  announceRunning,
+  scale,
+  status,
+];
+
+// ---------------------------------------------------------------- helpers
+
+async function specOf(db: Db, cluster: ClusterWithBrokers, password: string): Promise<KafkaClusterSpec> {
+  const price = await db.price.findFirst({
+    where: { sku: cluster.brokerInstanceType },
+    orderBy: { version: { effectiveFrom: "desc" } },
+  });
+  const combined = cluster.brokers.filter((b) => b.roles === "broker,controller").length;
+  return {
+    clusterId: cluster.id,
+    kafkaClusterId: cluster.kafkaClusterId!,
+    kafkaVersion: cluster.kafkaVersion,
+    // Fixed by the layout chosen at creation: combined nodes (1-3), else 3 dedicated controllers.
+    defaultReplication: combined > 0 ? defaultReplicationFor(combined) : 3,
+    admin: { username: cluster.adminUsername ?? ADMIN_USERNAME, password },
+    instanceType: { sku: cluster.brokerInstanceType, vcpu: price?.vcpu ?? 2, memoryGib: Number(price?.memoryGib ?? 2) },
+    nodes: cluster.brokers.map((b) => ({
+      nodeId: b.nodeId,
+      roles: b.roles as NodeRole,
+      host: b.host,
+      port: b.port!,
+      controllerPort: b.controllerPort!,
+      metricsPort: b.metricsPort!,
+    })),
+  };
+}
+
+/** The pure status module's input, from what this pass saw. */
+function observation(pass: ClusterPass, now = Date.now()): ClusterObservation {
+  const { cluster, kafka } = pass;
+  const balanced = asConditions(cluster.conditions).find((c) => c.type === "Balanced");
+  return {
+    firstRun: pass.firstRun,
+    brokerCount: cluster.brokerCount,
+    nodes: cluster.brokers.map((b) => {
+      const o = pass.observed.get(String(b.nodeId));
+      const running = !!o?.running;
+      return {
+        nodeId: b.nodeId,
+        broker: isBroker(b),
+        running,
+        registered: kafka.registered.has(b.nodeId),
+        // Restarted after a crash less than a broker session ago (a node started in this pass
+        // is left out of `registered` instead).
+        rejoining:
+          running &&
+          !pass.firstRun &&
+          b.restartCount > 0 &&
+          !!b.lastRestartAt &&
+          now - b.lastRestartAt.getTime() < BROKER_SESSION_TIMEOUT_MS + 1000,
+        leaving: pass.leaving.has(b.nodeId),
+        lastExit: o?.lastExit ?? null,
+      };
+    }),
+    kafkaError: kafka.error,
+    underReplicated: kafka.topics.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length,
+    scaling:
+      pass.leaving.size > 0 ||
+      pass.adding > 0 ||
+      (cluster.generation > 1 && balanced?.observedGeneration !== cluster.generation),
+  };
+}
+
+// ---------------------------------------------------------------- the reconciler
+
+export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler & { close(): Promise<void> } {
+  return {
+    kind: "KafkaCluster",
+    close: () => kafkaAdmins.close(),
+
+    async listIds(db) {
+      const rows = await db.kafkaCluster.findMany({ select: { id: true } });
+      return rows.map((r) => r.id);
+    },
+
+    async readStatus(db, id) {
+      const c = await db.kafkaCluster.findUnique({ where: { id } });
+      return c && { ...c, conditions: asConditions(c.conditions) };
+    },
+
+    async writeStatus(db, id, patch) {
+      await db.kafkaCluster.updateMany({ where: statusWhere(id, patch), data: statusUpdate(patch) });
+    },
+
+    async reconcile(ctx) {
+      const cluster = await loadCluster(ctx.db, ctx.id);
+      if (!cluster) return { status: ctx.current.status, statusReason: ctx.current.statusReason };
+      const pass: ClusterPass = {
+        ...ctx,
+        ...deps,
+        cluster,
+        firstRun: cluster.status === "PROVISIONING",
+        bootstrapServers: "",
+        leaving: new Set(),
+        adding: 0,
+        observed: new Map(),
+        startedNow: new Set(),
+        kafka: { registered: new Set(), topics: [], error: null },
+      };
+      return runPipeline(pass, steps);
+    },
+  };
+}

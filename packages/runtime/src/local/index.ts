@@ -1,0 +1,7 @@
+// @weir/runtime/local: the drivers that run instances as processes of this host, and the one
+// supervisor and port helpers they share. Only the controller, `pnpm start`, tests and benches
+// load this; the console never does.
+export { LocalSupervisor, stopAllLocalInstances, instanceDirs, type LaunchSpec } from "./supervisor.ts";
+export { LocalKafkaRuntime, nodeMarker } from "./kafka.ts";
+export { freePorts } from "./ports.ts";
+export { newLocalClusterSpec } from "./spec.ts";
