@@ -1,6 +1,6 @@
 export * from "./errors.ts";
 export * from "./context.ts";
-export * from "./roles.ts";
+export * from "./rules.ts";
 export * from "./names.ts";
 export * from "./status.ts";
 export * from "./conditions.ts";
@@ -17,8 +17,6 @@ export * from "./billing/invoices.ts";
 export * from "./billing/service.ts";
 export * from "./billing/estimator.ts";
 export * from "./kafka/admin-client.ts";
-export * from "./kafka/topic-rules.ts";
-export * from "./kafka/acl-rules.ts";
 export * from "./kafka/topics.ts";
 export * from "./kafka/users.ts";
 export * from "./kafka/acls.ts";

@@ -1,31 +1,41 @@
+// The schemas for names, e-mail addresses and passwords, built from the limits in name-rules.ts.
 import { z } from "zod";
+import {
+  DISPLAY_NAME_MAX,
+  EMAIL_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  RESOURCE_NAME_MAX,
+  RESOURCE_NAME_PATTERN,
+  RESOURCE_NAME_RULE,
+} from "./name-rules.ts";
 
-/** A display name: 1-64 printable characters, no leading or trailing space. */
+/** A display name: printable characters, no leading or trailing space. */
 export const displayName = z
   .string()
   .trim()
   .min(1, "Must not be empty")
-  .max(64, "Must be at most 64 characters")
+  .max(DISPLAY_NAME_MAX, `Must be at most ${DISPLAY_NAME_MAX} characters`)
   .regex(/^[^\p{Cc}]+$/u, "Must not contain control characters");
 
-/** A resource name used in URLs and runtimes: lowercase letters, digits and hyphens. */
+/** A resource name used in URLs and runtimes. */
 export const resourceName = z
   .string()
   .min(1, "Must not be empty")
-  .max(40, "Must be at most 40 characters")
-  .regex(
-    /^[a-z]([a-z0-9-]*[a-z0-9])?$/,
-    "Use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen",
-  );
+  .max(RESOURCE_NAME_MAX, `Must be at most ${RESOURCE_NAME_MAX} characters`)
+  .regex(RESOURCE_NAME_PATTERN, RESOURCE_NAME_RULE);
 
 export const email = z
   .string()
   .trim()
   .toLowerCase()
-  .max(254, "Must be at most 254 characters")
+  .max(EMAIL_MAX, `Must be at most ${EMAIL_MAX} characters`)
   .email("Must be an email address");
 
-export const password = z.string().min(10, "Must be at least 10 characters").max(200, "Must be at most 200 characters");
+export const password = z
+  .string()
+  .min(PASSWORD_MIN, `Must be at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `Must be at most ${PASSWORD_MAX} characters`);
 
 export function slugify(name: string): string {
   const base = name

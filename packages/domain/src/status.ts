@@ -1,5 +1,6 @@
 // The one definition of what a resource's status means, per kind: which statuses serve
-// requests, which are settled (nothing more happens without a change), which are in progress.
+// requests, which are settled (nothing more happens without a change), which are in progress,
+// which refuse a change.
 // Pure and dependency-free so the console's client components, the API, the domain and the
 // controller all import the same rules. Also the kind names and the NOTIFY channel that
 // wakes the controller.
@@ -38,14 +39,18 @@ interface StatusMeaning {
   settled: readonly string[];
   /** The controller is working towards the desired state. */
   inProgress: readonly string[];
+  /** A change to the spec is refused (the API answers 409). */
+  frozen: readonly string[];
 }
 
 // A cluster serves while it runs, while it is being changed and while it heals: Kafka answers
-// in all three. A degraded cluster is not settled: the controller is healing it.
+// in all three. A degraded cluster is not settled: the controller is healing it. It can be
+// changed once it exists and until it is being deleted.
 const clusterLike: StatusMeaning = {
   serving: ["RUNNING", "UPDATING", "DEGRADED"],
   settled: ["RUNNING", "FAILED"],
   inProgress: ["PROVISIONING", "UPDATING", "DELETING"],
+  frozen: ["PROVISIONING", "DELETING"],
 };
 
 // Children of a cluster (topics, users, ACLs) and organisations are READY when applied.
@@ -53,6 +58,7 @@ const applied: StatusMeaning = {
   serving: ["READY"],
   settled: ["READY", "FAILED"],
   inProgress: ["PROVISIONING", "UPDATING", "DELETING"],
+  frozen: ["DELETING"],
 };
 
 const meanings: Record<Kind, StatusMeaning> = {
@@ -71,3 +77,6 @@ export const isSettled = (kind: Kind, status: string | null | undefined) =>
   !!status && meanings[kind].settled.includes(status);
 export const isInProgress = (kind: Kind, status: string | null | undefined) =>
   !!status && meanings[kind].inProgress.includes(status);
+/** Whether the API takes a change to the resource's spec in this status (a delete is taken until DELETING). */
+export const acceptsChanges = (kind: Kind, status: string | null | undefined) =>
+  !!status && !meanings[kind].frozen.includes(status);

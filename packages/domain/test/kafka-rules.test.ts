@@ -1,11 +1,14 @@
 // The pure rules behind topics, ACL presets and the message browser, table-driven.
 import { describe, expect, test } from "vitest";
 import {
+  ACL_OPERATIONS,
   aclsForTopic,
   atJsonPath,
+  bindingProblems,
   collisionKey,
   configErrors,
   expandPreset,
+  OPERATIONS_BY_RESOURCE,
   messagesToCsv,
   recordFilter,
   renderBytes,
@@ -50,6 +53,7 @@ describe("topic configs", () => {
       { "configs.unclean.leader.election.enable": "Must be true or false" },
     ],
     [{ "no.such.key": "1" }, 1, { "configs.no.such.key": '"no.such.key" is not a topic config Kafka knows' }],
+    [{ toString: "1" }, 1, { "configs.toString": '"toString" is not a topic config Kafka knows' }],
   ])("%j with RF %i", (configs, rf, errors) => {
     expect(configErrors(configs, rf)).toEqual(errors);
   });
@@ -74,6 +78,24 @@ describe("ACL presets", () => {
       "GROUP:team-:PREFIXED:ALL",
       "TRANSACTIONAL_ID:team-:PREFIXED:ALL",
     ]);
+  });
+
+  test("every operation is checked on some resource type, and only listed ones are", () => {
+    expect(new Set(Object.values(OPERATIONS_BY_RESOURCE).flat())).toEqual(new Set(ACL_OPERATIONS));
+  });
+
+  test.each([
+    [{ resourceType: "TOPIC", resourceName: "t", patternType: "LITERAL", operation: "READ" }, null],
+    [{ resourceType: "GROUP", resourceName: "g", patternType: "LITERAL", operation: "WRITE" }, "operation"],
+    [{ resourceType: "CLUSTER", resourceName: "kafka-cluster", patternType: "LITERAL", operation: "ALTER" }, null],
+    [{ resourceType: "CLUSTER", resourceName: "other", patternType: "LITERAL", operation: "ALTER" }, "resourceName"],
+    [
+      { resourceType: "CLUSTER", resourceName: "kafka-cluster", patternType: "PREFIXED", operation: "ALTER" },
+      "resourceName",
+    ],
+  ] as const)("binding %j: problem with %s", (binding, field) => {
+    const problem = bindingProblems(binding, "b.");
+    expect(problem && Object.keys(problem.fields)).toEqual(field && [`b.${field}`]);
   });
 
   test("the per-topic view follows literal, prefix and * patterns", () => {

@@ -1,5 +1,6 @@
 import type { Db, Prisma } from "@weir/db";
 import { actorOf, type Caller, type OrgScope } from "../context.ts";
+import { NOTIFY_CHANNEL, notifyPayload, type Kind } from "../status.ts";
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -51,6 +52,6 @@ export async function recordAudit(tx: Tx, who: Caller | OrgScope | SystemActor, 
 }
 
 /** Wakes the controller for one resource once the surrounding transaction commits. */
-export async function notifyReconcile(tx: Tx, kind: string, id: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify('weir_reconcile', ${`${kind}:${id}`})`;
+export async function notifyReconcile(tx: Tx, kind: Kind, id: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${NOTIFY_CHANNEL}, ${notifyPayload(kind, id)})`;
 }

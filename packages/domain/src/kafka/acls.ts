@@ -1,16 +1,26 @@
 // ACLs: one row per Kafka binding, reconciled like topics. Presets expand to the bindings a
 // client needs for a job and are created together in one transaction.
 import type { AclModel as Acl, Db } from "@weir/db";
-import { ACL_OPERATIONS, bindingKey, listAclBindings, OPERATIONS_BY_RESOURCE, type AclBinding } from "@weir/runtime";
+import { bindingKey, listAclBindings, type AclBinding } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import type { OrgScope } from "../context.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
 import { requireRole } from "../roles.ts";
 import { clusterInScope, kafkaError, servingAdmin } from "./admin-client.ts";
-import { aclsForTopic, expandPreset, type AclPreset } from "./acl-rules.ts";
-
-export const ACL_KIND = "Acl";
+import {
+  ACL_OPERATIONS,
+  ACL_PATTERN_TYPES,
+  ACL_PERMISSIONS,
+  ACL_PRESETS,
+  ACL_RESOURCE_TYPES,
+  aclsForTopic,
+  bindingProblems,
+  coversTopic,
+  expandPreset,
+  type AclPreset,
+} from "./acl-rules.ts";
+import { TOPIC_NAME_MAX } from "./topic-rules.ts";
 
 const principal = z
   .string()
@@ -19,36 +29,37 @@ const principal = z
 const resourceName = z.string().min(1, "Must not be empty").max(249);
 const operation = z.string().transform((v, ctx) => {
   const op = v.toUpperCase().replace(/[\s-]/g, "_");
-  if (!(ACL_OPERATIONS as readonly string[]).includes(op)) {
+  const known = ACL_OPERATIONS.find((o) => o === op);
+  if (!known) {
     ctx.addIssue({ code: "custom", message: `Unknown operation "${v}"; one of ${ACL_OPERATIONS.join(", ")}` });
     return z.NEVER;
   }
-  return op as (typeof ACL_OPERATIONS)[number];
+  return known;
 });
 
 export const listAclsInput = z.strictObject({
   clusterId: z.uuid(),
   principal: z.string().max(200).optional(),
-  topic: z.string().max(249).optional().describe("Only bindings that cover this topic"),
+  topic: z.string().max(TOPIC_NAME_MAX).optional().describe("Only bindings that cover this topic"),
 });
 export const createAclInput = z.strictObject({
   clusterId: z.uuid(),
   principal,
-  resourceType: z.enum(["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID"]),
+  resourceType: z.enum(ACL_RESOURCE_TYPES),
   resourceName,
-  patternType: z.enum(["LITERAL", "PREFIXED"]).default("LITERAL"),
+  patternType: z.enum(ACL_PATTERN_TYPES).default("LITERAL"),
   operation,
-  permission: z.enum(["ALLOW", "DENY"]).default("ALLOW"),
+  permission: z.enum(ACL_PERMISSIONS).default("ALLOW"),
   host: z.string().min(1).max(100).default("*"),
 });
 export const aclPresetInput = z.strictObject({
   clusterId: z.uuid(),
-  preset: z.enum(["produce", "consume", "admin-prefix"]),
+  preset: z.enum(ACL_PRESETS),
   principal,
   topic: resourceName.optional().describe("produce and consume: the topic (or prefix with patternType PREFIXED)"),
   group: resourceName.optional().describe("consume: the consumer group"),
   prefix: resourceName.optional().describe("admin-prefix: the name prefix"),
-  patternType: z.enum(["LITERAL", "PREFIXED"]).default("LITERAL"),
+  patternType: z.enum(ACL_PATTERN_TYPES).default("LITERAL"),
   dryRun: z.boolean().default(false).describe("Only show the bindings the preset stands for"),
 });
 export const aclRefInput = z.strictObject({ clusterId: z.uuid(), aclId: z.uuid() });
@@ -82,21 +93,8 @@ export const rowToBinding = (a: Acl): AclBinding => ({
 });
 
 function checkBinding(b: AclBinding, fieldPrefix = ""): void {
-  const ops = OPERATIONS_BY_RESOURCE[b.resourceType];
-  if (!ops.includes(b.operation)) {
-    throw new AppError(
-      "VALIDATION_FAILED",
-      `Kafka does not check ${b.operation} on a ${b.resourceType.toLowerCase()}; use one of ${ops.join(", ")}.`,
-      {
-        fields: { [`${fieldPrefix}operation`]: `Not an operation on ${b.resourceType}: use one of ${ops.join(", ")}` },
-      },
-    );
-  }
-  if (b.resourceType === "CLUSTER" && (b.resourceName !== "kafka-cluster" || b.patternType !== "LITERAL")) {
-    throw new AppError("VALIDATION_FAILED", 'The cluster resource is named "kafka-cluster" (literal).', {
-      fields: { [`${fieldPrefix}resourceName`]: 'Must be "kafka-cluster" for the CLUSTER resource' },
-    });
-  }
+  const problem = bindingProblems(b, fieldPrefix);
+  if (problem) throw new AppError("VALIDATION_FAILED", problem.message, { fields: problem.fields });
 }
 
 export function aclsService(db: Db) {
@@ -133,7 +131,7 @@ export function aclsService(db: Db) {
               data: { status: "PROVISIONING", statusReason: "Recreated", generation: { increment: 1 } },
             })
           : await tx.acl.create({ data: { clusterId: cluster.id, ...b, statusReason: "Waiting for the controller" } });
-        await notifyReconcile(tx, ACL_KIND, row.id);
+        await notifyReconcile(tx, "Acl", row.id);
         out.push(row);
       }
       await recordAudit(tx, scope, {
@@ -194,12 +192,7 @@ export function aclsService(db: Db) {
           )
         : null;
       if (topic) {
-        items = items.filter(
-          (i) =>
-            i.resourceType === "TOPIC" &&
-            (i.resourceName === "*" ||
-              (i.patternType === "PREFIXED" ? topic.startsWith(i.resourceName) : i.resourceName === topic)),
-        );
+        items = items.filter((i) => coversTopic(i, topic));
       }
       return { items, topicView, kafkaError: kafkaErrorMessage };
     },
@@ -264,7 +257,7 @@ export function aclsService(db: Db) {
           resourceName: `${a.principal} ${a.operation} ${a.resourceType}:${a.resourceName}`,
           details: { clusterId: cluster.id },
         });
-        await notifyReconcile(tx, ACL_KIND, a.id);
+        await notifyReconcile(tx, "Acl", a.id);
         return a;
       });
       return view(updated);

@@ -12,10 +12,10 @@ import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../err
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { asConditions } from "../conditions.ts";
+import { acceptsChanges } from "../status.ts";
 
-export const KIND = "KafkaCluster";
 /** Below this a broker cannot hold its own logs and the internal topics comfortably. */
-export const MIN_STORAGE_GB = 10;
+const MIN_STORAGE_GB = 10;
 /** Brokers 1-3 of a cluster created with 3 or fewer also run the KRaft quorum. */
 const MAX_COMBINED = 3;
 
@@ -99,8 +99,6 @@ const view = (c: ClusterRow) => ({
     .filter((b) => b.roles.includes("controller"))
     .map((b) => ({ nodeId: b.nodeId, status: b.status, combined: b.roles.includes("broker") })),
 });
-
-export type ClusterView = ReturnType<typeof view>;
 
 export function clustersService(db: Db) {
   async function find(scope: OrgScope, id: string) {
@@ -208,7 +206,7 @@ export function clustersService(db: Db) {
               storageGbPerBroker: c.storageGbPerBroker,
             },
           });
-          await notifyReconcile(tx, KIND, c.id);
+          await notifyReconcile(tx, "KafkaCluster", c.id);
           return c;
         });
         return view(cluster);
@@ -226,8 +224,13 @@ export function clustersService(db: Db) {
       if (input.generation !== undefined && input.generation !== c.generation) {
         throw conflict("The cluster changed since you loaded it; reload and try again.", "generation");
       }
-      if (c.status === "DELETING") throw conflict("The cluster is being deleted.");
-      if (c.status === "PROVISIONING") throw conflict("Wait until the cluster is running before changing it.");
+      if (!acceptsChanges("KafkaCluster", c.status)) {
+        throw conflict(
+          c.status === "DELETING"
+            ? "The cluster is being deleted."
+            : "Wait until the cluster is running before changing it.",
+        );
+      }
       const project = await db.project.findFirstOrThrow({ where: { id: c.projectId } });
       if (input.brokerCount > project.maxBrokersPerCluster) {
         throw invalid("brokerCount", `Must be at most ${project.maxBrokersPerCluster} (the project's limit)`);
@@ -270,7 +273,7 @@ export function clustersService(db: Db) {
           resourceName: c.name,
           details: { brokerCount: { from: c.brokerCount, to: input.brokerCount } },
         });
-        await notifyReconcile(tx, KIND, c.id);
+        await notifyReconcile(tx, "KafkaCluster", c.id);
         return u;
       });
       return view(updated);
@@ -298,7 +301,7 @@ export function clustersService(db: Db) {
           resourceId: c.id,
           resourceName: c.name,
         });
-        await notifyReconcile(tx, KIND, c.id);
+        await notifyReconcile(tx, "KafkaCluster", c.id);
         return u;
       });
       return view(updated);
@@ -334,7 +337,7 @@ export function clustersService(db: Db) {
     async events(scope: OrgScope, input: z.infer<typeof clusterIdInput>) {
       await find(scope, input.id);
       const rows = await db.resourceEvent.findMany({
-        where: { kind: KIND, resourceId: input.id },
+        where: { kind: "KafkaCluster", resourceId: input.id },
         orderBy: { id: "desc" },
         take: 50,
       });

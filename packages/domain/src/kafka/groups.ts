@@ -17,6 +17,7 @@ import type { OrgScope } from "../context.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
 import { requireRole } from "../roles.ts";
 import { onKafka, scopedAdmin } from "./admin-client.ts";
+import { TOPIC_NAME_MAX } from "./topic-rules.ts";
 
 const groupId = z.string().min(1).max(255);
 
@@ -39,7 +40,12 @@ export const resetOffsetsInput = z.strictObject({
     .union([z.number().int().min(0), z.string().regex(/^\d+$/)])
     .optional()
     .describe("For to=offset"),
-  topic: z.string().min(1).max(249).optional().describe("Only this topic; all the group's topics if left out"),
+  topic: z
+    .string()
+    .min(1)
+    .max(TOPIC_NAME_MAX)
+    .optional()
+    .describe("Only this topic; all the group's topics if left out"),
   partitions: z.array(z.number().int().min(0)).max(10_000).optional().describe("Only these partitions"),
   dryRun: z.boolean().default(true).describe("Preview old → new offsets without changing anything"),
 });

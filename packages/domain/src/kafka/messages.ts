@@ -9,18 +9,24 @@ import type { OrgScope } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { requireRole } from "../roles.ts";
 import { onKafka, scopedAdmin } from "./admin-client.ts";
-
-export const MAX_SCAN = 50_000;
+import { BROWSE_LIMIT, BROWSE_SCAN } from "./message-rules.ts";
+import { TOPIC_NAME_MAX } from "./topic-rules.ts";
 
 export const browseMessagesInput = z.strictObject({
   clusterId: z.uuid(),
-  name: z.string().min(1).max(249),
+  name: z.string().min(1).max(TOPIC_NAME_MAX),
   partition: z.coerce.number().int().min(0).optional(),
   from: z.enum(["newest", "offset", "timestamp"]).default("newest"),
   offset: z.coerce.number().int().min(0).optional().describe("from=offset: the first offset to read"),
   timestamp: z.string().max(40).optional().describe("from=timestamp: epoch milliseconds or an ISO date-time"),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  maxScan: z.coerce.number().int().min(1).max(MAX_SCAN).default(5_000).describe("Most records read, matching or not"),
+  limit: z.coerce.number().int().min(1).max(BROWSE_LIMIT.max).default(BROWSE_LIMIT.default),
+  maxScan: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(BROWSE_SCAN.max)
+    .default(BROWSE_SCAN.default)
+    .describe("Most records read, matching or not"),
   key: z.string().max(500).optional().describe("Keep records whose key contains this"),
   value: z.string().max(500).optional().describe("Keep records whose value contains this"),
   jsonPath: z
@@ -33,7 +39,7 @@ export const browseMessagesInput = z.strictObject({
 export const exportMessagesInput = browseMessagesInput.extend({ format: z.enum(["json", "csv"]).default("json") });
 export const produceMessageInput = z.strictObject({
   clusterId: z.uuid(),
-  name: z.string().min(1).max(249),
+  name: z.string().min(1).max(TOPIC_NAME_MAX),
   partition: z.number().int().min(0).optional().describe("Left out: Kafka's default partitioner"),
   key: z.string().max(10_000).nullable().optional(),
   value: z.string().max(900_000).nullable(),

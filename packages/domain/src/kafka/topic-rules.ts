@@ -1,15 +1,13 @@
 // Kafka's rules for topic names and configs, checked before anything is written so bad input
-// is a 400 naming the field, never a half-applied change.
-import { z } from "zod";
+// is a 400 naming the field, never a half-applied change. No zod here: the console imports these
+// (`@weir/domain/rules`); the schemas in topics.ts are built from them.
 
-/** Kafka's own rule: 1-249 of [a-zA-Z0-9._-], not "." or "..". */
-export const topicName = z
-  .string()
-  .min(1, "Must not be empty")
-  .max(249, "Must be at most 249 characters (Kafka's limit)")
-  .regex(/^[a-zA-Z0-9._-]+$/, "Use only letters, digits, '.', '_' and '-' (Kafka's rule)")
-  .refine((n) => n !== "." && n !== "..", "Must not be '.' or '..'")
-  .refine((n) => !n.startsWith("__"), "Names starting with '__' are reserved for Kafka's internal topics");
+/** Kafka's limit on a topic name's length. */
+export const TOPIC_NAME_MAX = 249;
+/** Kafka's own alphabet for topic names (and "." and ".." are refused). */
+export const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+/** Names Kafka keeps for its internal topics. */
+export const RESERVED_TOPIC_PREFIX = "__";
 
 /** Kafka treats '.' and '_' as the same in metric names, so two names that differ only there collide. */
 export const collisionKey = (name: string) => name.replace(/\./g, "_");
@@ -25,7 +23,7 @@ type Rule =
 const INT_MAX = 2 ** 31 - 1;
 
 /** Every topic-level config of Kafka 3.9, with the range checks for the ones people set. */
-export const TOPIC_CONFIGS: Record<string, Rule> = {
+export const TOPIC_CONFIGS = {
   "cleanup.policy": { kind: "list", values: ["delete", "compact"] },
   "compression.type": { kind: "enum", values: ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] },
   "compression.gzip.level": { kind: "int", min: -1, max: 9 },
@@ -62,17 +60,12 @@ export const TOPIC_CONFIGS: Record<string, Rule> = {
   "segment.jitter.ms": { kind: "long", min: 0 },
   "segment.ms": { kind: "long", min: 1 },
   "unclean.leader.election.enable": { kind: "bool" },
-};
+} as const satisfies Record<string, Rule>;
 
-/** The configs offered in the console's create form, in order. */
-export const COMMON_TOPIC_CONFIGS = [
-  "retention.ms",
-  "retention.bytes",
-  "cleanup.policy",
-  "min.insync.replicas",
-  "max.message.bytes",
-  "compression.type",
-] as const;
+export type TopicConfigKey = keyof typeof TOPIC_CONFIGS;
+
+const ruleOf = (key: string): Rule | undefined =>
+  Object.hasOwn(TOPIC_CONFIGS, key) ? TOPIC_CONFIGS[key as TopicConfigKey] : undefined;
 
 function checkValue(rule: Rule, raw: string): string | null {
   switch (rule.kind) {
@@ -103,9 +96,6 @@ function checkValue(rule: Rule, raw: string): string | null {
   }
 }
 
-/** Config values as Kafka wants them (strings); numbers and booleans are accepted too. */
-export const configValue = z.union([z.string().max(1000), z.number(), z.boolean()]).transform((v) => String(v));
-
 /**
  * Field errors ("configs.<key>" → sentence) for configs Kafka would refuse, given the topic's
  * replication factor. Empty if all is well.
@@ -113,7 +103,7 @@ export const configValue = z.union([z.string().max(1000), z.number(), z.boolean(
 export function configErrors(configs: Record<string, string>, replicationFactor: number): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const [key, value] of Object.entries(configs)) {
-    const rule = TOPIC_CONFIGS[key];
+    const rule = ruleOf(key);
     if (!rule) {
       errors[`configs.${key}`] = `"${key}" is not a topic config Kafka knows`;
       continue;

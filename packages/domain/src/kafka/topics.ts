@@ -29,14 +29,33 @@ import {
   type ClusterRow,
 } from "./admin-client.ts";
 import { aclsForTopic } from "./acl-rules.ts";
-import { collisionKey, configErrors, configValue, topicName } from "./topic-rules.ts";
+import {
+  collisionKey,
+  configErrors,
+  RESERVED_TOPIC_PREFIX,
+  TOPIC_NAME_MAX,
+  TOPIC_NAME_PATTERN,
+} from "./topic-rules.ts";
 
-export const TOPIC_KIND = "Topic";
+/** Kafka's own rule for a topic name; names of its internal topics are refused too. */
+export const topicName = z
+  .string()
+  .min(1, "Must not be empty")
+  .max(TOPIC_NAME_MAX, `Must be at most ${TOPIC_NAME_MAX} characters (Kafka's limit)`)
+  .regex(TOPIC_NAME_PATTERN, "Use only letters, digits, '.', '_' and '-' (Kafka's rule)")
+  .refine((n) => n !== "." && n !== "..", "Must not be '.' or '..'")
+  .refine(
+    (n) => !n.startsWith(RESERVED_TOPIC_PREFIX),
+    `Names starting with '${RESERVED_TOPIC_PREFIX}' are reserved for Kafka's internal topics`,
+  );
+
+/** Config values as Kafka wants them (strings); numbers and booleans are accepted too. */
+const configValue = z.union([z.string().max(1000), z.number(), z.boolean()]).transform((v) => String(v));
 
 const clusterId = z.uuid();
 export const listTopicsInput = z.strictObject({
   clusterId,
-  search: z.string().max(249).optional().describe("Substring of the topic name, case-insensitive"),
+  search: z.string().max(TOPIC_NAME_MAX).optional().describe("Substring of the topic name, case-insensitive"),
   filter: z.enum(["all", "managed", "unmanaged"]).default("all"),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -105,8 +124,6 @@ function unmanagedView(name: string, partitions: number, replicationFactor: numb
     createdAt: null as Date | null,
   };
 }
-
-export type TopicView = ReturnType<typeof managedView>;
 
 /** Kafka's view of one topic's name collisions: same name, or the same once '.' and '_' are equated. */
 async function assertNoCollision(db: Db, cluster: ClusterRow, name: string, kafkaNames: string[] | null) {
@@ -292,7 +309,7 @@ export function topicsService(db: Db) {
               configs: spec.configs,
             },
           });
-          await notifyReconcile(tx, TOPIC_KIND, t.id);
+          await notifyReconcile(tx, "Topic", t.id);
           return t;
         });
         return managedView(topic);
@@ -371,7 +388,7 @@ export function topicsService(db: Db) {
           resourceName: topic.name,
           details: { clusterId: cluster.id, partitions: { from: topic.partitions, to: partitions }, set, remove },
         });
-        await notifyReconcile(tx, TOPIC_KIND, topic.id);
+        await notifyReconcile(tx, "Topic", topic.id);
         return tx.topic.findUniqueOrThrow({ where: { id: topic.id } });
       });
       return managedView(updated);
@@ -400,7 +417,7 @@ export function topicsService(db: Db) {
           resourceName: topic.name,
           details: { clusterId: cluster.id },
         });
-        await notifyReconcile(tx, TOPIC_KIND, topic.id);
+        await notifyReconcile(tx, "Topic", topic.id);
         return t;
       });
       return managedView(updated);
@@ -438,7 +455,7 @@ export function topicsService(db: Db) {
             resourceName: t.name,
             details: { clusterId: cluster.id, partitions: t.partitions, configs: found.configs },
           });
-          await notifyReconcile(tx, TOPIC_KIND, t.id);
+          await notifyReconcile(tx, "Topic", t.id);
           return t;
         });
         return managedView(row);

@@ -11,22 +11,25 @@ import { encryptSecret } from "../crypto.ts";
 import { AppError, conflict, isUniqueViolation, notFound } from "../errors.ts";
 import { requireRole } from "../roles.ts";
 import { clusterInScope, kafkaError, servingAdmin } from "./admin-client.ts";
-import { ACL_KIND } from "./acls.ts";
+import {
+  ADMIN_KAFKA_USER,
+  KAFKA_PASSWORD_MAX,
+  KAFKA_PASSWORD_MIN,
+  KAFKA_USER_NAME_MAX,
+  KAFKA_USER_NAME_PATTERN,
+} from "./user-rules.ts";
 
-export const KAFKA_USER_KIND = "KafkaUser";
-export const MIN_KAFKA_PASSWORD = 12;
-
-export const kafkaUserName = z
+const kafkaUserName = z
   .string()
   .min(1, "Must not be empty")
-  .max(64, "Must be at most 64 characters")
-  .regex(/^[a-zA-Z0-9._-]+$/, "Use only letters, digits, '.', '_' and '-'")
-  .refine((n) => n !== "weir-admin", "This name is reserved for Weir's own admin user");
+  .max(KAFKA_USER_NAME_MAX, `Must be at most ${KAFKA_USER_NAME_MAX} characters`)
+  .regex(KAFKA_USER_NAME_PATTERN, "Use only letters, digits, '.', '_' and '-'")
+  .refine((n) => n !== ADMIN_KAFKA_USER, "This name is reserved for Weir's own admin user");
 
 const kafkaPassword = z
   .string()
-  .min(MIN_KAFKA_PASSWORD, `Must be at least ${MIN_KAFKA_PASSWORD} characters`)
-  .max(200, "Must be at most 200 characters");
+  .min(KAFKA_PASSWORD_MIN, `Must be at least ${KAFKA_PASSWORD_MIN} characters`)
+  .max(KAFKA_PASSWORD_MAX, `Must be at most ${KAFKA_PASSWORD_MAX} characters`);
 
 export const listKafkaUsersInput = z.strictObject({ clusterId: z.uuid() });
 export const createKafkaUserInput = z.strictObject({
@@ -130,7 +133,7 @@ export function kafkaUsersService(db: Db) {
             resourceName: u.name,
             details: { clusterId: cluster.id, passwordGenerated: input.password === undefined },
           });
-          await notifyReconcile(tx, KAFKA_USER_KIND, u.id);
+          await notifyReconcile(tx, "KafkaUser", u.id);
           return u;
         });
         return { user: view(user), password };
@@ -162,7 +165,7 @@ export function kafkaUsersService(db: Db) {
           resourceName: u.name,
           details: { clusterId: cluster.id, passwordGenerated: input.password === undefined },
         });
-        await notifyReconcile(tx, KAFKA_USER_KIND, u.id);
+        await notifyReconcile(tx, "KafkaUser", u.id);
         return u;
       });
       return { user: view(updated), password };
@@ -195,8 +198,8 @@ export function kafkaUsersService(db: Db) {
           resourceName: u.name,
           details: { clusterId: cluster.id, aclsRemoved: acls.length },
         });
-        await notifyReconcile(tx, KAFKA_USER_KIND, u.id);
-        for (const a of acls) await notifyReconcile(tx, ACL_KIND, a.id);
+        await notifyReconcile(tx, "KafkaUser", u.id);
+        for (const a of acls) await notifyReconcile(tx, "Acl", a.id);
         return u;
       });
       return view(updated);

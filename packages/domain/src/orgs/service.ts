@@ -5,9 +5,9 @@ import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import type { Caller, OrgScope } from "../context.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
 import { displayName, email, slugify } from "../names.ts";
-import { requireRole, roles } from "../roles.ts";
+import { requireRole, ROLES } from "../roles.ts";
 
-export const roleSchema = z.enum(roles as [Role, ...Role[]]);
+export const roleSchema = z.enum(ROLES);
 export const createOrgInput = z.strictObject({ name: displayName });
 export const addMemberInput = z.strictObject({ email, role: roleSchema });
 export const updateMemberInput = z.strictObject({ userId: z.uuid(), role: roleSchema });
