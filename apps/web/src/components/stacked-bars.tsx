@@ -3,7 +3,7 @@
 
 const palette = ["#4f46e5", "#0891b2", "#d97706", "#059669", "#db2777", "#7c3aed", "#64748b", "#dc2626"];
 
-export interface StackedBarsProps {
+interface StackedBarsProps {
   categories: string[];
   series: Array<{ name: string; values: number[] }>;
   /** Formats a value for the axis and titles. */

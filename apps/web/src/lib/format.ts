@@ -1,5 +1,5 @@
 // Dates arrive from the API as ISO strings (no transformer on the wire), typed as Date.
-export type DateLike = Date | string | null | undefined;
+type DateLike = Date | string | null | undefined;
 
 const dateTime = new Intl.DateTimeFormat("en-GB", {
   year: "numeric",

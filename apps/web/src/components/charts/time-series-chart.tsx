@@ -5,7 +5,7 @@
 // pointer; hovering shows the values at one sample.
 import { useEffect, useMemo, useRef, useState, type PointerEvent } from "react";
 
-export interface TimeSeries {
+interface TimeSeries {
   name: string;
   color: string;
   /** One value per entry of `times`; null where the series has no value. */
@@ -13,7 +13,7 @@ export interface TimeSeries {
   dashed?: boolean;
 }
 
-export interface TimeSeriesChartProps {
+interface TimeSeriesChartProps {
   /** The accessible name of the chart. */
   label: string;
   /** Sample times in epoch milliseconds, ascending. */
@@ -35,7 +35,7 @@ export interface TimeSeriesChartProps {
 
 const PAD = { top: 10, right: 12, bottom: 24, left: 64 };
 
-export type AxisScale = "decimal" | "binary" | "integer";
+type AxisScale = "decimal" | "binary" | "integer";
 
 /**
  * The step between the four gridlines above zero: 1, 2, 2.5 or 5 × 10^k, a power of two times

@@ -1,6 +1,7 @@
+import type { ResourceStatusName } from "@weir/domain/status";
 import { Badge, type BadgeTone } from "@weir/ui";
 
-const tone: Record<string, BadgeTone> = {
+const tone: Record<ResourceStatusName, BadgeTone> = {
   READY: "success",
   RUNNING: "success",
   PROVISIONING: "brand",
@@ -12,7 +13,11 @@ const tone: Record<string, BadgeTone> = {
 
 export function StatusBadge({ status, ...rest }: { status: string; "data-testid"?: string }) {
   return (
-    <Badge tone={tone[status] ?? "neutral"} data-testid={rest["data-testid"]} data-status={status}>
+    <Badge
+      tone={Object.hasOwn(tone, status) ? tone[status as ResourceStatusName] : "neutral"}
+      data-testid={rest["data-testid"]}
+      data-status={status}
+    >
       {status.charAt(0) + status.slice(1).toLowerCase()}
     </Badge>
   );

@@ -1,16 +1,17 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ErrorBody } from "@weir/api";
+import { isInProgress } from "@weir/domain/status";
 import { useRouter } from "next/navigation";
 import { RestError } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 
-/** Polls while the controller is still setting the organisation up. */
+/** Polls while the controller is working on the organisation (setting it up, at first). */
 export function useCurrentOrg() {
   const trpc = useTRPC();
   return useQuery(
     trpc.organizations.current.queryOptions(undefined, {
-      refetchInterval: (q) => (q.state.data?.status === "PROVISIONING" ? 2_000 : false),
+      refetchInterval: (q) => (isInProgress("Organization", q.state.data?.status) ? 2_000 : false),
     }),
   );
 }

@@ -77,10 +77,7 @@ function toInput(p: Params): EstimateInput {
 }
 
 /** The cluster form, pre-filled; from the public page it goes through sign-in first. */
-export function createClusterHref(
-  o: Pick<Option, "brokers" | "instanceType" | "storageGbPerBroker">,
-  signedIn: boolean,
-) {
+function createClusterHref(o: Pick<Option, "brokers" | "instanceType" | "storageGbPerBroker">, signedIn: boolean) {
   const q = new URLSearchParams({
     brokers: String(o.brokers),
     instanceType: o.instanceType,

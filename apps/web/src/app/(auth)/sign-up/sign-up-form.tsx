@@ -1,5 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
+import { PASSWORD_MIN } from "@weir/domain/rules";
 import { Button, TextField } from "@weir/ui";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -58,7 +59,7 @@ export function SignUpForm() {
           type="password"
           autoComplete="new-password"
           required
-          hint="At least 10 characters."
+          hint={`At least ${PASSWORD_MIN} characters.`}
           error={errors.password}
         />
         <TextField

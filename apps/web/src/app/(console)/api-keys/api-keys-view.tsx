@@ -14,6 +14,7 @@ import {
   TextField,
   Th,
 } from "@weir/ui";
+import { DISPLAY_NAME_MAX, roleAtLeast, type Role } from "@weir/domain/rules";
 import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { useCurrentOrg } from "@/components/console/use-org";
@@ -21,7 +22,7 @@ import { CopyButton } from "@/components/copy-button";
 import { KeyIcon } from "@/components/icons";
 import { fieldErrors } from "@/lib/errors";
 import { formatDateTime, formatRelative, roleLabel } from "@/lib/format";
-import { canManage, roleOptions, type Role } from "@/lib/roles";
+import { roleOptions } from "@/lib/roles";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./hooks";
 
 type CreatedKey = { name: string; key: string };
@@ -31,7 +32,7 @@ export function ApiKeysView() {
   const org = useCurrentOrg();
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const [revoking, setRevoking] = useState<KeyRow | null>(null);
-  const manage = canManage(org.data?.role);
+  const manage = roleAtLeast(org.data?.role, "ADMIN");
 
   return (
     <div className="flex flex-col gap-6">
@@ -81,7 +82,7 @@ function CreateKeyCard({ disabled, onCreated }: { disabled: boolean; onCreated: 
           label="Name"
           name="name"
           required
-          maxLength={64}
+          maxLength={DISPLAY_NAME_MAX}
           placeholder="ci-deploy"
           disabled={disabled}
           error={errors.name}

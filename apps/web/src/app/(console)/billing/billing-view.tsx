@@ -1,4 +1,5 @@
 "use client";
+import { roleAtLeast } from "@weir/domain/rules";
 import { Badge, Button, Card, CardHeader, PageHeader, Spinner, Table, Td, TextField, Th } from "@weir/ui";
 import Link from "next/link";
 import { useRef, useState } from "react";
@@ -9,7 +10,6 @@ import { StackedBars } from "@/components/stacked-bars";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { dimensionLabel, download, formatMoney, formatQuantity } from "@/lib/money";
-import { canManage } from "@/lib/roles";
 import { useTRPCClient } from "@/lib/trpc";
 import { useBillingSummary, useDeleteBudget, useInvoice, useInvoices, useSetBudget } from "./hooks";
 
@@ -301,7 +301,7 @@ function ExportUsageButton() {
 
 function BudgetForm({ current, currency }: { current: Summary["budget"]; currency: string }) {
   const org = useCurrentOrg();
-  const manage = canManage(org.data?.role);
+  const manage = roleAtLeast(org.data?.role, "ADMIN");
   const save = useSetBudget();
   const remove = useDeleteBudget();
   const form = useRef<HTMLFormElement>(null);

@@ -1,8 +1,9 @@
 import { cn } from "@weir/ui";
 import { StatusBadge } from "@/components/console/status-badge";
 
-/** Statuses in which the controller is working towards the desired state. */
-export const inProgress = (status: string) => status === "PROVISIONING" || status === "UPDATING";
+/** The colour of the controller's reason beside a status: red when failed, amber when degraded. */
+export const reasonTone = (status: string, otherwise: string) =>
+  status === "FAILED" ? "text-red-700" : status === "DEGRADED" ? "text-amber-800" : otherwise;
 
 export function ProgressBar({
   done,
@@ -55,11 +56,7 @@ export function ClusterStatus({
         <StatusBadge status={status} data-testid="cluster-status" />
         {statusReason && (
           <span
-            className={cn(
-              "min-w-0 text-xs",
-              layout === "stacked" && "truncate",
-              status === "FAILED" ? "text-red-700" : status === "DEGRADED" ? "text-amber-800" : "text-slate-500",
-            )}
+            className={cn("min-w-0 text-xs", layout === "stacked" && "truncate", reasonTone(status, "text-slate-500"))}
             title={statusReason}
             data-testid="cluster-status-reason"
           >

@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { AppRouter } from "@weir/api";
+import { isSettled } from "@weir/domain/status";
 import type { inferRouterOutputs } from "@trpc/server";
 import { errorBody } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
@@ -10,11 +11,8 @@ export type ClusterOptions = inferRouterOutputs<AppRouter>["clusters"]["options"
 export type ClusterEvent = inferRouterOutputs<AppRouter>["clusters"]["events"]["items"][number];
 export type AdminCredential = inferRouterOutputs<AppRouter>["clusters"]["revealAdminCredential"];
 
-/** RUNNING is the only status nothing is happening in; anything else is worth watching closely. */
-export const isSettled = (status: string | undefined) => status === "RUNNING";
-
 // Status changes reach the console by polling: fast while the controller works on a cluster, slow
-// once it is steady (a broker going down still shows within a few seconds).
+// once it is settled (a broker going down still shows within a few seconds).
 const FAST = 2_000;
 const STEADY_LIST = 10_000;
 const STEADY_DETAIL = 5_000;
@@ -23,7 +21,8 @@ export function useClusters() {
   const trpc = useTRPC();
   return useQuery(
     trpc.clusters.list.queryOptions(undefined, {
-      refetchInterval: (q) => (q.state.data?.items.every((c) => isSettled(c.status)) ? STEADY_LIST : FAST),
+      refetchInterval: (q) =>
+        q.state.data?.items.every((c) => isSettled("KafkaCluster", c.status)) ? STEADY_LIST : FAST,
     }),
   );
 }
@@ -38,7 +37,7 @@ export function useCluster(id: string) {
           // Gone (deleted, or never this organisation's): nothing more to watch.
           const code = errorBody(q.state.error)?.code;
           if (code === "NOT_FOUND" || code === "VALIDATION_FAILED") return false;
-          return isSettled(q.state.data?.status) ? STEADY_DETAIL : FAST;
+          return isSettled("KafkaCluster", q.state.data?.status) ? STEADY_DETAIL : FAST;
         },
       },
     ),
@@ -66,7 +65,9 @@ export function useStoragePrice() {
 
 export function useClusterEvents(id: string, status: string | undefined) {
   const trpc = useTRPC();
-  return useQuery(trpc.clusters.events.queryOptions({ id }, { refetchInterval: isSettled(status) ? 10_000 : 3_000 }));
+  return useQuery(
+    trpc.clusters.events.queryOptions({ id }, { refetchInterval: isSettled("KafkaCluster", status) ? 10_000 : 3_000 }),
+  );
 }
 
 /** Samples are taken every 15 s by the controller; polling faster would only redraw the same points. */

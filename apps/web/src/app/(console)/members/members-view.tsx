@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { roleAtLeast, type Role } from "@weir/domain/rules";
 import {
   Badge,
   Button,
@@ -19,7 +20,7 @@ import { toast } from "sonner";
 import { useCurrentOrg } from "@/components/console/use-org";
 import { fieldErrors } from "@/lib/errors";
 import { formatDateTime, formatRelative, roleLabel } from "@/lib/format";
-import { canManage, roleOptions, type Role } from "@/lib/roles";
+import { roleOptions } from "@/lib/roles";
 import { useTRPC } from "@/lib/trpc";
 import { useAddMember, useMembers, useRemoveMember, useUpdateMemberRole } from "./hooks";
 
@@ -29,7 +30,7 @@ export function MembersView() {
   const org = useCurrentOrg();
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions());
-  const manage = canManage(org.data?.role);
+  const manage = roleAtLeast(org.data?.role, "ADMIN");
   const [removing, setRemoving] = useState<MemberRow | null>(null);
 
   return (

@@ -1,4 +1,6 @@
 "use client";
+import { roleAtLeast } from "@weir/domain/rules";
+import { acceptsChanges } from "@weir/domain/status";
 import { Badge, Button, Card, CardHeader, Dialog, Spinner, Table, Td, TextField, Th, cn } from "@weir/ui";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
@@ -8,15 +10,11 @@ import { StatusBadge } from "@/components/console/status-badge";
 import { useCurrentOrg } from "@/components/console/use-org";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { canManage, roleAtLeast } from "@/lib/roles";
-import { ProgressBar } from "../cluster-status";
+import { ProgressBar, reasonTone } from "../cluster-status";
 import { useCluster, useClusterOptions, useDeleteCluster, useUpdateCluster, type Cluster } from "../hooks";
 import { ClusterEvents } from "./cluster-events";
 import { ClusterMetrics } from "./cluster-metrics";
 import { ConnectCard } from "./connect-card";
-
-/** Statuses in which a broker count change is refused by the API. */
-const cannotScale = new Set(["PROVISIONING", "DELETING"]);
 
 export function ClusterOverview({ clusterId }: { clusterId: string }) {
   // The same query as the header's: one request per poll serves both.
@@ -36,6 +34,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
   }
 
   const canChange = roleAtLeast(role, "DEVELOPER");
+  const canScale = acceptsChanges("KafkaCluster", c.status);
   return (
     <div className="flex flex-col gap-6">
       <StatusCard
@@ -45,8 +44,8 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
             <Button
               variant="secondary"
               onClick={() => setScaling(true)}
-              disabled={cannotScale.has(c.status)}
-              title={cannotScale.has(c.status) ? "Wait until the cluster is running" : undefined}
+              disabled={!canScale}
+              title={canScale ? undefined : "Wait until the cluster is running"}
               data-testid="change-broker-count"
             >
               Change broker count
@@ -55,7 +54,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
         }
       />
       <BrokersCard cluster={c} />
-      <ConnectCard cluster={c} canReveal={canManage(role)} />
+      <ConnectCard cluster={c} canReveal={roleAtLeast(role, "ADMIN")} />
       <ClusterMetrics cluster={c} />
       <ClusterEvents clusterId={c.id} status={c.status} />
       {canChange && (
@@ -91,14 +90,7 @@ function StatusCard({ cluster: c, actions }: { cluster: Cluster; actions: ReactN
         <div className="flex flex-col gap-2">
           <div className="flex flex-wrap items-center gap-2">
             <StatusBadge status={c.status} data-testid="overview-status" />
-            <span
-              className={cn(
-                "text-sm",
-                c.status === "FAILED" ? "text-red-700" : c.status === "DEGRADED" ? "text-amber-800" : "text-slate-700",
-              )}
-            >
-              {c.statusReason || "—"}
-            </span>
+            <span className={cn("text-sm", reasonTone(c.status, "text-slate-700"))}>{c.statusReason || "—"}</span>
           </div>
           {c.status === "PROVISIONING" && c.progress.total > 0 && (
             <ProgressBar

@@ -1,4 +1,5 @@
 "use client";
+import { RESOURCE_NAME_MAX } from "@weir/domain/rules";
 import { Dec, toCents } from "@weir/pricing";
 import { Button, Card, CardHeader, PageHeader, SelectField, Spinner, TextField } from "@weir/ui";
 import Link from "next/link";
@@ -15,7 +16,7 @@ const HOURS_PER_MONTH = 720;
 const FALLBACK_STORAGE_PRICE = "0.10";
 const DEFAULT_TYPE = "kafka.m5.large";
 
-export interface Prefill {
+interface Prefill {
   brokers?: string | undefined;
   instanceType?: string | undefined;
   storageGb?: string | undefined;
@@ -128,7 +129,7 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
               name="name"
               required
               autoFocus
-              maxLength={40}
+              maxLength={RESOURCE_NAME_MAX}
               autoComplete="off"
               spellCheck={false}
               placeholder="orders-prod"

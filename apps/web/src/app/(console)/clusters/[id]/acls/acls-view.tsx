@@ -1,4 +1,16 @@
 "use client";
+import {
+  ACL_PATTERN_TYPES,
+  ACL_PERMISSIONS,
+  ACL_PRESETS,
+  ACL_RESOURCE_TYPES,
+  CLUSTER_RESOURCE_NAME,
+  OPERATIONS_BY_RESOURCE,
+  type AclPattern,
+  type AclPermission,
+  type AclPresetName,
+  type AclResource,
+} from "@weir/domain/rules";
 import { Badge, Button, Card, CardHeader, SelectField, Spinner, Table, Td, TextField, Th } from "@weir/ui";
 import { useState } from "react";
 import { toast } from "sonner";
@@ -7,7 +19,6 @@ import { fieldErrors } from "@/lib/errors";
 import { useKafkaUsers } from "../users/hooks";
 import { useAcls, useApplyAclPreset, useCreateAcl, useDeleteAcl } from "./hooks";
 
-type Preset = "produce" | "consume" | "admin-prefix";
 type Binding = {
   principal: string;
   resourceType: string;
@@ -17,24 +28,13 @@ type Binding = {
   permission: string;
 };
 
-const PRESETS: { value: Preset; label: string }[] = [
-  { value: "produce", label: "Produce to a topic" },
-  { value: "consume", label: "Consume a topic as a group" },
-  { value: "admin-prefix", label: "Admin of a name prefix" },
-];
-const OPERATIONS = [
-  "READ",
-  "WRITE",
-  "CREATE",
-  "DELETE",
-  "ALTER",
-  "DESCRIBE",
-  "DESCRIBE_CONFIGS",
-  "ALTER_CONFIGS",
-  "CLUSTER_ACTION",
-  "IDEMPOTENT_WRITE",
-  "ALL",
-];
+const presetLabels: Record<AclPresetName, string> = {
+  produce: "Produce to a topic",
+  consume: "Consume a topic as a group",
+  "admin-prefix": "Admin of a name prefix",
+};
+const patternLabels: Record<AclPattern, string> = { LITERAL: "Literal", PREFIXED: "Prefixed" };
+const permissionLabels: Record<AclPermission, string> = { ALLOW: "Allow", DENY: "Deny" };
 
 export function AclsView({ clusterId }: { clusterId: string }) {
   const acls = useAcls(clusterId);
@@ -134,7 +134,7 @@ function PrincipalField({ clusterId, error }: { clusterId: string; error?: strin
 
 function PresetCard({ clusterId }: { clusterId: string }) {
   const apply = useApplyAclPreset();
-  const [preset, setPreset] = useState<Preset>("produce");
+  const [preset, setPreset] = useState<AclPresetName>("produce");
   const [preview, setPreview] = useState<Binding[] | null>(null);
   const errors = fieldErrors(apply.error);
   const submit = (form: HTMLFormElement, dryRun: boolean) => {
@@ -178,10 +178,10 @@ function PresetCard({ clusterId }: { clusterId: string }) {
             label="Preset"
             value={preset}
             onChange={(e) => {
-              setPreset(e.target.value as Preset);
+              setPreset(e.target.value as AclPresetName);
               setPreview(null);
             }}
-            options={PRESETS}
+            options={ACL_PRESETS.map((p) => ({ value: p, label: presetLabels[p] }))}
             wrapperClassName="sm:w-64"
             data-testid="acl-preset"
           />
@@ -256,6 +256,8 @@ function PresetCard({ clusterId }: { clusterId: string }) {
 function CustomAclCard({ clusterId }: { clusterId: string }) {
   const create = useCreateAcl();
   const errors = fieldErrors(create.error);
+  // Kafka checks some operations on some resource types only: offer those.
+  const [resourceType, setResourceType] = useState<AclResource>("TOPIC");
   return (
     <Card>
       <CardHeader title="Custom binding" description="Any single binding, in Kafka's own terms." />
@@ -268,11 +270,11 @@ function CustomAclCard({ clusterId }: { clusterId: string }) {
             {
               clusterId,
               principal: String(f.get("principal")),
-              resourceType: String(f.get("resourceType")) as "TOPIC",
+              resourceType,
               resourceName: String(f.get("resourceName")).trim(),
-              patternType: String(f.get("patternType")) as "LITERAL",
+              patternType: String(f.get("patternType")) as AclPattern,
               operation: String(f.get("operation")),
-              permission: String(f.get("permission")) as "ALLOW",
+              permission: String(f.get("permission")) as AclPermission,
               host: String(f.get("host") || "*"),
             },
             { onSuccess: () => toast.success("Binding saved; the controller is applying it.") },
@@ -283,39 +285,36 @@ function CustomAclCard({ clusterId }: { clusterId: string }) {
         <SelectField
           label="Resource type"
           name="resourceType"
-          options={["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID"].map((v) => ({ value: v, label: v }))}
+          value={resourceType}
+          onChange={(e) => setResourceType(e.target.value as AclResource)}
+          options={ACL_RESOURCE_TYPES.map((v) => ({ value: v, label: v }))}
           wrapperClassName="sm:w-44"
         />
         <TextField
           label="Resource name"
           name="resourceName"
           required
+          placeholder={resourceType === "CLUSTER" ? CLUSTER_RESOURCE_NAME : undefined}
           error={errors.resourceName}
           wrapperClassName="sm:w-48"
         />
         <SelectField
           label="Pattern"
           name="patternType"
-          options={[
-            { value: "LITERAL", label: "Literal" },
-            { value: "PREFIXED", label: "Prefixed" },
-          ]}
+          options={ACL_PATTERN_TYPES.map((v) => ({ value: v, label: patternLabels[v] }))}
           wrapperClassName="sm:w-32"
         />
         <SelectField
           label="Operation"
           name="operation"
-          options={OPERATIONS.map((v) => ({ value: v, label: v }))}
+          options={OPERATIONS_BY_RESOURCE[resourceType].map((v) => ({ value: v, label: v }))}
           error={errors.operation}
           wrapperClassName="sm:w-48"
         />
         <SelectField
           label="Permission"
           name="permission"
-          options={[
-            { value: "ALLOW", label: "Allow" },
-            { value: "DENY", label: "Deny" },
-          ]}
+          options={ACL_PERMISSIONS.map((v) => ({ value: v, label: permissionLabels[v] }))}
           wrapperClassName="sm:w-28"
         />
         <TextField label="Host" name="host" placeholder="*" wrapperClassName="sm:w-32" />

@@ -1,4 +1,5 @@
 "use client";
+import { BROWSE_LIMIT, BROWSE_SCAN } from "@weir/domain/rules";
 import { Badge, Button, Card, CardHeader, SelectField, Spinner, Table, Td, TextField, Th } from "@weir/ui";
 import { Fragment, useState } from "react";
 import { toast } from "sonner";
@@ -41,8 +42,8 @@ export function MessagesView({ clusterId, initialTopic }: { clusterId: string; i
               from,
               offset: from === "offset" ? num("offset") : undefined,
               timestamp: from === "timestamp" && ts ? String(new Date(ts).getTime()) : undefined,
-              limit: num("limit") ?? 50,
-              maxScan: num("maxScan") ?? 5000,
+              limit: num("limit") ?? BROWSE_LIMIT.default,
+              maxScan: num("maxScan") ?? BROWSE_SCAN.default,
               key: text("key"),
               value: text("value"),
               jsonPath: text("jsonPath"),
@@ -104,8 +105,8 @@ export function MessagesView({ clusterId, initialTopic }: { clusterId: string; i
             name="limit"
             type="number"
             min={1}
-            max={500}
-            defaultValue={50}
+            max={BROWSE_LIMIT.max}
+            defaultValue={BROWSE_LIMIT.default}
             error={errors.limit}
           />
           <TextField
@@ -113,8 +114,8 @@ export function MessagesView({ clusterId, initialTopic }: { clusterId: string; i
             name="maxScan"
             type="number"
             min={1}
-            max={50000}
-            defaultValue={5000}
+            max={BROWSE_SCAN.max}
+            defaultValue={BROWSE_SCAN.default}
             hint="Records read, matching or not"
             error={errors.maxScan}
           />

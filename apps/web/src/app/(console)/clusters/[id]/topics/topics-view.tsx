@@ -1,4 +1,5 @@
 "use client";
+import { TOPIC_CONFIGS, TOPIC_NAME_MAX, type TopicConfigKey } from "@weir/domain/rules";
 import { Badge, Button, Card, CardHeader, Dialog, SelectField, Spinner, Table, Td, TextField, Th } from "@weir/ui";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -11,10 +12,15 @@ import { useCreateTopic, useImportTopic, useTopics } from "./hooks";
 const PAGE_SIZE = 50;
 
 /** The configs offered when creating a topic (any other key can be added on the topic's page). */
-export const COMMON_CONFIGS: { key: string; label: string; placeholder: string; hint: string }[] = [
+export const COMMON_CONFIGS: { key: TopicConfigKey; label: string; placeholder: string; hint: string }[] = [
   { key: "retention.ms", label: "Retention (ms)", placeholder: "604800000", hint: "-1 keeps messages forever" },
   { key: "retention.bytes", label: "Retention (bytes per partition)", placeholder: "-1", hint: "-1 for no size limit" },
-  { key: "cleanup.policy", label: "Cleanup policy", placeholder: "delete", hint: "delete, compact or delete,compact" },
+  {
+    key: "cleanup.policy",
+    label: "Cleanup policy",
+    placeholder: "delete",
+    hint: `${TOPIC_CONFIGS["cleanup.policy"].values.join(" or ")}, or both comma-separated`,
+  },
   {
     key: "min.insync.replicas",
     label: "Min in-sync replicas",
@@ -22,7 +28,12 @@ export const COMMON_CONFIGS: { key: string; label: string; placeholder: string; 
     hint: "At most the replication factor",
   },
   { key: "max.message.bytes", label: "Max message bytes", placeholder: "1048588", hint: "Largest batch accepted" },
-  { key: "compression.type", label: "Compression", placeholder: "producer", hint: "producer, zstd, lz4, snappy, gzip" },
+  {
+    key: "compression.type",
+    label: "Compression",
+    placeholder: "producer",
+    hint: TOPIC_CONFIGS["compression.type"].values.join(", "),
+  },
 ];
 
 export function TopicsView({ clusterId }: { clusterId: string }) {
@@ -242,7 +253,7 @@ function CreateTopicDialog({ clusterId, open, onClose }: { clusterId: string; op
           label="Name"
           name="name"
           required
-          maxLength={249}
+          maxLength={TOPIC_NAME_MAX}
           placeholder="orders.v1"
           error={errors.name}
           wrapperClassName="sm:col-span-3"

@@ -1,4 +1,5 @@
 "use client";
+import { KAFKA_PASSWORD_MIN } from "@weir/domain/rules";
 import { Badge, Button, Card, CardHeader, ConfirmDialog, Dialog, Spinner, Table, Td, TextField, Th } from "@weir/ui";
 import Link from "next/link";
 import { useRef, useState } from "react";
@@ -61,7 +62,7 @@ export function KafkaUsersView({ clusterId }: { clusterId: string }) {
             name="password"
             type="password"
             autoComplete="new-password"
-            placeholder="At least 12 characters"
+            placeholder={`At least ${KAFKA_PASSWORD_MIN} characters`}
             error={errors.password}
             wrapperClassName="sm:w-64"
           />
