@@ -5,6 +5,7 @@ import { createTestDatabase } from "@weir/db/testing";
 import { createDomain, ensureDefaultProject, meterUsage, seedPriceBook } from "@weir/domain";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { inject } from "vitest";
+import { PeriodicTask } from "../src/framework/periodic.ts";
 import { MeteringJob } from "../src/metering/job.ts";
 
 let db: Db;
@@ -97,6 +98,37 @@ describe("metering run intervals", () => {
     await Promise.all([j.runOnce(), j.runOnce(), job(now).runOnce()]);
     expect(await records(c.cluster.id, "BROKER_HOURS")).toEqual(expected);
     expect(await db.usageRecord.count({ where: { resourceId: c.cluster.id } })).toBe(12);
+  });
+
+  test("two controllers metering at once: one holds the lease and meters, the other only tries; hours count once", async () => {
+    const c = await newCluster(2, 10);
+    for (const b of c.brokerIds) await brokerRan(c, b, at("2026-10-07T08:10:00Z"), at("2026-10-07T09:05:00Z"));
+    const now = at("2026-11-10T12:00:00Z");
+    const tasks = ["controller-a", "controller-b"].map(
+      (holder) =>
+        new PeriodicTask({
+          db,
+          name: "metering-two-controllers",
+          intervalMs: 3_600_000,
+          holder,
+          run: () => job(now).runOnce(),
+        }),
+    );
+    for (let round = 0; round < 3; round++) {
+      const ran = await Promise.all(tasks.map((t) => t.tick()));
+      expect(ran.filter(Boolean)).toHaveLength(1);
+    }
+    expect(tasks.map((t) => t.attempts)).toEqual([3, 3]);
+    expect(tasks.map((t) => t.runs).sort()).toEqual([0, 3]);
+    expect(await records(c.cluster.id, "BROKER_HOURS")).toEqual([
+      ["10-07T08:00", 2],
+      ["10-07T09:00", 2],
+    ]);
+    // The holder stops and gives the lease up: the other takes over at its next tick.
+    const [holder, other] = tasks[0]!.runs ? [tasks[0]!, tasks[1]!] : [tasks[1]!, tasks[0]!];
+    await holder.stop();
+    expect(await other.tick()).toBe(true);
+    await other.stop();
   });
 
   test("a broker restarted within an hour is one broker-hour; a resize counts at the larger size", async () => {

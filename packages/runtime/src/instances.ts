@@ -11,6 +11,8 @@ export interface ObservedInstance {
   /** Exit code (or signal name) of the last run the driver saw end, or PLANNED_EXIT. */
   lastExit: string | null;
   diskUsedBytes: number;
+  /** This driver started or adopted it; false for a process found running (an earlier controller's). */
+  managed: boolean;
 }
 
 export interface EnsureResult {

@@ -100,8 +100,8 @@ async function keepOneRunning(input: KeepRunningInput, row: InstanceRow): Promis
   const obs = input.observed.get(row.name);
   const now = input.now ?? Date.now();
   if (obs?.running) {
-    if (row.pid !== obs.pid) {
-      // Running, but not the process we recorded: one an earlier controller started.
+    if (!obs.managed || row.pid !== obs.pid) {
+      // Running, but not started by this controller: one an earlier controller started.
       const res = await input.start(row);
       await input.update(row.id, { pid: res.pid, startedAt: obs.startedAt });
       if (res.outcome === "adopted") await announceAdoption(event, policy, row, res.pid);

@@ -17,7 +17,7 @@
 // (bytesInTotal/bytesOutTotal) that only ever grow, which metering turns into GB transferred.
 import type { Db } from "@weir/db";
 import { decryptSecret, isServing, RESOURCE_STATUSES } from "@weir/domain";
-import { kafkaAdmins, type BrokerRuntime } from "@weir/runtime";
+import { kafkaAdmins, type BrokerRuntime, type KafkaAdmin } from "@weir/runtime";
 
 export interface SamplerOptions {
   db: Db;
@@ -79,18 +79,7 @@ export class MetricsSampler {
     }
   }
 
-  private async sampleCluster(
-    c: Awaited<ReturnType<Db["kafkaCluster"]["findMany"]>>[number] & {
-      brokers: {
-        id: string;
-        nodeId: number;
-        roles: string;
-        host: string;
-        port: number | null;
-        metricsPort: number | null;
-      }[];
-    },
-  ): Promise<void> {
+  private async sampleCluster(c: SampledCluster): Promise<void> {
     const { db } = this.opts;
     const now = new Date();
     const brokers = c.brokers.filter((b) => b.roles.includes("broker"));
@@ -102,102 +91,102 @@ export class MetricsSampler {
         )
       ).map((o) => [Number(o.name), o.diskUsedBytes]),
     );
-
-    // Partition counts per broker (as leader or follower) and under-replicated ones, via Metadata.
-    const partitions = new Map<number, number>();
-    const urp = new Map<number, number>();
-    let totalPartitions = 0;
-    let totalUrp = 0;
-    // The shared per-cluster Admin client: no SCRAM handshake per sample.
-    const admin = kafkaAdmins.forCluster(c, (encrypted) => decryptSecret(encrypted, this.opts.secretKey));
-    if (admin) {
-      try {
-        for (const t of await admin.topics()) {
-          for (const p of t.partitions) {
-            totalPartitions++;
-            const under = p.isr.length < p.replicas.length;
-            if (under) totalUrp++;
-            for (const r of p.replicas) partitions.set(r, (partitions.get(r) ?? 0) + 1);
-            if (under && p.leader >= 0) urp.set(p.leader, (urp.get(p.leader) ?? 0) + 1);
-          }
-        }
-      } catch {
-        // The cluster is degraded; throughput and disk still get sampled.
-      }
-    }
-
+    // The pooled per-cluster Admin client: no SCRAM handshake per sample.
+    const health = await partitionHealth(
+      kafkaAdmins.forCluster(c, (encrypted) => decryptSecret(encrypted, this.opts.secretKey)),
+    );
     const prevCluster = await db.clusterMetricSample.findFirst({
       where: { clusterId: c.id, nodeId: null },
       orderBy: { sampledAt: "desc" },
     });
-    let sumIn = 0;
-    let sumOut = 0;
-    let sumMsgs = 0;
-    let dIn = 0;
-    let dOut = 0;
-    const rows = [];
-    for (const b of brokers) {
-      let counters: Omit<Counters, "at"> | null = null;
-      if (b.metricsPort) {
-        try {
-          const res = await fetch(`http://${b.host}:${b.metricsPort}/metrics`, { signal: AbortSignal.timeout(2000) });
-          if (res.ok) counters = parseBrokerCounters(await res.text());
-        } catch {
-          // broker down: no throughput this interval
-        }
-      }
-      const key = `${c.id}:${b.nodeId}`;
-      const before = this.last.get(key);
-      let rateIn = 0;
-      let rateOut = 0;
-      let rateMsgs = 0;
-      if (counters) {
-        const dt = before ? (now.getTime() - before.at) / 1000 : 0;
-        const bi = delta(counters.bytesIn, before?.bytesIn);
-        const bo = delta(counters.bytesOut, before?.bytesOut);
-        const mi = delta(counters.messagesIn, before?.messagesIn);
-        // The first sample after a (controller) start only sets the baseline.
-        if (before && dt > 0) {
-          rateIn = bi / dt;
-          rateOut = bo / dt;
-          rateMsgs = mi / dt;
-          dIn += bi;
-          dOut += bo;
-        }
-        this.last.set(key, { ...counters, at: now.getTime() });
-      } else {
-        this.last.delete(key);
-      }
-      sumIn += rateIn;
-      sumOut += rateOut;
-      sumMsgs += rateMsgs;
-      rows.push({
-        clusterId: c.id,
-        nodeId: b.nodeId,
-        sampledAt: now,
-        bytesInPerSec: rateIn,
-        bytesOutPerSec: rateOut,
-        messagesInPerSec: rateMsgs,
-        partitions: partitions.get(b.nodeId) ?? 0,
-        underReplicated: urp.get(b.nodeId) ?? 0,
-        diskUsedBytes: BigInt(disk.get(b.nodeId) ?? 0),
-        bytesInTotal: BigInt(Math.round(counters?.bytesIn ?? 0)),
-        bytesOutTotal: BigInt(Math.round(counters?.bytesOut ?? 0)),
-      });
-    }
-    rows.push({
+    const perBroker = await Promise.all(
+      brokers.map(async (b) => ({ b, ...this.rates(`${c.id}:${b.nodeId}`, await readCounters(b), now) })),
+    );
+    const sum = (f: (x: (typeof perBroker)[number]) => number) => perBroker.reduce((acc, x) => acc + f(x), 0);
+    const rows = perBroker.map(({ b, counters, rateIn, rateOut, rateMsgs }) => ({
       clusterId: c.id,
-      nodeId: null,
+      nodeId: b.nodeId,
       sampledAt: now,
-      bytesInPerSec: sumIn,
-      bytesOutPerSec: sumOut,
-      messagesInPerSec: sumMsgs,
-      partitions: totalPartitions,
-      underReplicated: totalUrp,
-      diskUsedBytes: BigInt([...disk.values()].reduce((a, b) => a + b, 0)),
-      bytesInTotal: (prevCluster?.bytesInTotal ?? 0n) + BigInt(Math.round(dIn)),
-      bytesOutTotal: (prevCluster?.bytesOutTotal ?? 0n) + BigInt(Math.round(dOut)),
+      bytesInPerSec: rateIn,
+      bytesOutPerSec: rateOut,
+      messagesInPerSec: rateMsgs,
+      partitions: health.partitions.get(b.nodeId) ?? 0,
+      underReplicated: health.urp.get(b.nodeId) ?? 0,
+      diskUsedBytes: BigInt(disk.get(b.nodeId) ?? 0),
+      bytesInTotal: BigInt(Math.round(counters?.bytesIn ?? 0)),
+      bytesOutTotal: BigInt(Math.round(counters?.bytesOut ?? 0)),
+    }));
+    await db.clusterMetricSample.createMany({
+      data: [
+        ...rows,
+        {
+          clusterId: c.id,
+          nodeId: null,
+          sampledAt: now,
+          bytesInPerSec: sum((x) => x.rateIn),
+          bytesOutPerSec: sum((x) => x.rateOut),
+          messagesInPerSec: sum((x) => x.rateMsgs),
+          partitions: health.total,
+          underReplicated: health.totalUrp,
+          diskUsedBytes: BigInt([...disk.values()].reduce((x, y) => x + y, 0)),
+          bytesInTotal: (prevCluster?.bytesInTotal ?? 0n) + BigInt(Math.round(sum((x) => x.dIn))),
+          bytesOutTotal: (prevCluster?.bytesOutTotal ?? 0n) + BigInt(Math.round(sum((x) => x.dOut))),
+        },
+      ],
     });
-    await db.clusterMetricSample.createMany({ data: rows });
   }
+
+  /** Rates since this sampler's last sample of the broker; the first sample only sets the baseline. */
+  private rates(key: string, counters: Omit<Counters, "at"> | null, now: Date) {
+    const before = this.last.get(key);
+    const out = { counters, rateIn: 0, rateOut: 0, rateMsgs: 0, dIn: 0, dOut: 0 };
+    if (!counters) {
+      this.last.delete(key);
+      return out;
+    }
+    const dt = before ? (now.getTime() - before.at) / 1000 : 0;
+    if (before && dt > 0) {
+      out.dIn = delta(counters.bytesIn, before.bytesIn);
+      out.dOut = delta(counters.bytesOut, before.bytesOut);
+      out.rateIn = out.dIn / dt;
+      out.rateOut = out.dOut / dt;
+      out.rateMsgs = delta(counters.messagesIn, before.messagesIn) / dt;
+    }
+    this.last.set(key, { ...counters, at: now.getTime() });
+    return out;
+  }
+}
+
+type SampledCluster = Awaited<ReturnType<Db["kafkaCluster"]["findMany"]>>[number] & {
+  brokers: { id: string; nodeId: number; roles: string; host: string; metricsPort: number | null }[];
+};
+
+/** A broker's counters from its JMX exporter, or null while it is down. */
+async function readCounters(b: { host: string; metricsPort: number | null }) {
+  if (!b.metricsPort) return null;
+  try {
+    const res = await fetch(`http://${b.host}:${b.metricsPort}/metrics`, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? parseBrokerCounters(await res.text()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Partitions per broker (as leader or follower) and under-replicated ones, via Metadata. */
+async function partitionHealth(admin: KafkaAdmin | null) {
+  const health = { partitions: new Map<number, number>(), urp: new Map<number, number>(), total: 0, totalUrp: 0 };
+  try {
+    for (const t of admin ? await admin.topics() : []) {
+      for (const p of t.partitions) {
+        health.total++;
+        const under = p.isr.length < p.replicas.length;
+        if (under) health.totalUrp++;
+        for (const r of p.replicas) health.partitions.set(r, (health.partitions.get(r) ?? 0) + 1);
+        if (under && p.leader >= 0) health.urp.set(p.leader, (health.urp.get(p.leader) ?? 0) + 1);
+      }
+    }
+  } catch {
+    // The cluster is degraded; throughput and disk still get sampled.
+  }
+  return health;
 }

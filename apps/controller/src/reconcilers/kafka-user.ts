@@ -13,7 +13,6 @@ type Row = NonNullable<Awaited<ReturnType<typeof load>>>;
 const load = (db: Db, id: string) => db.kafkaUser.findUnique({ where: { id }, include: { cluster: true } });
 
 async function reconcileUser({ db, id, row: u, admin, event, secretKey }: ChildPass<Row>): Promise<ReconcileOutcome> {
-  const cluster = u.cluster;
   if (u.status === "DELETING") {
     await deleteScramUser(admin, u.name);
     await db.kafkaUser.delete({ where: { id } });

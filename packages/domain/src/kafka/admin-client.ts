@@ -19,7 +19,6 @@ import { isServing } from "../status.ts";
 
 export type ClusterRow = KafkaCluster;
 
-
 export async function clusterInScope(db: Db, scope: OrgScope, clusterId: string): Promise<ClusterRow> {
   const cluster = await db.kafkaCluster.findFirst({ where: { id: clusterId, orgId: scope.orgId } });
   if (!cluster) throw notFound("Cluster");

@@ -13,37 +13,18 @@ export type AclResource = "TOPIC" | "GROUP" | "CLUSTER" | "TRANSACTIONAL_ID";
 export type AclPattern = "LITERAL" | "PREFIXED";
 export type AclPermission = "ALLOW" | "DENY";
 
-export const ACL_OPERATIONS = [
-  "ALL",
-  "READ",
-  "WRITE",
-  "CREATE",
-  "DELETE",
-  "ALTER",
-  "DESCRIBE",
-  "CLUSTER_ACTION",
-  "DESCRIBE_CONFIGS",
-  "ALTER_CONFIGS",
-  "IDEMPOTENT_WRITE",
-] as const;
-export type AclOperation = (typeof ACL_OPERATIONS)[number];
-
-/** The operations Kafka's authorizer checks on each resource type. */
-export const OPERATIONS_BY_RESOURCE: Record<AclResource, readonly AclOperation[]> = {
-  TOPIC: ["ALL", "READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE", "DESCRIBE_CONFIGS", "ALTER_CONFIGS"],
-  GROUP: ["ALL", "READ", "DELETE", "DESCRIBE"],
-  CLUSTER: [
-    "ALL",
-    "CREATE",
-    "ALTER",
-    "DESCRIBE",
-    "CLUSTER_ACTION",
-    "DESCRIBE_CONFIGS",
-    "ALTER_CONFIGS",
-    "IDEMPOTENT_WRITE",
-  ],
-  TRANSACTIONAL_ID: ["ALL", "WRITE", "DESCRIBE"],
-};
+export type AclOperation =
+  | "ALL"
+  | "READ"
+  | "WRITE"
+  | "CREATE"
+  | "DELETE"
+  | "ALTER"
+  | "DESCRIBE"
+  | "CLUSTER_ACTION"
+  | "DESCRIBE_CONFIGS"
+  | "ALTER_CONFIGS"
+  | "IDEMPOTENT_WRITE";
 
 export interface AclBinding {
   principal: string;

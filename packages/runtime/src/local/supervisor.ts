@@ -255,9 +255,9 @@ export class LocalSupervisor {
       pid: rec?.pid ?? null,
       running: !!rec,
       startedAt: rec ? new Date(rec.startedAt) : null,
-      lastExit:
-        this.lastExit.get(dir) ?? (!rec && fs.existsSync(path.join(dir, PLANNED_STOP)) ? PLANNED_EXIT : null),
+      lastExit: this.lastExit.get(dir) ?? (!rec && fs.existsSync(path.join(dir, PLANNED_STOP)) ? PLANNED_EXIT : null),
       diskUsedBytes: dataDir ? diskUsage(dataDir) : 0,
+      managed: !!rec && this.known.has(dir),
     };
   }
 

@@ -6,7 +6,7 @@
 // The status itself is a pure function of the observation (status.ts).
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "@weir/db";
-import { asConditions, decryptSecret, encryptSecret } from "@weir/domain";
+import { ADMIN_KAFKA_USER, asConditions, decryptSecret, encryptSecret } from "@weir/domain";
 import {
   defaultReplicationFor,
   initialNodes,
@@ -33,7 +33,7 @@ import { scaleStep } from "./scale.ts";
 import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
 import type { ClusterPass, ClusterWithBrokers } from "./types.ts";
 
-export const ADMIN_USERNAME = "weir-admin";
+export const ADMIN_USERNAME = ADMIN_KAFKA_USER;
 const policy = defaultInstancePolicy("Broker");
 const NODE_PORTS = ["listener", "controller", "metrics"];
 

@@ -1,4 +1,10 @@
 -- AlterTable
+ALTER TABLE "sessions" DROP COLUMN "last_seen_at";
+
+-- AlterTable
+ALTER TABLE "kafka_clusters" DROP COLUMN "ca_cert_pem";
+
+-- AlterTable
 ALTER TABLE "brokers" DROP COLUMN "data_dir",
 DROP COLUMN "last_exit_code";
 
