@@ -6,6 +6,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record.ts";
 import type { Caller } from "../context.ts";
 import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
+import { isoTime } from "./dates.ts";
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -31,12 +32,11 @@ const money = z
   .regex(/^\d{1,12}(\.\d{1,6})?$/, "Must be a decimal amount such as 0.21, with at most 6 decimals");
 
 export const priceBookAtInput = z.strictObject({
-  at: z.iso.datetime({ offset: true }).optional().describe("ISO time; the version in force now when absent"),
+  at: isoTime.optional().describe("ISO time; the version in force now when absent"),
 });
 
 export const publishPriceBookInput = z.strictObject({
-  effectiveFrom: z.iso
-    .datetime({ offset: true })
+  effectiveFrom: isoTime
     .optional()
     .describe("When the version takes effect (ISO time, not in the past); now when absent"),
   notes: z.string().max(500).default(""),

@@ -7,16 +7,13 @@ import { recordAudit } from "../audit/record.ts";
 import type { OrgScope } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { requireRole } from "../roles.ts";
+import { monthString } from "./dates.ts";
 import { checkBudget, priceBookForInvoice, refreshInvoice, usageItems } from "./invoices.ts";
 import { floorHour, monthStartOf, nextMonthStart } from "./metering.ts";
 
 const HOUR_MS = 3_600_000;
 
-const month = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Must be a month such as 2026-03")
-  .optional()
-  .describe("Calendar month (UTC) as YYYY-MM; the current month when absent");
+const month = monthString.optional().describe("Calendar month (UTC) as YYYY-MM; the current month when absent");
 
 export const billingMonthInput = z.strictObject({ month });
 
