@@ -4,11 +4,12 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { env } from "@weir/env";
 import { ORG_COOKIE, SESSION_COOKIE, type Domain } from "@weir/domain";
-import { createOpenApiFetchHandler, generateOpenApiDocument } from "trpc-to-openapi";
+import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
+import { allowedMethods, OPENAPI_PATH, openApiJson, REST_PREFIX, successStatusOf } from "./openapi.ts";
 import { appRouter } from "./root.ts";
 import type { Context, ErrorBody } from "./trpc.ts";
 
-export const REST_PREFIX = "/api/v1";
+export { REST_PREFIX } from "./openapi.ts";
 export const TRPC_PREFIX = "/api/trpc";
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -59,62 +60,181 @@ export function handleTrpc(domain: Domain, req: Request): Promise<Response> {
   });
 }
 
-export function openApiDocument(baseUrl: string) {
-  return generateOpenApiDocument(appRouter, {
-    title: "Weir API",
-    version: "1.0.0",
-    description:
-      "Managed Kafka and Spark clusters. Authenticate with `Authorization: Bearer <api key>` " +
-      "(create one under API keys), or with the session cookie set by /auth/sign-in. " +
-      "Errors always have the shape { error: { code, message, fields? } }.",
-    baseUrl: `${baseUrl}${REST_PREFIX}`,
-    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-  });
+const errorResponse = (status: number, body: ErrorBody, headers?: HeadersInit) =>
+  Response.json({ error: body }, { status, ...(headers ? { headers } : {}) });
+
+/** The request as the OpenAPI handler reads it: a web Request whose `body` is the parsed JSON. */
+type ParsedRequest = Request & { body: unknown };
+
+/** The response the OpenAPI handler writes, as a node ServerResponse would take it. */
+interface CollectedResponse {
+  statusCode: number;
+  headers: Headers;
+  setHeader(key: string, value: string | string[]): void;
+  end(body?: string): void;
 }
 
-const errorResponse = (status: number, body: ErrorBody) => Response.json({ error: body }, { status });
+type OpenApiHandler = (req: ParsedRequest, res: CollectedResponse) => Promise<void>;
 
+// One handler per domain (one per process in the console), so the router is checked once and not
+// on every request as the library's fetch adapter does outside production.
+const handlers = new WeakMap<Domain, OpenApiHandler>();
+
+function openApiHandler(domain: Domain): OpenApiHandler {
+  let handler = handlers.get(domain);
+  if (!handler) {
+    handler = createOpenApiNodeHttpHandler({
+      router: appRouter,
+      maxBodySize: MAX_BODY_BYTES,
+      createContext: ({ req, res }: { req: ParsedRequest; res: CollectedResponse }) =>
+        createContext(domain, req, res.headers),
+      responseMeta: ({ paths, errors }: { paths?: string[]; errors: unknown[] }) =>
+        errors.length === 0 && paths?.[0] ? { status: successStatusOf(paths[0]) } : {},
+      onError: ({ path, error }: { path?: string; error: { code: string; cause?: unknown; message: string } }) =>
+        logInternal(path, error),
+    } as never) as unknown as OpenApiHandler;
+    handlers.set(domain, handler);
+  }
+  return handler;
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+const tooLarge = () =>
+  new BodyError(413, { code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than 1 MiB." });
+
+/** Reads at most MAX_BODY_BYTES of the body, whatever Content-Length claims. */
+async function readBody(req: Request): Promise<string> {
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The JSON object a POST, PUT or PATCH sends; undefined for an empty body without a content type
+ * (an operation whose input is all in the path, or optional).
+ */
+async function parseBody(req: Request): Promise<unknown> {
+  const type = req.headers.get("content-type");
+  const text = await readBody(req);
+  if (type === null && text.trim() === "") return undefined;
+  if (!/^application\/json\b/i.test(type ?? "")) {
+    throw new BodyError(415, { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the request body as application/json." });
+  }
+  if (text.trim() === "") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new BodyError(400, { code: "VALIDATION_FAILED", message: "The request body is not valid JSON." });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new BodyError(400, {
+      code: "VALIDATION_FAILED",
+      message: "The request body must be a JSON object.",
+      fields: { "(body)": "Must be a JSON object" },
+    });
+  }
+  return value;
+}
+
+/** Runs the operation at `path` and reshapes a failure into the one error body. */
+async function runOperation(domain: Domain, req: Request, url: URL, path: string): Promise<Response> {
+  const method = req.method === "HEAD" ? "GET" : req.method;
+  const body = method === "GET" || method === "DELETE" ? undefined : await parseBody(req);
+  const headers = new Headers(req.headers);
+  headers.delete("content-length");
+  // The body is parsed already; the handler insists on this type for every POST, PUT and PATCH.
+  headers.set("content-type", "application/json");
+  const target = new Request(new URL(`${path}${url.search}`, url.origin), { method, headers, signal: req.signal });
+  const parsed = new Proxy(target, {
+    get: (t, prop) => (prop === "body" ? body : Reflect.get(t, prop, t)),
+  }) as ParsedRequest;
+
+  const res = await new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+    const collected: CollectedResponse = {
+      statusCode: 200,
+      headers: new Headers(),
+      setHeader(key, value) {
+        if (typeof value === "string") this.headers.set(key, value);
+        else for (const v of value) this.headers.append(key, v);
+      },
+      end(text = "") {
+        resolve({ status: this.statusCode, headers: this.headers, text });
+      },
+    };
+    openApiHandler(domain)(parsed, collected).catch(reject);
+  });
+
+  let text = res.text;
+  if (res.status >= 400) {
+    const shape = JSON.parse(text || "{}") as { data?: { weir?: ErrorBody }; message?: string };
+    const error: ErrorBody = shape.data?.weir ?? { code: "INTERNAL", message: shape.message ?? "Request failed." };
+    text = JSON.stringify({ error });
+  }
+  return new Response(req.method === "HEAD" ? null : text, { status: res.status, headers: res.headers });
+}
+
+/** The path under REST_PREFIX, and the methods it takes (null: no operation has that path). */
+function route(pathname: string) {
+  const path = pathname.startsWith(REST_PREFIX) ? pathname.slice(REST_PREFIX.length) || "/" : pathname;
+  return { path, methods: allowedMethods(path) };
+}
+
+/**
+ * The answer to a request the REST API takes no operation for: 404 for an unknown path, 405
+ * with Allow for a method the path does not take (204 with Allow for OPTIONS). Null when the
+ * path takes the method. Takes the method and path rather than a Request, because a web Request
+ * cannot carry every method (TRACE), and the console's server answers those with it too.
+ */
+export function restNoOperation(method: string, pathname: string): Response | null {
+  const { methods } = route(pathname);
+  if (!methods) {
+    return errorResponse(404, {
+      code: "NOT_FOUND",
+      message: `No API path ${pathname}; see ${REST_PREFIX}${OPENAPI_PATH}.`,
+    });
+  }
+  const allow = [...methods, "OPTIONS"].join(", ");
+  if (method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
+  if (methods.includes(method)) return null;
+  return errorResponse(
+    405,
+    { code: "METHOD_NOT_ALLOWED", message: `${method} is not allowed on ${pathname}; it takes ${methods.join(", ")}.` },
+    { allow },
+  );
+}
+
+/** The REST API: openapi.json and every operation, with the one error body. */
 export async function handleRest(domain: Domain, req: Request): Promise<Response> {
   const url = new URL(req.url);
-  if (url.pathname === `${REST_PREFIX}/openapi.json` && req.method === "GET") {
-    return Response.json(openApiDocument(url.origin));
+  const refused = restNoOperation(req.method, url.pathname);
+  if (refused) return refused;
+  const { path } = route(url.pathname);
+  if (path.replace(/\/+$/, "") === OPENAPI_PATH) {
+    return new Response(req.method === "HEAD" ? null : openApiJson(), {
+      headers: { "content-type": "application/json", "cache-control": "no-cache" },
+    });
   }
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) {
-    return errorResponse(413, { code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than 1 MiB." });
+  try {
+    return await runOperation(domain, req, url, path);
+  } catch (e) {
+    if (e instanceof BodyError) return errorResponse(e.status, e.body);
+    console.error(`[api] ${req.method} ${url.pathname}:`, e);
+    return errorResponse(500, { code: "INTERNAL", message: "Something went wrong on our side; it has been logged." });
   }
-  const res = await createOpenApiFetchHandler({
-    endpoint: REST_PREFIX,
-    req,
-    router: appRouter,
-    maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ res: r }: { res: { setHeader(k: string, v: string | string[]): void } }) => {
-      const headers = new Headers();
-      const ctx = createContext(domain, req, headers);
-      return {
-        ...ctx,
-        setCookie: (...args: Parameters<Context["setCookie"]>) => {
-          ctx.setCookie(...args);
-          r.setHeader("set-cookie", headers.getSetCookie());
-        },
-      };
-    },
-    responseMeta: ({ paths, errors }: { paths?: string[]; errors: unknown[] }) =>
-      errors.length === 0 && paths?.[0] && /\.(create|add|signUp)$/.test(paths[0]) ? { status: 201 } : {},
-    onError: ({ path, error }: { path?: string; error: { code: string; cause?: unknown; message: string } }) =>
-      logInternal(path, error),
-  } as never);
-  if (res.ok) return res;
-  // Reshape the adapter's error into the one error body of the API.
-  const body = (await res.json().catch(() => ({}))) as { data?: { weir?: ErrorBody }; message?: string };
-  const weir: ErrorBody = body.data?.weir ?? {
-    code: res.status === 404 ? "NOT_FOUND" : res.status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : "INTERNAL",
-    message:
-      res.status === 404
-        ? `No API route matches ${req.method} ${url.pathname}; see ${REST_PREFIX}/openapi.json.`
-        : (body.message ?? "Request failed."),
-  };
-  const headers = new Headers(res.headers);
-  headers.delete("content-length");
-  return new Response(JSON.stringify({ error: weir }), { status: res.status, headers });
 }

@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { Prisma } from "@weir/db";
 import {
   AppError,
   errorCodes,
@@ -9,7 +10,7 @@ import {
   type RequestMeta,
 } from "@weir/domain";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { ZodError } from "zod";
+import { z, ZodError } from "zod";
 
 export interface Context {
   domain: Domain;
@@ -20,17 +21,73 @@ export interface Context {
   setCookie(name: string, value: string, opts: { maxAgeSeconds: number }): void;
 }
 
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  fields?: Record<string, string>;
-}
+/**
+ * What a procedure declares about itself, beyond its OpenAPI route: openapi.json derives each
+ * operation's security and error statuses from it (see openapi.ts).
+ */
+export type Meta = OpenApiMeta<{
+  /** Who may call it; set by the procedure builder it is made from, never by hand. */
+  access?: "public" | "authed" | "org";
+  /** It talks to a Kafka cluster, which may refuse the request (422) or not answer (503). */
+  reachesKafka?: boolean;
+  /** Statuses it can answer beyond those its access, method and path imply. */
+  alsoAnswers?: number[];
+}>;
+
+/** Codes only the REST transport answers, outside any procedure. */
+export const transportErrorCodes = { METHOD_NOT_ALLOWED: { http: 405 } } as const;
+
+/** The one error body every transport sends: { error: { code, message, fields? } }. */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.enum([...Object.keys(errorCodes), ...Object.keys(transportErrorCodes)] as [
+        ErrorCode | keyof typeof transportErrorCodes,
+        ...(ErrorCode | keyof typeof transportErrorCodes)[],
+      ]),
+      message: z.string().describe("A sentence for the user"),
+      fields: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe("Failing field (path, query or body field; nested as a.b) → what is wrong with it"),
+    }),
+  })
+  .meta({ id: "Error" });
+
+export type ErrorBody = z.infer<typeof errorBodySchema>["error"];
 
 const trpcToCode = Object.fromEntries(
   Object.entries(errorCodes).map(([code, v]) => [v.trpc, code as ErrorCode]),
 ) as Record<string, ErrorCode>;
 
-/** The one error body every transport sends: { code, message, fields? }. */
+// Database failures the services let through, classified by Prisma's error codes: the server
+// unreachable or the pool exhausted is a dependency down; a unique key taken between a service's
+// check and its write is a conflict; a value Postgres cannot hold is the request's fault, which
+// the input schemas should have caught (so it is logged, to be validated at the edge).
+const DB_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+const DB_OUT_OF_RANGE = new Set(["P2000", "P2020", "P2033"]);
+
+function databaseError(e: unknown): AppError | null {
+  if (!(e instanceof Prisma.PrismaClientKnownRequestError)) return null;
+  if (DB_UNAVAILABLE.has(e.code)) {
+    return new AppError("UNAVAILABLE", "The database is not reachable; try again shortly.", { cause: e });
+  }
+  if (e.code === "P2002") {
+    return new AppError("CONFLICT", "This conflicts with a change made at the same time; reload and retry.", {
+      cause: e,
+    });
+  }
+  // Postgres' class 22 is "data exception": a value out of range or not valid for its type.
+  const sqlState = (e.meta?.driverAdapterError as { cause?: { originalCode?: string } } | undefined)?.cause
+    ?.originalCode;
+  if (DB_OUT_OF_RANGE.has(e.code) || sqlState?.startsWith("22")) {
+    console.warn("[api] a value out of range reached the database; validate it in the input schema:", e.message);
+    return new AppError("VALIDATION_FAILED", "A value in the request is out of range.", { cause: e });
+  }
+  return null;
+}
+
+/** The error body of a failed call, whichever layer failed. */
 export function toErrorBody(error: TRPCError): ErrorBody {
   const cause = error.cause;
   if (cause instanceof AppError) {
@@ -62,7 +119,7 @@ export function toErrorBody(error: TRPCError): ErrorBody {
 
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<Meta>()
   .create({
     errorFormatter({ shape, error }) {
       return {
@@ -73,35 +130,67 @@ const t = initTRPC
     },
   });
 
-/** Domain errors become tRPC errors with the matching code, keeping the AppError as cause. */
+/** Domain and database errors become tRPC errors with the matching code, keeping the AppError as cause. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    result.error = new TRPCError({ code: errorCodes[cause.code].trpc, message: cause.message, cause });
+  if (!result.ok) {
+    const cause = result.error.cause instanceof AppError ? result.error.cause : databaseError(result.error.cause);
+    if (cause) result.error = new TRPCError({ code: errorCodes[cause.code].trpc, message: cause.message, cause });
   }
   return result;
 });
 
-export const router = t.router;
-export const publicProcedure = t.procedure.use(mapErrors);
+/** Where a string in the input holds a NUL character, which no Postgres text value can. */
+function nulPaths(value: unknown, path: string[] = []): string[] {
+  if (typeof value === "string") return value.includes("\u0000") ? [path.join(".") || "(body)"] : [];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => [
+    ...(k.includes("\u0000") ? [[...path, k].join(".")] : []),
+    ...nulPaths(v, [...path, k]),
+  ]);
+}
 
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const principal = await ctx.domain.accounts.authenticate({ sessionToken: ctx.sessionToken, bearer: ctx.bearer });
-  if (!principal) {
+/** Refuses a NUL character anywhere in the input, naming the field, before any schema sees it. */
+const refuseNul = t.middleware(async ({ getRawInput, next }) => {
+  const paths = nulPaths(await getRawInput());
+  if (paths.length > 0) {
     throw new AppError(
-      "UNAUTHENTICATED",
-      ctx.bearer
-        ? "The API key is not valid or has been revoked."
-        : "Sign in, or send an API key as `Authorization: Bearer <key>`.",
+      "VALIDATION_FAILED",
+      `Invalid ${paths.length === 1 ? "field" : "fields"}: ${paths.join(", ")}.`,
+      {
+        fields: Object.fromEntries(paths.map((p) => [p, "Must not contain the NUL character"])),
+      },
     );
   }
-  const caller: Caller = { principal, meta: ctx.meta };
-  return next({ ctx: { ...ctx, caller } });
+  return next();
 });
 
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapErrors).use(refuseNul).meta({ access: "public" });
+
+export const authedProcedure = publicProcedure
+  .use(async ({ ctx, next }) => {
+    const principal = await ctx.domain.accounts.authenticate({ sessionToken: ctx.sessionToken, bearer: ctx.bearer });
+    if (!principal) {
+      throw new AppError(
+        "UNAUTHENTICATED",
+        ctx.bearer
+          ? "The API key is not valid or has been revoked."
+          : "Sign in, or send an API key as `Authorization: Bearer <key>`.",
+      );
+    }
+    const caller: Caller = { principal, meta: ctx.meta };
+    return next({ ctx: { ...ctx, caller } });
+  })
+  .meta({ access: "authed" });
+
 /** Procedures that act inside one organisation. */
-export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  const scope: OrgScope = await ctx.domain.accounts.resolveScope(ctx.caller, ctx.requestedOrgId);
-  return next({ ctx: { ...ctx, scope } });
-});
+export const orgProcedure = authedProcedure
+  .use(async ({ ctx, next }) => {
+    const scope: OrgScope = await ctx.domain.accounts.resolveScope(ctx.caller, ctx.requestedOrgId);
+    return next({ ctx: { ...ctx, scope } });
+  })
+  .meta({ access: "org" });
+
+/** Procedures on a Kafka cluster's data (topics, users, ACLs, groups, messages). */
+export const clusterProcedure = orgProcedure.meta({ reachesKafka: true });

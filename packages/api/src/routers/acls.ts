@@ -1,6 +1,6 @@
 import { aclPresetInput, aclRefInput, createAclInput, listAclsInput } from "@weir/domain";
 import { z } from "zod";
-import { orgProcedure, router } from "../trpc.ts";
+import { clusterProcedure, router } from "../trpc.ts";
 
 const binding = z.object({
   principal: z.string(),
@@ -23,7 +23,7 @@ const acl = binding.extend({
 const path = "/clusters/{clusterId}/acls";
 
 export const aclsRouter = router({
-  list: orgProcedure
+  list: clusterProcedure
     .meta({
       openapi: {
         method: "GET",
@@ -52,13 +52,13 @@ export const aclsRouter = router({
     )
     .query(({ ctx, input }) => ctx.domain.acls.list(ctx.scope, input)),
 
-  create: orgProcedure
+  create: clusterProcedure
     .meta({ openapi: { method: "POST", path, tags: ["acls"], summary: "Create one ACL binding" } })
     .input(createAclInput)
     .output(acl)
     .mutation(({ ctx, input }) => ctx.domain.acls.create(ctx.scope, input)),
 
-  applyPreset: orgProcedure
+  applyPreset: clusterProcedure
     .meta({
       openapi: {
         method: "POST",
@@ -71,7 +71,7 @@ export const aclsRouter = router({
     .output(z.object({ bindings: z.array(binding), items: z.array(acl) }))
     .mutation(({ ctx, input }) => ctx.domain.acls.applyPreset(ctx.scope, input)),
 
-  delete: orgProcedure
+  delete: clusterProcedure
     .meta({ openapi: { method: "DELETE", path: `${path}/{aclId}`, tags: ["acls"], summary: "Delete an ACL binding" } })
     .input(aclRefInput)
     .output(acl)

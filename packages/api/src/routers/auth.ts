@@ -3,10 +3,14 @@ import { z } from "zod";
 import * as s from "../schemas.ts";
 import { authedProcedure, publicProcedure, router, type Context } from "../trpc.ts";
 
+/**
+ * Starts a session in the cookie. The organisation cookie names the new account's organisation,
+ * or is cleared: a previous session's choice may not be this user's.
+ */
 function setSession(ctx: Context, token: string, expiresAt: Date, orgId?: string) {
   const maxAgeSeconds = Math.floor((expiresAt.getTime() - Date.now()) / 1000);
   ctx.setCookie(SESSION_COOKIE, token, { maxAgeSeconds });
-  if (orgId) ctx.setCookie(ORG_COOKIE, orgId, { maxAgeSeconds });
+  ctx.setCookie(ORG_COOKIE, orgId ?? "", { maxAgeSeconds: orgId ? maxAgeSeconds : 0 });
 }
 
 const tags = ["auth"];
@@ -20,6 +24,7 @@ export const authRouter = router({
         tags,
         summary: "Create an account and its first organisation; sets the session cookie",
       },
+      alsoAnswers: [409],
     })
     .input(signUpInput)
     .output(z.object({ user: s.user, organization: s.organization.omit({ role: true }), sessionExpiresAt: z.date() }))
@@ -42,6 +47,7 @@ export const authRouter = router({
         tags,
         summary: "Sign in with email and password; sets the session cookie",
       },
+      alsoAnswers: [401],
     })
     .input(signInInput)
     .output(z.object({ user: s.user, sessionExpiresAt: z.date() }))
@@ -58,6 +64,7 @@ export const authRouter = router({
     .mutation(async ({ ctx }) => {
       await ctx.domain.accounts.signOut(ctx.caller.principal);
       ctx.setCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0 });
+      ctx.setCookie(ORG_COOKIE, "", { maxAgeSeconds: 0 });
       return { signedOut: true };
     }),
 

@@ -1,6 +1,6 @@
 import { groupRefInput, listGroupsInput, resetOffsetsInput } from "@weir/domain";
 import { z } from "zod";
-import { orgProcedure, router } from "../trpc.ts";
+import { clusterProcedure, router } from "../trpc.ts";
 
 const group = z.object({
   id: z.string(),
@@ -32,7 +32,7 @@ const group = z.object({
 const path = "/clusters/{clusterId}/consumer-groups";
 
 export const consumerGroupsRouter = router({
-  list: orgProcedure
+  list: clusterProcedure
     .meta({
       openapi: {
         method: "GET",
@@ -45,13 +45,13 @@ export const consumerGroupsRouter = router({
     .output(z.object({ items: z.array(group), total: z.number(), page: z.number(), pageSize: z.number() }))
     .query(({ ctx, input }) => ctx.domain.consumerGroups.list(ctx.scope, input)),
 
-  get: orgProcedure
+  get: clusterProcedure
     .meta({ openapi: { method: "GET", path: `${path}/{group}`, tags: ["consumer groups"], summary: "One group" } })
     .input(groupRefInput)
     .output(group)
     .query(({ ctx, input }) => ctx.domain.consumerGroups.get(ctx.scope, input)),
 
-  resetOffsets: orgProcedure
+  resetOffsets: clusterProcedure
     .meta({
       openapi: {
         method: "POST",

@@ -1,6 +1,6 @@
 import { createKafkaUserInput, kafkaUserRefInput, listKafkaUsersInput, rotateKafkaUserInput } from "@weir/domain";
 import { z } from "zod";
-import { orgProcedure, router } from "../trpc.ts";
+import { clusterProcedure, router } from "../trpc.ts";
 
 const kafkaUser = z.object({
   name: z.string(),
@@ -22,7 +22,7 @@ const withPassword = z.object({
 const path = "/clusters/{clusterId}/users";
 
 export const kafkaUsersRouter = router({
-  list: orgProcedure
+  list: clusterProcedure
     .meta({ openapi: { method: "GET", path, tags: ["kafka users"], summary: "SCRAM-SHA-512 users of a cluster" } })
     .input(listKafkaUsersInput)
     .output(
@@ -33,7 +33,7 @@ export const kafkaUsersRouter = router({
     )
     .query(({ ctx, input }) => ctx.domain.kafkaUsers.list(ctx.scope, input)),
 
-  create: orgProcedure
+  create: clusterProcedure
     .meta({
       openapi: {
         method: "POST",
@@ -46,7 +46,7 @@ export const kafkaUsersRouter = router({
     .output(withPassword)
     .mutation(({ ctx, input }) => ctx.domain.kafkaUsers.create(ctx.scope, input)),
 
-  rotate: orgProcedure
+  rotate: clusterProcedure
     .meta({
       openapi: {
         method: "POST",
@@ -59,7 +59,7 @@ export const kafkaUsersRouter = router({
     .output(withPassword)
     .mutation(({ ctx, input }) => ctx.domain.kafkaUsers.rotate(ctx.scope, input)),
 
-  delete: orgProcedure
+  delete: clusterProcedure
     .meta({
       openapi: {
         method: "DELETE",

@@ -1,6 +1,6 @@
 import { browseMessagesInput, exportMessagesInput, produceMessageInput } from "@weir/domain";
 import { z } from "zod";
-import { orgProcedure, router } from "../trpc.ts";
+import { clusterProcedure, router } from "../trpc.ts";
 
 const bytes = z.object({
   encoding: z.enum(["json", "text", "base64", "null"]),
@@ -11,7 +11,7 @@ const bytes = z.object({
 const path = "/clusters/{clusterId}/topics/{name}/messages";
 
 export const messagesRouter = router({
-  browse: orgProcedure
+  browse: clusterProcedure
     .meta({
       openapi: {
         method: "GET",
@@ -49,7 +49,7 @@ export const messagesRouter = router({
     )
     .query(({ ctx, input }) => ctx.domain.messages.browse(ctx.scope, input)),
 
-  export: orgProcedure
+  export: clusterProcedure
     .meta({
       openapi: {
         method: "GET",
@@ -62,7 +62,7 @@ export const messagesRouter = router({
     .output(z.object({ filename: z.string(), contentType: z.string(), content: z.string() }))
     .query(({ ctx, input }) => ctx.domain.messages.export(ctx.scope, input)),
 
-  produce: orgProcedure
+  produce: clusterProcedure
     .meta({
       openapi: {
         method: "POST",

@@ -9,10 +9,10 @@ export const pricingRouter = router({
       openapi: {
         method: "GET",
         path: "/pricing/price-book",
-        protect: false,
         tags: ["pricing"],
         summary: "The price book version in force now (or at `at`); no sign-in needed",
       },
+      alsoAnswers: [404],
     })
     .input(priceBookAtInput)
     .output(s.priceBook)
@@ -23,7 +23,6 @@ export const pricingRouter = router({
       openapi: {
         method: "GET",
         path: "/pricing/price-book/versions",
-        protect: false,
         tags: ["pricing"],
         summary: "Every published price book version, newest first",
       },
@@ -50,7 +49,6 @@ export const pricingRouter = router({
       openapi: {
         method: "POST",
         path: "/pricing/estimate",
-        protect: false,
         tags: ["pricing"],
         summary: "Size a Kafka cluster for a workload and price a month of it; no sign-in needed",
       },

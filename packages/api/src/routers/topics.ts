@@ -1,6 +1,6 @@
 import { createTopicInput, deleteTopicInput, listTopicsInput, topicRefInput, updateTopicInput } from "@weir/domain";
 import { z } from "zod";
-import { orgProcedure, router } from "../trpc.ts";
+import { clusterProcedure, router } from "../trpc.ts";
 
 const drift = z
   .object({
@@ -62,7 +62,7 @@ const topicDetail = topic.extend({
 const path = "/clusters/{clusterId}/topics";
 
 export const topicsRouter = router({
-  list: orgProcedure
+  list: clusterProcedure
     .meta({
       openapi: {
         method: "GET",
@@ -85,7 +85,7 @@ export const topicsRouter = router({
     )
     .query(({ ctx, input }) => ctx.domain.topics.list(ctx.scope, input)),
 
-  get: orgProcedure
+  get: clusterProcedure
     .meta({
       openapi: {
         method: "GET",
@@ -98,7 +98,7 @@ export const topicsRouter = router({
     .output(topicDetail)
     .query(({ ctx, input }) => ctx.domain.topics.get(ctx.scope, input)),
 
-  create: orgProcedure
+  create: clusterProcedure
     .meta({
       openapi: {
         method: "POST",
@@ -111,7 +111,7 @@ export const topicsRouter = router({
     .output(topic)
     .mutation(({ ctx, input }) => ctx.domain.topics.create(ctx.scope, input)),
 
-  update: orgProcedure
+  update: clusterProcedure
     .meta({
       openapi: {
         method: "PATCH",
@@ -124,7 +124,7 @@ export const topicsRouter = router({
     .output(topic)
     .mutation(({ ctx, input }) => ctx.domain.topics.update(ctx.scope, input)),
 
-  delete: orgProcedure
+  delete: clusterProcedure
     .meta({
       openapi: {
         method: "DELETE",
@@ -137,7 +137,7 @@ export const topicsRouter = router({
     .output(topic)
     .mutation(({ ctx, input }) => ctx.domain.topics.delete(ctx.scope, input)),
 
-  import: orgProcedure
+  import: clusterProcedure
     .meta({
       openapi: {
         method: "POST",

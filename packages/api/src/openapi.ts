@@ -1,0 +1,248 @@
+// The REST contract: the OpenAPI document generated from the tRPC procedures, completed with
+// what the generator cannot know: the one error body, every status each operation can answer
+// (derived from how its procedure is built), how callers authenticate, and which methods each
+// path allows. Built once per process; the procedures do not change while it runs.
+import { ORG_COOKIE, SESSION_COOKIE } from "@weir/domain";
+import { generateOpenApiDocument, getPathRegExp, normalizePath, type OpenAPIObject } from "trpc-to-openapi";
+import { appRouter } from "./root.ts";
+import { errorBodySchema, type ErrorBody, type Meta } from "./trpc.ts";
+
+export const REST_PREFIX = "/api/v1";
+export const OPENAPI_PATH = "/openapi.json";
+
+/** Every error status the REST API answers, with what it means and an example body. */
+const errorStatuses = {
+  400: {
+    name: "BadRequest",
+    description:
+      "The request is invalid: `fields` names each failing path, query or body field (nested as `a.b`), " +
+      "or the body is not JSON.",
+    example: {
+      code: "VALIDATION_FAILED",
+      message: "Invalid field: month.",
+      fields: { month: "Must be a month such as 2026-03" },
+    },
+  },
+  401: {
+    name: "Unauthenticated",
+    description: "No valid session cookie or API key (or, for sign-in, a wrong email or password).",
+    example: { code: "UNAUTHENTICATED", message: "The API key is not valid or has been revoked." },
+  },
+  403: {
+    name: "Forbidden",
+    description: "The caller's role (or the API key's) does not allow this.",
+    example: {
+      code: "FORBIDDEN",
+      message: "Your role (viewer) cannot create clusters; it needs developer or above.",
+    },
+  },
+  404: {
+    name: "NotFound",
+    description:
+      "The resource or organisation does not exist, or belongs to another organisation (never 403 for another " +
+      "tenant's resource).",
+    example: { code: "NOT_FOUND", message: "Cluster was not found." },
+  },
+  405: {
+    name: "MethodNotAllowed",
+    description: "The path exists but not with this method; the `Allow` header lists the methods it takes.",
+    example: { code: "METHOD_NOT_ALLOWED", message: "DELETE is not allowed on /api/v1/billing/usage; use GET." },
+  },
+  409: {
+    name: "Conflict",
+    description:
+      "A name is taken, the resource changed since it was read (stale `generation`), or it is busy (being " +
+      "provisioned or deleted).",
+    example: {
+      code: "CONFLICT",
+      message: 'A topic named "orders" already exists in this cluster.',
+      fields: { name: 'A topic named "orders" already exists in this cluster.' },
+    },
+  },
+  413: {
+    name: "PayloadTooLarge",
+    description: "The request body is larger than 1 MiB.",
+    example: { code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than 1 MiB." },
+  },
+  415: {
+    name: "UnsupportedMediaType",
+    description: "The request has a body that is not `application/json`.",
+    example: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the request body as application/json." },
+  },
+  422: {
+    name: "Unprocessable",
+    description: "The Kafka cluster refused the request; the message gives its reason.",
+    example: {
+      code: "UNPROCESSABLE",
+      message: "The replication factor is larger than the number of brokers. Kafka says: …",
+      fields: { replicationFactor: "The replication factor is larger than the number of brokers." },
+    },
+  },
+  503: {
+    name: "Unavailable",
+    description:
+      "A dependency is down or not ready: the database, or a Kafka cluster that is not serving or did not answer. " +
+      "Retry later.",
+    example: { code: "UNAVAILABLE", message: 'The cluster "orders" did not answer; try again shortly.' },
+  },
+} satisfies Record<number, { name: string; description: string; example: ErrorBody }>;
+
+export type ErrorStatus = keyof typeof errorStatuses;
+
+const BODY_METHODS = new Set(["post", "put", "patch"]);
+
+/**
+ * The error statuses an operation can answer, from how its procedure is built: every input is
+ * validated (400) and every call reads the database (503); a signed-in procedure can be refused
+ * (401, 403); one in an organisation, or naming a resource in its path, can find nothing (404);
+ * a change can conflict (409); a body can be too large or not JSON (413, 415); a procedure that
+ * reaches Kafka can be refused by it (422). `alsoAnswers` adds what none of these imply.
+ */
+export function errorStatusesOf(method: string, path: string, meta: Meta): ErrorStatus[] {
+  const out = new Set<number>([400, 503]);
+  if (meta.access !== "public") out.add(401);
+  if (meta.access === "org" || (meta.access === "authed" && method !== "get")) out.add(403);
+  if (meta.access === "org" || path.includes("{")) out.add(404);
+  if (meta.access !== "public" && method !== "get") out.add(409);
+  if (BODY_METHODS.has(method)) {
+    out.add(413);
+    out.add(415);
+  }
+  if (meta.reachesKafka) out.add(422);
+  for (const s of meta.alsoAnswers ?? []) out.add(s);
+  return [...out].sort((a, b) => a - b) as ErrorStatus[];
+}
+
+/** Procedures answer 201 when they create something, 200 otherwise. */
+export const successStatusOf = (procedurePath: string) => (/\.(create|add|signUp)$/.test(procedurePath) ? 201 : 200);
+
+interface Operation {
+  procedurePath: string;
+  meta: Meta;
+}
+
+function operationsByRoute(): Map<string, Operation> {
+  const out = new Map<string, Operation>();
+  // Flat at run time (path → procedure), as trpc-to-openapi reads it; typed as the nested record.
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>;
+  for (const [procedurePath, procedure] of Object.entries(procedures)) {
+    const meta = procedure._def.meta;
+    if (meta?.openapi) out.set(`${meta.openapi.method.toLowerCase()} ${meta.openapi.path}`, { procedurePath, meta });
+  }
+  return out;
+}
+
+type Json = Record<string, unknown>;
+
+function buildDocument(): OpenAPIObject {
+  const doc = generateOpenApiDocument(appRouter, {
+    title: "Weir API",
+    version: "1.0.0",
+    description:
+      "Managed Kafka clusters: topics, users, ACLs, consumer groups, messages, billing and pricing.\n\n" +
+      "**Authentication.** Send `Authorization: Bearer <api key>` (create one under API keys in the console, or " +
+      "with `POST /api-keys`), or the session cookie that `/auth/sign-in` sets. A signed-in user who belongs to " +
+      "several organisations names the one to act in with the `X-Weir-Org` header; an API key acts in its own.\n\n" +
+      '**Errors.** Every error has one shape, `{ "error": { "code", "message", "fields"? } }`, with the status ' +
+      "each operation lists. A method a path does not take answers 405 with an `Allow` header; an unknown path 404.",
+    baseUrl: REST_PREFIX,
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer", description: "An API key of an organisation." },
+      session: {
+        type: "apiKey",
+        in: "cookie",
+        name: SESSION_COOKIE,
+        description: "The console's session, set by /auth/sign-in (sent by the browser on this origin).",
+      },
+    },
+    defs: { Error: errorBodySchema },
+  });
+
+  const ops = operationsByRoute();
+  const components = doc.components as Json;
+  components.responses = Object.fromEntries(
+    Object.values(errorStatuses).map(({ name, description, example }) => [
+      name,
+      {
+        description,
+        content: {
+          "application/json": { schema: { $ref: "#/components/schemas/Error" }, example: { error: example } },
+        },
+      },
+    ]),
+  );
+  components.parameters = {
+    Organization: {
+      in: "header",
+      name: "X-Weir-Org",
+      required: false,
+      description:
+        `The organisation to act in (its id), for a user in several; else the one chosen in the console ` +
+        `(the \`${ORG_COOKIE}\` cookie), else the first. An API key acts in its own organisation.`,
+      schema: { type: "string", format: "uuid" },
+    },
+  };
+
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item as Record<string, Json>)) {
+      const op = ops.get(`${method} ${path}`);
+      if (!op) throw new Error(`openapi: no procedure for ${method.toUpperCase()} ${path}`);
+      const generated = operation.responses as Record<string, Json>;
+      const responses: Record<string, unknown> = { [successStatusOf(op.procedurePath)]: generated["200"] };
+      for (const status of errorStatusesOf(method, path, op.meta)) {
+        responses[status] = { $ref: `#/components/responses/${errorStatuses[status].name}` };
+      }
+      operation.responses = responses;
+      if (op.meta.access === "public") delete operation.security;
+      else operation.security = [{ bearer: [] }, { session: [] }];
+      if (op.meta.access === "org") {
+        operation.parameters = [
+          ...((operation.parameters as unknown[]) ?? []),
+          { $ref: "#/components/parameters/Organization" },
+        ];
+      }
+    }
+  }
+  return doc;
+}
+
+interface Route {
+  pattern: RegExp;
+  methods: Set<string>;
+}
+
+let built: { doc: OpenAPIObject; json: string; routes: Route[] } | null = null;
+
+function contract() {
+  if (!built) {
+    const doc = buildDocument();
+    const routes = Object.entries(doc.paths ?? {}).map(([path, item]) => ({
+      pattern: getPathRegExp(path),
+      methods: new Set(Object.keys(item as object).map((m) => m.toUpperCase())),
+    }));
+    routes.push({ pattern: getPathRegExp(OPENAPI_PATH), methods: new Set(["GET"]) });
+    built = { doc, json: JSON.stringify(doc), routes };
+  }
+  return built;
+}
+
+/** The OpenAPI document (built on first use). */
+export const openApiDocument = (): OpenAPIObject => contract().doc;
+
+/** The OpenAPI document as JSON, serialised once. */
+export const openApiJson = (): string => contract().json;
+
+/**
+ * The methods a path under REST_PREFIX takes (HEAD with GET), or null if no operation has that
+ * path. A path can match several templates (`/clusters/options` and `/clusters/{id}`).
+ */
+export function allowedMethods(path: string): string[] | null {
+  const normalized = normalizePath(path);
+  const methods = new Set<string>();
+  for (const route of contract().routes) {
+    if (route.pattern.test(normalized)) for (const m of route.methods) methods.add(m);
+  }
+  if (methods.size === 0) return null;
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort();
+}
