@@ -21,10 +21,13 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse): Prom
   res.end(req.method === "HEAD" ? undefined : Buffer.from(await reply.arrayBuffer()));
 }
 
-/** Makes every Node HTTP server of this process answer the methods Next does not dispatch. */
-export function answerUnsupportedMethods(): void {
+/**
+ * Makes every Node HTTP server of this process answer the methods Next does not dispatch;
+ * returns the function that undoes it.
+ */
+export function answerUnsupportedMethods(): () => void {
   const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
+  http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === "request") {
       const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
       if (!DISPATCHED.has(req.method ?? "")) {
@@ -36,6 +39,9 @@ export function answerUnsupportedMethods(): void {
         return true;
       }
     }
-    return emit.call(this, event, ...args);
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
   } as typeof emit;
+  return () => {
+    http.Server.prototype.emit = emit;
+  };
 }
