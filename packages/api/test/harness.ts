@@ -58,7 +58,7 @@ export async function startHarness() {
         body: kind === "mutation" ? JSON.stringify(input) : undefined,
       }),
     );
-    return { status: res.status, body: (await res.json()) as T };
+    return { status: res.status, body: (await res.json()) as T, headers: res.headers };
   }
 
   let n = 0;

@@ -1,14 +1,13 @@
 import { TRPCClientError } from "@trpc/client";
 import type { AppRouter, ErrorBody } from "@weir/api";
 
-/** The API's error body ({ code, message, fields }) from a tRPC or REST failure, when there is one. */
+/** The API's error body ({ code, message, fields }) from a tRPC failure, when there is one. */
 export function errorBody(error: unknown): ErrorBody | null {
   if (error instanceof TRPCClientError) {
     const weir = (error as TRPCClientError<AppRouter>).data?.weir;
     if (weir) return weir;
     return { code: "UNAVAILABLE", message: "Weir could not be reached; check your connection and try again." };
   }
-  if (error instanceof RestError) return error.body;
   return null;
 }
 
@@ -19,13 +18,4 @@ export function errorMessage(error: unknown): string {
 /** Field path → message, for showing next to form fields. */
 export function fieldErrors(error: unknown): Record<string, string> {
   return errorBody(error)?.fields ?? {};
-}
-
-export class RestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ErrorBody,
-  ) {
-    super(body.message);
-  }
 }

@@ -1,9 +1,17 @@
-import { addMemberInput, createOrgInput, removeMemberInput, updateMemberInput } from "@weir/domain";
+import {
+  addMemberInput,
+  AppError,
+  createOrgInput,
+  ORG_COOKIE,
+  removeMemberInput,
+  updateMemberInput,
+} from "@weir/domain";
 import { z } from "zod";
 import * as s from "../schemas.ts";
 import { authedProcedure, orgProcedure, router } from "../trpc.ts";
 
 const none = z.strictObject({}).optional();
+const ORG_COOKIE_MAX_AGE = 365 * 86_400;
 
 export const organizationsRouter = router({
   list: authedProcedure
@@ -31,6 +39,29 @@ export const organizationsRouter = router({
     .input(createOrgInput)
     .output(s.organization)
     .mutation(({ ctx, input }) => ctx.domain.orgs.create(ctx.caller, input)),
+
+  // The console's organisation switcher: remembers the organisation in the httpOnly cookie the
+  // API reads. Not a REST operation: REST callers name the organisation per request (X-Weir-Org).
+  switch: authedProcedure
+    .input(
+      z.strictObject({
+        orgId: z.uuid().nullable().describe("The organisation to act in; null forgets the choice (the first one)"),
+      }),
+    )
+    .output(z.object({ orgId: z.string().nullable(), role: s.role.nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      if (ctx.caller.principal.kind !== "user") {
+        throw new AppError("FORBIDDEN", "An API key acts in its own organisation; only a signed-in user switches.");
+      }
+      if (input.orgId === null) {
+        ctx.setCookie(ORG_COOKIE, "", { maxAgeSeconds: 0 });
+        return { orgId: null, role: null };
+      }
+      // Checks membership, so the cookie never names an organisation the user cannot see.
+      const scope = await ctx.domain.accounts.resolveScope(ctx.caller, input.orgId);
+      ctx.setCookie(ORG_COOKIE, scope.orgId, { maxAgeSeconds: ORG_COOKIE_MAX_AGE });
+      return { orgId: scope.orgId, role: scope.role };
+    }),
 
   current: orgProcedure
     .meta({

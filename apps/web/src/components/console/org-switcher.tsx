@@ -59,7 +59,7 @@ export function OrgSwitcher() {
                 onSelect={() => {
                   close();
                   if (o.id !== org?.id)
-                    switchOrg.mutate(o.id, { onSuccess: () => toast.success(`Switched to ${o.name}`) });
+                    switchOrg.mutate({ orgId: o.id }, { onSuccess: () => toast.success(`Switched to ${o.name}`) });
                 }}
               >
                 <span className="min-w-0 flex-1 truncate">{o.name}</span>
@@ -93,12 +93,15 @@ function CreateOrgDialog({ open, onClose }: { open: boolean; onClose: () => void
   const create = useMutation(
     trpc.organizations.create.mutationOptions({
       onSuccess: (org) => {
-        switchOrg.mutate(org.id, {
-          onSuccess: () => {
-            toast.success(`Created ${org.name}`);
-            onClose();
+        switchOrg.mutate(
+          { orgId: org.id },
+          {
+            onSuccess: () => {
+              toast.success(`Created ${org.name}`);
+              onClose();
+            },
           },
-        });
+        );
       },
     }),
   );

@@ -3,7 +3,7 @@ import { Spinner } from "@weir/ui";
 import Link from "next/link";
 import { useEffect, useState, type ReactNode } from "react";
 import { errorBody } from "@/lib/errors";
-import { BookIcon, CloseIcon, ExternalIcon, MenuIcon } from "../icons";
+import { BookIcon, CloseIcon, MenuIcon } from "../icons";
 import { Logo } from "../logo";
 import { Nav } from "./nav";
 import { OrgSwitcher } from "./org-switcher";
@@ -24,16 +24,14 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
       <div className="flex-1 overflow-y-auto">
         <Nav {...(onNavigate ? { onNavigate } : {})} />
       </div>
-      <a
-        href="/api/v1/openapi.json"
-        target="_blank"
-        rel="noreferrer"
+      <Link
+        href="/api-reference"
+        onClick={onNavigate}
         className="flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-500"
       >
         <BookIcon className="size-5 text-slate-400" />
         API reference
-        <ExternalIcon className="ml-auto size-3.5 text-slate-400" />
-      </a>
+      </Link>
     </div>
   );
 }
@@ -45,7 +43,7 @@ function ProvisioningBanner() {
 
   // The remembered organisation is gone (removed, or another user's): fall back to the first one.
   useEffect(() => {
-    if (code === "NOT_FOUND" && !switchOrg.isPending && !switchOrg.isSuccess) switchOrg.mutate(null);
+    if (code === "NOT_FOUND" && !switchOrg.isPending && !switchOrg.isSuccess) switchOrg.mutate({ orgId: null });
   }, [code, switchOrg]);
 
   if (current.data?.status !== "PROVISIONING") return null;
@@ -118,14 +116,12 @@ export function Shell({ children }: { children: ReactNode }) {
             <Logo withName={false} />
           </span>
           <div className="ml-auto flex items-center gap-2">
-            <a
-              href="/api/v1/openapi.json"
-              target="_blank"
-              rel="noreferrer"
+            <Link
+              href="/api-reference"
               className="hidden rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 sm:block"
             >
               API reference
-            </a>
+            </Link>
             <UserMenu />
           </div>
         </header>

@@ -9,11 +9,8 @@ export function UserMenu() {
   const me = useQuery(trpc.auth.me.queryOptions());
   const signOut = useMutation(
     trpc.auth.signOut.mutationOptions({
-      onSuccess: async () => {
-        await fetch("/api/console/org", { method: "DELETE" });
-        // A full load drops every cached query of the signed-out user.
-        window.location.assign("/sign-in");
-      },
+      // A full load drops every cached query of the signed-out user.
+      onSuccess: () => window.location.assign("/sign-in"),
     }),
   );
   const user = me.data?.user;

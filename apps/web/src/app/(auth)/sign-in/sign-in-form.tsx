@@ -12,9 +12,8 @@ export function SignInForm({ next }: { next: string }) {
   const router = useRouter();
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
-      onSuccess: async () => {
-        // A previous session's organisation choice may not be this user's; start from their first.
-        await fetch("/api/console/org", { method: "DELETE" });
+      // Signing in also clears a previous session's organisation choice (see auth.signIn).
+      onSuccess: () => {
         router.replace(next);
         router.refresh();
       },
