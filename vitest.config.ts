@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/**/*.test.ts", "apps/**/*.test.ts"],
+    include: ["packages/**/*.test.ts", "apps/**/*.test.ts", "scripts/**/*.test.ts"],
     exclude: ["**/node_modules/**", "e2e/**"],
     globalSetup: ["./vitest.global-setup.ts"],
     testTimeout: 120_000,

@@ -1,0 +1,38 @@
+// Start-up work that runs once per `pnpm start`, in a process of its own that exits when done
+// (so the launcher, which lives as long as Weir, never holds the migration engine or the Prisma
+// client): applies the migrations, seeds the price book, and makes sure the pinned Kafka jars
+// are in the cache (fetched on the first start). Compiled to dist/setup.mjs; the launcher runs it
+// with DATABASE_URL set.
+import { createDb } from "@weir/db";
+import { applyMigrations } from "@weir/db/migrate";
+import { seedPriceBook } from "@weir/domain";
+import { env } from "@weir/env";
+import { ensureKafka, RuntimeSetupError } from "@weir/runtime/artifacts";
+
+const say = (msg: string) => console.log(`[weir] ${msg}`);
+
+async function main() {
+  const e = env();
+  if (!e.DATABASE_URL) throw new Error("DATABASE_URL is not set: run Weir with `pnpm start`.");
+  const applied = await applyMigrations(e.DATABASE_URL);
+  say(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
+  const db = createDb(e.DATABASE_URL, 2);
+  try {
+    if ((await seedPriceBook(db)) === "SEEDED") say("seeded price book version 1");
+  } finally {
+    await db.$disconnect();
+  }
+  const kafka = ensureKafka(e.WEIR_CACHE_DIR);
+  say(`Apache Kafka ${kafka.version} jars ready in ${kafka.libDir}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    // A missing JDK or Maven (RuntimeSetupError) is a sentence for the user, not a stack trace.
+    const text =
+      err instanceof RuntimeSetupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    console.error(`[weir] could not start: ${text}`);
+    process.exit(1);
+  },
+);
