@@ -48,6 +48,9 @@ export default defineConfig({
     url: `${baseURL}/sign-in`,
     timeout: 300_000,
     reuseExistingServer: false,
+    // Stopped as Ctrl-C stops it (SIGINT to its process group), waiting for the brokers and the
+    // database to stop, so nothing of a run outlives it.
+    gracefulShutdown: { signal: "SIGINT", timeout: 90_000 },
     stdout: "pipe",
     stderr: "pipe",
     env: {
