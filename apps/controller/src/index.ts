@@ -2,8 +2,10 @@ export { Controller, type ControllerOptions } from "./framework/controller.ts";
 export * from "./framework/types.ts";
 export { organizationReconciler } from "./reconcilers/organization.ts";
 export { kafkaClusterReconciler, ADMIN_USERNAME } from "./reconcilers/kafka-cluster/index.ts";
+export { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
 
-import type { BrokerRuntime } from "@weir/runtime";
+import type { BrokerRuntime, EngineRuntime } from "@weir/runtime";
+import { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
 import { organizationReconciler } from "./reconcilers/organization.ts";
 import { kafkaClusterReconciler } from "./reconcilers/kafka-cluster/index.ts";
 import type { Reconciler } from "./framework/types.ts";
@@ -13,6 +15,8 @@ import { aclReconciler } from "./reconcilers/acl.ts";
 
 export interface ReconcilerDeps {
   runtime: BrokerRuntime;
+  /** The Spark driver; without it compute clusters are not reconciled (Kafka-only tests). */
+  engine?: EngineRuntime;
   /** Decrypts the credentials Weir keeps to administer clusters. */
   secretKey: string;
 }
@@ -27,6 +31,7 @@ export function createReconcilers(deps: ReconcilerDeps): { reconcilers: Reconcil
       topicReconciler(deps),
       kafkaUserReconciler(deps),
       aclReconciler(deps),
+      ...(deps.engine ? [computeClusterReconciler({ runtime: deps.engine })] : []),
     ],
     close: () => clusters.close(),
   };

@@ -23,6 +23,7 @@ export * from "./kafka/acls.ts";
 export * from "./kafka/groups.ts";
 export * from "./kafka/messages.ts";
 export * from "./kafka/clusters.ts";
+export * from "./compute/clusters.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";
@@ -32,6 +33,7 @@ import { estimatorService } from "./billing/estimator.ts";
 import { priceBookService } from "./billing/price-book.ts";
 import { billingService } from "./billing/service.ts";
 import { clustersService } from "./kafka/clusters.ts";
+import { computeClustersService } from "./compute/clusters.ts";
 import { aclsService } from "./kafka/acls.ts";
 import { consumerGroupsService } from "./kafka/groups.ts";
 import { messagesService } from "./kafka/messages.ts";
@@ -56,6 +58,7 @@ export function createDomain(db: Db) {
     consumerGroups: consumerGroupsService(db),
     messages: messagesService(db),
     clusters: clustersService(db),
+    computeClusters: computeClustersService(db),
   };
 }
 

@@ -5,3 +5,4 @@ export { LocalSupervisor, stopAllLocalInstances, instanceDirs, type LaunchSpec }
 export { LocalKafkaRuntime, nodeMarker } from "./kafka.ts";
 export { freePorts } from "./ports.ts";
 export { newLocalClusterSpec } from "./spec.ts";
+export { LocalSparkRuntime, type SparkHome } from "./spark.ts";

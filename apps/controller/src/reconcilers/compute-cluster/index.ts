@@ -1,0 +1,411 @@
+// ComputeCluster: a Spark standalone cluster (one master, N workers) as managed instances, the
+// second user of the runtime core after Kafka: the same supervisor (through the engine driver),
+// port lease, instance policy, run intervals and step pipeline. A pass:
+//   delete-if-asked → stay-failed → node-rows → keep-master-running → observe-master
+//   → keep-workers-running → decommission-leaving → record-nodes → announce-running → status
+// Health comes from the master's /json/, never from logs; the status is a pure function of it.
+import { randomUUID } from "node:crypto";
+import type { ComputeNodeModel, Db } from "@weir/db";
+import { asConditions } from "@weir/domain";
+import {
+  MASTER,
+  findWorker,
+  workerName,
+  workerResources,
+  type EngineRuntime,
+  type MasterState,
+  type ObservedInstance,
+  type SparkClusterSpec,
+  type SparkNodeSpec,
+} from "@weir/runtime";
+import {
+  closeRunIntervals,
+  defaultInstancePolicy,
+  keepInstancesRunning,
+  syncRunIntervals,
+  type InstanceRow,
+  type InstancePolicy,
+} from "../../framework/instances.ts";
+import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
+import { leasePorts, releasePorts } from "../../framework/ports.ts";
+import {
+  statusUpdate,
+  statusWhere,
+  type EventInput,
+  type Reconciler,
+  type ReconcileOutcome,
+  type StatusRecord,
+} from "../../framework/types.ts";
+import { plural } from "../kafka-cluster/status.ts";
+import {
+  computeProgress,
+  computeStatus,
+  isReady,
+  masterStatus,
+  workerStatus,
+  type ComputeObservation,
+} from "./status.ts";
+
+/** A leaving worker still running executors is stopped anyway after this long. */
+const DECOMMISSION_GRACE_MS = 60_000;
+const NODE_PORTS = ["rpc", "ui"];
+const masterPolicy = defaultInstancePolicy("Master");
+const workerPolicy = defaultInstancePolicy("Worker");
+
+type ClusterWithNodes = NonNullable<Awaited<ReturnType<typeof loadCluster>>>;
+
+export interface ComputePass {
+  db: Db;
+  id: string;
+  current: StatusRecord;
+  event(e: EventInput): Promise<void>;
+  runtime: EngineRuntime;
+  cluster: ClusterWithNodes;
+  firstRun: boolean;
+  /** Set by the node-rows step. */
+  spec?: SparkClusterSpec;
+  /** Worker indexes being removed. */
+  leaving: Set<number>;
+  adding: number;
+  observed: Map<string, ObservedInstance>;
+  master: MasterState | null;
+  uiProxyPrefix?: string;
+}
+
+export interface ComputeReconcilerDeps {
+  runtime: EngineRuntime;
+  /** Where the console serves a compute cluster's Spark UI (its id is appended). */
+  uiProxyPrefix?: string;
+}
+
+const loadCluster = (db: Db, id: string) =>
+  db.computeCluster.findUnique({ where: { id }, include: { nodes: { orderBy: [{ role: "asc" }, { index: "asc" }] } } });
+
+const nameOf = (n: ComputeNodeModel) => (n.role === "master" ? MASTER : workerName(n.index));
+const workersOf = (c: ClusterWithNodes) => c.nodes.filter((n) => n.role === "worker");
+const masterOf = (c: ClusterWithNodes) => c.nodes.find((n) => n.role === "master");
+
+const rowOf = (n: ComputeNodeModel): InstanceRow => ({
+  ...n,
+  name: nameOf(n),
+  label: n.role === "master" ? "the master" : `worker ${n.index}`,
+});
+
+// ---------------------------------------------------------------- steps
+
+const deleteIfAsked = step<ComputePass>("delete-if-asked", async ({ db, cluster, runtime, event }) => {
+  if (cluster.status !== "DELETING") return;
+  const ids = cluster.nodes.map((n) => n.id);
+  await closeRunIntervals(db, ids);
+  await runtime.deleteGroup(cluster.id);
+  await releasePorts(db, ids);
+  await event({
+    type: "NORMAL",
+    reason: "Deleted",
+    message: `Stopped the master and ${plural(workersOf(cluster).length, "worker")} and deleted their data.`,
+  });
+  await db.computeCluster.deleteMany({ where: { id: cluster.id } });
+  return { status: "DELETING", statusReason: "Deleted" };
+});
+
+const stayFailed = step<ComputePass>("stay-failed", async ({ cluster }) => {
+  if (cluster.status === "FAILED" && cluster.observedGeneration === cluster.generation) {
+    return { status: "FAILED", statusReason: cluster.statusReason };
+  }
+});
+
+// A row per node with ports from the lease; workers added with fresh indexes, the highest
+// indexes leave first. The spec is built from the rows.
+const ensureNodeRows = step<ComputePass>("node-rows", async (pass) => {
+  const { db, cluster } = pass;
+  const workers = workersOf(cluster);
+  const staying = workers.slice(0, cluster.workerCount);
+  pass.leaving = new Set(workers.slice(cluster.workerCount).map((w) => w.index));
+  const price = await db.price.findFirst({
+    where: { sku: cluster.workerInstanceType },
+    orderBy: { version: { effectiveFrom: "desc" } },
+  });
+  const resources = workerResources({ vcpu: price?.vcpu ?? 1, memoryGib: Number(price?.memoryGib ?? 2) });
+  const maxIndex = Math.max(0, ...workers.map((w) => w.index));
+  const add = [
+    ...(masterOf(cluster) ? [] : [{ role: "master", index: 0, cores: 0, memoryMb: 0 }]),
+    ...Array.from({ length: Math.max(0, cluster.workerCount - staying.length) }, (_, i) => ({
+      role: "worker",
+      index: maxIndex + i + 1,
+      ...resources,
+    })),
+  ].map((n) => ({ ...n, id: randomUUID() }));
+  pass.adding = add.filter((n) => n.role === "worker").length;
+  if (add.length > 0) {
+    const ports = await leasePorts(
+      db,
+      add.map((n) => ({ ownerKind: "ComputeCluster", ownerId: n.id, purposes: NODE_PORTS })),
+    );
+    await db.computeNode.createMany({
+      data: add.map((n, i) => ({
+        ...n,
+        computeClusterId: cluster.id,
+        port: ports[i]![0]!,
+        uiPort: ports[i]![1]!,
+        statusReason: "Waiting to start",
+      })),
+      skipDuplicates: true,
+    });
+    if (workers.length > 0 && pass.adding > 0) {
+      await pass.event({
+        type: "NORMAL",
+        reason: "ScalingOut",
+        message: `Adding ${plural(pass.adding, "worker")} to reach ${plural(cluster.workerCount, "worker")}.`,
+      });
+    }
+    pass.cluster = (await loadCluster(db, cluster.id))!;
+  }
+  pass.spec = specOf(pass.cluster, pass.uiProxyPrefix);
+});
+
+/** Instance policy for a set of nodes; a setup fault or a crash loop on first start fails the cluster. */
+async function keepRunning(pass: ComputePass, rows: ComputeNodeModel[], policy: InstancePolicy) {
+  const { db, runtime, cluster, spec } = pass;
+  const names = cluster.nodes.map(nameOf);
+  pass.observed = new Map((await runtime.observe(cluster.id, names)).map((o) => [o.name, o]));
+  const result = await keepInstancesRunning({
+    policy,
+    rows: rows.map(rowOf),
+    observed: pass.observed,
+    firstRun: pass.firstRun,
+    start: (row) => runtime.ensureNode(spec!, row.name),
+    logTail: (row) => runtime.logTail(cluster.id, row.name, 300),
+    update: async (id, patch) => {
+      await db.computeNode.updateMany({ where: { id }, data: patch });
+    },
+    event: pass.event,
+  });
+  const fatal = result.failures.filter((f) => pass.firstRun || f.kind === "setup");
+  if (fatal.length > 0) return failCluster(pass, fatal.map((f) => f.message).join("; "));
+  if (result.startedNow.size > 0) {
+    pass.observed = new Map((await runtime.observe(cluster.id, names)).map((o) => [o.name, o]));
+  }
+}
+
+const keepMasterRunning = step<ComputePass>("keep-master-running", (pass) =>
+  keepRunning(pass, [masterOf(pass.cluster)!], masterPolicy),
+);
+
+const observeMaster = step<ComputePass>("observe-master", async (pass) => {
+  pass.master = await pass.runtime.masterState(pass.spec!);
+});
+
+// Workers start once the master's /json/ says ALIVE (earlier, they miss it and wait to retry).
+const keepWorkersRunning = step<ComputePass>("keep-workers-running", async (pass) => {
+  if (pass.master?.status !== "ALIVE") return;
+  return keepRunning(
+    pass,
+    workersOf(pass.cluster).filter((w) => !pass.leaving.has(w.index)),
+    workerPolicy,
+  );
+});
+
+// Scale-in: a leaving worker is asked to decommission (Spark stops placing executors on it and
+// lets running ones finish or move), then stopped once it runs no executor, or after a grace.
+const decommissionLeaving = step<ComputePass>("decommission-leaving", async (pass) => {
+  const { db, runtime, cluster, event } = pass;
+  for (const w of workersOf(cluster).filter((x) => pass.leaving.has(x.index))) {
+    const name = workerName(w.index);
+    const inMaster = findWorker(pass.master, w.host, w.port);
+    const running = pass.observed.get(name)?.running ?? false;
+    if (running && !w.decommissionAt && (inMaster?.coresUsed ?? 0) > 0) {
+      await runtime.decommissionWorker(cluster.id, name);
+      await db.computeNode.updateMany({ where: { id: w.id }, data: { decommissionAt: new Date() } });
+      await event({
+        type: "NORMAL",
+        reason: "WorkerDecommissioning",
+        message: `Worker ${w.index} runs ${plural(inMaster!.coresUsed, "executor core")}: decommissioning it first.`,
+      });
+      continue;
+    }
+    const drained = !running || (inMaster?.coresUsed ?? 0) === 0;
+    const overdue = !!w.decommissionAt && Date.now() - w.decommissionAt.getTime() > DECOMMISSION_GRACE_MS;
+    if (!drained && !overdue) continue;
+    await closeRunIntervals(db, [w.id]);
+    await runtime.removeNode(cluster.id, name);
+    await db.computeNode.deleteMany({ where: { id: w.id } });
+    await releasePorts(db, [w.id]);
+    await event({
+      type: "NORMAL",
+      reason: "WorkerRemoved",
+      message: `Worker ${w.index} ${drained ? "ran no executor" : "did not drain in time"}; stopped and removed it.`,
+    });
+  }
+});
+
+const recordNodes = step<ComputePass>("record-nodes", async (pass) => {
+  const { db, cluster } = pass;
+  const obs = observation(pass);
+  const master = masterOf(cluster)!;
+  const writes = [{ row: master, next: masterStatus(obs.master, pass.firstRun) }];
+  for (const w of workersOf(cluster)) {
+    writes.push({
+      row: w,
+      next: workerStatus(
+        obs.workers.find((x) => x.index === w.index)!,
+        pass.firstRun,
+      ),
+    });
+  }
+  await Promise.all(
+    writes.map(async ({ row, next }) => {
+      const pid = pass.observed.get(nameOf(row))?.pid ?? null;
+      if (row.status === next.status && row.statusReason === next.statusReason && row.pid === pid) return;
+      await db.computeNode.updateMany({ where: { id: row.id }, data: { ...next, pid } });
+    }),
+  );
+  await syncRunIntervals(
+    db,
+    { orgId: cluster.orgId, resourceKind: "ComputeCluster", resourceId: cluster.id, resourceName: cluster.name },
+    workersOf(cluster).map((w) => {
+      const o = pass.observed.get(workerName(w.index));
+      return {
+        instanceId: w.id,
+        running: !!o?.running,
+        startedAt: o?.startedAt ?? null,
+        meters: [{ dimension: "COMPUTE_NODE_HOURS" as const, sku: cluster.workerInstanceType, quantity: 1 }],
+      };
+    }),
+  );
+  const progress = computeProgress(obs);
+  await db.computeCluster.updateMany({
+    where: { id: cluster.id },
+    data: {
+      masterUrl: `spark://${master.host}:${master.port}`,
+      progressDone: progress.done,
+      progressTotal: progress.total,
+    },
+  });
+});
+
+const announceRunning = step<ComputePass>("announce-running", async (pass) => {
+  if (!pass.firstRun || !isReady(observation(pass))) return;
+  await pass.event({
+    type: "NORMAL",
+    reason: "ClusterRunning",
+    message: `The master is ALIVE with ${plural(workersOf(pass.cluster).length, "worker")}; master URL ${pass.spec!.master.host}:${pass.spec!.master.port}.`,
+  });
+});
+
+const status = step<ComputePass>("status", async (pass) => computeStatus(observation(pass)));
+
+const steps: Step<ComputePass>[] = [
+  deleteIfAsked,
+  stayFailed,
+  ensureNodeRows,
+  keepMasterRunning,
+  observeMaster,
+  keepWorkersRunning,
+  decommissionLeaving,
+  recordNodes,
+  announceRunning,
+  status,
+];
+
+// ---------------------------------------------------------------- helpers
+
+/** Nothing half-running: stop what did start so no process runs unmanaged. */
+async function failCluster(pass: ComputePass, why: string): Promise<ReconcileOutcome> {
+  const { db, cluster } = pass;
+  await Promise.all(cluster.nodes.map((n) => pass.runtime.stopNode(cluster.id, nameOf(n))));
+  await closeRunIntervals(
+    db,
+    cluster.nodes.map((n) => n.id),
+  );
+  await db.computeNode.updateMany({ where: { computeClusterId: cluster.id }, data: { status: "FAILED", pid: null } });
+  const reason = `The compute cluster could not start: ${why}`.slice(0, 1000);
+  await pass.event({ type: "WARNING", reason: "ProvisioningFailed", message: reason });
+  return {
+    status: "FAILED",
+    statusReason: reason,
+    conditions: [{ type: "Ready", status: "False", reason: "ProvisioningFailed", message: reason }],
+  };
+}
+
+function specOf(cluster: ClusterWithNodes, uiProxyPrefix = "/spark-ui"): SparkClusterSpec {
+  const node = (n: ComputeNodeModel): SparkNodeSpec => ({
+    name: nameOf(n),
+    role: n.role === "master" ? "master" : "worker",
+    host: n.host,
+    port: n.port,
+    uiPort: n.uiPort,
+    cores: n.cores,
+    memoryMb: n.memoryMb,
+  });
+  return {
+    clusterId: cluster.id,
+    sparkVersion: cluster.sparkVersion,
+    master: node(masterOf(cluster)!),
+    workers: workersOf(cluster).map(node),
+    uiProxyPath: `${uiProxyPrefix}/${cluster.id}`,
+  };
+}
+
+function observation(pass: ComputePass): ComputeObservation {
+  const { cluster } = pass;
+  const m = pass.observed.get(MASTER);
+  const scaled = asConditions(cluster.conditions).find((c) => c.type === "Scaled");
+  return {
+    firstRun: pass.firstRun,
+    workerCount: cluster.workerCount,
+    master: { running: !!m?.running, alive: pass.master?.status === "ALIVE", lastExit: m?.lastExit ?? null },
+    workers: workersOf(cluster).map((w) => {
+      const o = pass.observed.get(workerName(w.index));
+      return {
+        index: w.index,
+        running: !!o?.running,
+        registered: findWorker(pass.master, w.host, w.port)?.state === "ALIVE",
+        leaving: pass.leaving.has(w.index),
+        lastExit: o?.lastExit ?? null,
+      };
+    }),
+    // A change of worker count is done once a RUNNING pass recorded Scaled at its generation.
+    scaling:
+      pass.leaving.size > 0 ||
+      pass.adding > 0 ||
+      (cluster.generation > 1 && scaled?.observedGeneration !== cluster.generation),
+  };
+}
+
+// ---------------------------------------------------------------- the reconciler
+
+export function computeClusterReconciler(deps: ComputeReconcilerDeps): Reconciler {
+  return {
+    kind: "ComputeCluster",
+
+    async listIds(db) {
+      return (await db.computeCluster.findMany({ select: { id: true } })).map((r) => r.id);
+    },
+
+    async readStatus(db, id) {
+      const c = await db.computeCluster.findUnique({ where: { id } });
+      return c && { ...c, conditions: asConditions(c.conditions) };
+    },
+
+    async writeStatus(db, id, patch) {
+      await db.computeCluster.updateMany({ where: statusWhere(id, patch), data: statusUpdate(patch) });
+    },
+
+    async reconcile(ctx) {
+      const cluster = await loadCluster(ctx.db, ctx.id);
+      if (!cluster) return { status: ctx.current.status, statusReason: ctx.current.statusReason };
+      const pass: ComputePass = {
+        ...ctx,
+        runtime: deps.runtime,
+        uiProxyPrefix: deps.uiProxyPrefix,
+        cluster,
+        firstRun: cluster.status === "PROVISIONING",
+        leaving: new Set(),
+        adding: 0,
+        observed: new Map(),
+        master: null,
+      };
+      return runPipeline(pass, steps);
+    },
+  };
+}

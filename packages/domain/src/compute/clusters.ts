@@ -1,0 +1,328 @@
+// Compute clusters (Spark standalone: one master, N workers) as desired state: the API
+// validates, authorises and records what the user asked for (and an audit event) in one
+// transaction, then wakes the controller, which starts the JVMs. Nothing here starts a process.
+import type { Db } from "@weir/db";
+import { SPARK_VERSION, workerResources } from "@weir/runtime";
+import { z } from "zod";
+import { notifyReconcile, recordAudit } from "../audit/record.ts";
+import { priceBookInForce } from "../billing/price-book.ts";
+import { asConditions } from "../conditions.ts";
+import type { OrgScope } from "../context.ts";
+import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
+import { resourceName } from "../names.ts";
+import { requireRole } from "../roles.ts";
+import { acceptsChanges } from "../status.ts";
+
+const workerCount = z.number().int("Must be a whole number").min(1, "Must be at least 1").max(1000);
+
+export const createComputeClusterInput = z.strictObject({
+  name: resourceName,
+  projectId: z.uuid().optional(),
+  workerCount,
+  workerInstanceType: z.string().min(1, "Must not be empty").max(64),
+  /** The Kafka cluster its jobs read from by default. */
+  kafkaClusterId: z.uuid().optional(),
+});
+
+export const computeClusterIdInput = z.strictObject({ id: z.uuid() });
+
+export const updateComputeClusterInput = z.strictObject({
+  id: z.uuid(),
+  workerCount,
+  /** Optional optimistic concurrency: the generation the caller saw. */
+  generation: z.number().int().optional(),
+});
+
+export const deleteComputeClusterInput = z.strictObject({
+  id: z.uuid(),
+  /** The console asks the user to type the cluster's name; the API accepts it as a check. */
+  confirmName: z.string().max(200).optional(),
+});
+
+export const computeMetricsInput = z.strictObject({
+  id: z.uuid(),
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(72 * 60)
+    .default(60),
+});
+
+const include = {
+  nodes: { orderBy: [{ role: "asc" as const }, { index: "asc" as const }] },
+  project: { select: { name: true } },
+  kafkaCluster: { select: { id: true, name: true } },
+};
+
+type Row = NonNullable<Awaited<ReturnType<Db["computeCluster"]["findFirst"]>>> & {
+  nodes: Awaited<ReturnType<Db["computeNode"]["findMany"]>>;
+  project: { name: string };
+  kafkaCluster: { id: string; name: string } | null;
+};
+
+const nodeView = (n: Row["nodes"][number]) => ({
+  role: n.role as "master" | "worker",
+  index: n.index,
+  address: `${n.host}:${n.port}`,
+  status: n.status,
+  statusReason: n.statusReason,
+  pid: n.pid,
+  cores: n.cores,
+  memoryMb: n.memoryMb,
+  startedAt: n.status === "RUNNING" || n.status === "PROVISIONING" ? n.startedAt : null,
+  restartCount: n.restartCount,
+});
+
+const view = (c: Row) => ({
+  id: c.id,
+  name: c.name,
+  projectId: c.projectId,
+  projectName: c.project.name,
+  sparkVersion: c.sparkVersion,
+  workerCount: c.workerCount,
+  workerInstanceType: c.workerInstanceType,
+  kafkaCluster: c.kafkaCluster,
+  masterUrl: c.masterUrl,
+  status: c.status,
+  statusReason: c.statusReason,
+  generation: c.generation,
+  observedGeneration: c.observedGeneration,
+  conditions: asConditions(c.conditions),
+  progress: { done: c.progressDone, total: c.progressTotal },
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+  master: c.nodes.filter((n) => n.role === "master").map(nodeView)[0] ?? null,
+  workers: c.nodes.filter((n) => n.role === "worker").map(nodeView),
+});
+
+export type ComputeClusterView = ReturnType<typeof view>;
+
+export function computeClustersService(db: Db) {
+  async function find(scope: OrgScope, id: string): Promise<Row> {
+    const c = await db.computeCluster.findFirst({ where: { id, orgId: scope.orgId }, include });
+    if (!c) throw notFound("Compute cluster");
+    return c;
+  }
+
+  async function instanceType(sku: string) {
+    const book = await priceBookInForce(db);
+    const types = (book?.prices ?? []).filter((p) => p.dimension === "COMPUTE_NODE_HOURS");
+    const type = types.find((p) => p.sku === sku);
+    if (!type) {
+      throw invalid(
+        "workerInstanceType",
+        `Unknown worker instance type; choose one of ${types.map((p) => p.sku).join(", ")}`,
+      );
+    }
+    return type;
+  }
+
+  return {
+    async list(scope: OrgScope) {
+      const rows = await db.computeCluster.findMany({
+        where: { orgId: scope.orgId },
+        include,
+        orderBy: { createdAt: "desc" },
+      });
+      return rows.map(view);
+    },
+
+    async get(scope: OrgScope, input: z.infer<typeof computeClusterIdInput>) {
+      return view(await find(scope, input.id));
+    },
+
+    /** What the create form offers: worker types from the price book in force, Kafka clusters, limits. */
+    async options(scope: OrgScope) {
+      const book = await priceBookInForce(db);
+      const project = await db.project.findFirst({ where: { orgId: scope.orgId, isDefault: true } });
+      const kafka = await db.kafkaCluster.findMany({
+        where: { orgId: scope.orgId, status: { not: "DELETING" } },
+        select: { id: true, name: true, status: true },
+        orderBy: { createdAt: "desc" },
+      });
+      return {
+        sparkVersion: SPARK_VERSION,
+        instanceTypes: (book?.prices ?? [])
+          .filter((p) => p.dimension === "COMPUTE_NODE_HOURS")
+          .map((p) => {
+            const vcpu = p.vcpu ?? 1;
+            const memoryGib = Number(p.memoryGib ?? 2);
+            return {
+              sku: p.sku,
+              vcpu,
+              memoryGib,
+              hourly: p.unitPrice.toString(),
+              local: workerResources({ vcpu, memoryGib }),
+            };
+          }),
+        kafkaClusters: kafka,
+        maxWorkers: project?.maxWorkersPerCluster ?? 8,
+      };
+    },
+
+    async create(scope: OrgScope, input: z.infer<typeof createComputeClusterInput>) {
+      requireRole(scope.role, "DEVELOPER", "create compute clusters");
+      const project = input.projectId
+        ? await db.project.findFirst({ where: { id: input.projectId, orgId: scope.orgId } })
+        : await db.project.findFirst({ where: { orgId: scope.orgId, isDefault: true } });
+      if (!project) {
+        if (input.projectId) throw invalid("projectId", "No such project in this organisation");
+        throw new AppError("CONFLICT", "The organisation is still being set up; try again in a moment.");
+      }
+      if (input.workerCount > project.maxWorkersPerCluster) {
+        throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
+      }
+      await instanceType(input.workerInstanceType);
+      if (input.kafkaClusterId) {
+        const k = await db.kafkaCluster.findFirst({ where: { id: input.kafkaClusterId, orgId: scope.orgId } });
+        if (!k) throw invalid("kafkaClusterId", "No such Kafka cluster in this organisation");
+      }
+      try {
+        const cluster = await db.$transaction(async (tx) => {
+          const count = await tx.computeCluster.count({ where: { projectId: project.id } });
+          if (count >= project.maxComputeClusters) {
+            throw conflict(`The project already has ${count} compute clusters, its limit; delete one first.`, "name");
+          }
+          const c = await tx.computeCluster.create({
+            data: {
+              orgId: scope.orgId,
+              projectId: project.id,
+              name: input.name,
+              sparkVersion: SPARK_VERSION,
+              workerCount: input.workerCount,
+              workerInstanceType: input.workerInstanceType,
+              kafkaClusterId: input.kafkaClusterId ?? null,
+              statusReason: "Waiting for the controller",
+              progressTotal: input.workerCount + 2,
+            },
+            include,
+          });
+          await recordAudit(tx, scope, {
+            action: "compute_cluster.create",
+            resourceType: "compute_cluster",
+            resourceId: c.id,
+            resourceName: c.name,
+            details: { workerCount: c.workerCount, workerInstanceType: c.workerInstanceType },
+          });
+          await notifyReconcile(tx, "ComputeCluster", c.id);
+          return c;
+        });
+        return view(cluster);
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw conflict(`A compute cluster named "${input.name}" already exists in this project`, "name");
+        }
+        throw err;
+      }
+    },
+
+    /** Changes the worker count; the controller adds workers or decommissions the highest ones. */
+    async update(scope: OrgScope, input: z.infer<typeof updateComputeClusterInput>) {
+      requireRole(scope.role, "DEVELOPER", "change compute clusters");
+      const c = await find(scope, input.id);
+      if (input.generation !== undefined && input.generation !== c.generation) {
+        throw conflict("The compute cluster changed since you loaded it; reload and try again.", "generation");
+      }
+      if (!acceptsChanges("ComputeCluster", c.status)) throw conflict("The compute cluster is being deleted.");
+      const project = await db.project.findFirstOrThrow({ where: { id: c.projectId } });
+      if (input.workerCount > project.maxWorkersPerCluster) {
+        throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
+      }
+      if (input.workerCount === c.workerCount) return view(c);
+      const updated = await db.$transaction(async (tx) => {
+        const u = await tx.computeCluster.update({
+          where: { id: c.id },
+          data: {
+            workerCount: input.workerCount,
+            generation: { increment: 1 },
+            ...(c.status === "FAILED" ? {} : { status: "UPDATING" as const }),
+            statusReason: `Scaling from ${c.workerCount} to ${input.workerCount} workers`,
+          },
+          include,
+        });
+        await recordAudit(tx, scope, {
+          action: "compute_cluster.update",
+          resourceType: "compute_cluster",
+          resourceId: c.id,
+          resourceName: c.name,
+          details: { workerCount: { from: c.workerCount, to: input.workerCount } },
+        });
+        await notifyReconcile(tx, "ComputeCluster", c.id);
+        return u;
+      });
+      return view(updated);
+    },
+
+    async delete(scope: OrgScope, input: z.infer<typeof deleteComputeClusterInput>) {
+      requireRole(scope.role, "DEVELOPER", "delete compute clusters");
+      const c = await find(scope, input.id);
+      if (input.confirmName !== undefined && input.confirmName !== c.name) {
+        throw invalid("confirmName", `Type the compute cluster's name, "${c.name}", to confirm`);
+      }
+      const updated = await db.$transaction(async (tx) => {
+        const u = await tx.computeCluster.update({
+          where: { id: c.id },
+          data: { status: "DELETING", statusReason: "Stopping Spark and deleting data", generation: { increment: 1 } },
+          include,
+        });
+        await recordAudit(tx, scope, {
+          action: "compute_cluster.delete",
+          resourceType: "compute_cluster",
+          resourceId: c.id,
+          resourceName: c.name,
+        });
+        await notifyReconcile(tx, "ComputeCluster", c.id);
+        return u;
+      });
+      return view(updated);
+    },
+
+    async events(scope: OrgScope, input: z.infer<typeof computeClusterIdInput>) {
+      await find(scope, input.id);
+      const rows = await db.resourceEvent.findMany({
+        where: { kind: "ComputeCluster", resourceId: input.id },
+        orderBy: { id: "desc" },
+        take: 50,
+      });
+      return rows.map((e) => ({
+        id: e.id.toString(),
+        type: e.type,
+        reason: e.reason,
+        message: e.message,
+        createdAt: e.createdAt,
+      }));
+    },
+
+    async metrics(scope: OrgScope, input: z.infer<typeof computeMetricsInput>) {
+      const c = await find(scope, input.id);
+      const rows = await db.computeMetricSample.findMany({
+        where: { computeClusterId: c.id, sampledAt: { gte: new Date(Date.now() - input.minutes * 60_000) } },
+        orderBy: { sampledAt: "asc" },
+        take: 5000,
+      });
+      return {
+        samples: rows.map((r) => ({
+          at: r.sampledAt,
+          workersAlive: r.workersAlive,
+          coresUsed: r.coresUsed,
+          coresTotal: r.coresTotal,
+          memoryUsedMb: r.memoryUsedMb,
+          memoryTotalMb: r.memoryTotalMb,
+          runningApps: r.runningApps,
+        })),
+      };
+    },
+
+    /** Where the console's proxy reaches a node's Spark UI (never handed to the browser). */
+    async uiTarget(scope: OrgScope, input: { id: string; node: string }) {
+      const c = await find(scope, input.id);
+      const node =
+        input.node === "master"
+          ? c.nodes.find((n) => n.role === "master")
+          : c.nodes.find((n) => n.role === "worker" && `worker-${n.index}` === input.node);
+      if (!node) throw notFound("Spark node");
+      return { host: node.host, port: node.uiPort, status: node.status };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Pure builders of a Spark node's configuration: what a worker offers from its instance type,
+// the properties file each JVM reads, and its environment. Unit-tested without a JVM.
+import type { SparkClusterSpec, SparkNodeSpec } from "./runtime.ts";
+
+/**
+ * A worker's cores and memory for executors, from the instance type. Cores are scheduling slots
+ * (the vCPUs of the type, as a cloud worker would offer); memory is scaled 1:4 to fit several
+ * workers on one machine (t2.small, 2 GiB → 1 GiB; t2.2xlarge, 32 GiB → 4 GiB), between 1 GiB
+ * (an executor needs at least 450 MiB of heap) and 4 GiB.
+ */
+export function workerResources(instance: { vcpu: number; memoryGib: number }): { cores: number; memoryMb: number } {
+  return {
+    cores: Math.max(1, instance.vcpu),
+    memoryMb: Math.min(4096, Math.max(1024, Math.round((instance.memoryGib * 1024) / 4))),
+  };
+}
+
+/** Heap of the master and worker daemons themselves (executors get the worker's memory). */
+export const DAEMON_HEAP = "256m";
+
+/** A dead worker is noticed after this many seconds (Spark's default is 60). */
+export const WORKER_TIMEOUT_SECONDS = 10;
+
+/** The spark-defaults style properties file of one node. */
+export function nodeProperties(spec: SparkClusterSpec, node: SparkNodeSpec, dirs: { local: string }): string {
+  const props: [string, string][] = [
+    // Nothing outside loopback; the console proxies the UIs.
+    ["spark.ui.reverseProxy", "true"],
+    ["spark.ui.reverseProxyUrl", spec.uiProxyPath],
+    ["spark.local.dir", dirs.local],
+    ["spark.decommission.enabled", "true"],
+  ];
+  if (node.role === "master") {
+    // The REST submission server is on by default and unauthenticated.
+    props.push(["spark.master.rest.enabled", "false"], ["spark.worker.timeout", String(WORKER_TIMEOUT_SECONDS)]);
+  } else {
+    props.push(["spark.worker.cleanup.enabled", "true"]);
+  }
+  return props.map(([k, v]) => `${k} ${v}`).join("\n") + "\n";
+}
+
+/** The spark-class arguments of a node (the properties file is also its ownership marker). */
+export function nodeArgs(
+  spec: SparkClusterSpec,
+  node: SparkNodeSpec,
+  propertiesFile: string,
+  workDir: string,
+): string[] {
+  const common = ["--host", node.host, "--port", String(node.port), "--webui-port", String(node.uiPort)];
+  if (node.role === "master") {
+    return ["org.apache.spark.deploy.master.Master", ...common, "--properties-file", propertiesFile];
+  }
+  return [
+    "org.apache.spark.deploy.worker.Worker",
+    ...common,
+    "--cores",
+    String(node.cores),
+    "--memory",
+    `${node.memoryMb}m`,
+    "--work-dir",
+    workDir,
+    "--properties-file",
+    propertiesFile,
+    `spark://${spec.master.host}:${spec.master.port}`,
+  ];
+}
