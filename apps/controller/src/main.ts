@@ -1,11 +1,13 @@
 // The controller process: `pnpm start` runs it next to the console.
 import { createDb } from "@weir/db";
 import { env } from "@weir/env";
-import { LocalKafkaRuntime } from "@weir/runtime/local";
+import { LocalKafkaRuntime, LocalSparkRuntime } from "@weir/runtime/local";
+import { ensureSpark } from "@weir/runtime/spark-artifacts";
 import { Controller } from "./framework/controller.ts";
 import { PeriodicTask } from "./framework/periodic.ts";
 import { createReconcilers } from "./index.ts";
 import { MeteringJob } from "./metering/job.ts";
+import { sampleComputeClusters } from "./metrics/compute-sampler.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
@@ -20,7 +22,10 @@ async function main() {
   };
   const db = createDb(e.DATABASE_URL, e.WEIR_CONTROLLER_CONCURRENCY + 3);
   const runtime = new LocalKafkaRuntime({ dataDir: e.WEIR_DATA_DIR, cacheDir: e.WEIR_CACHE_DIR });
-  const kinds = createReconcilers({ runtime, secretKey: e.WEIR_SECRET_KEY });
+  // The pinned Spark runtime is fetched by `pnpm start` before the controller starts; this only
+  // reads where it is, the first time a compute cluster needs it.
+  const engine = new LocalSparkRuntime({ dataDir: e.WEIR_DATA_DIR, spark: () => ensureSpark(e.WEIR_CACHE_DIR) });
+  const kinds = createReconcilers({ runtime, engine, secretKey: e.WEIR_SECRET_KEY });
   const controller = new Controller({
     db,
     databaseUrl: e.DATABASE_URL,
@@ -33,6 +38,10 @@ async function main() {
   runtime.onExit((clusterId, node, code) => {
     log("warn", `KafkaCluster/${clusterId}: node ${node} exited (${code})`);
     controller.enqueue({ kind: "KafkaCluster", id: clusterId });
+  });
+  engine.onExit((clusterId, node, code) => {
+    log("warn", `ComputeCluster/${clusterId}: ${node} exited (${code})`);
+    controller.enqueue({ kind: "ComputeCluster", id: clusterId });
   });
   // Periodic tasks run under a lease: one controller at a time samples and meters.
   const sampler = new MetricsSampler({
@@ -49,6 +58,13 @@ async function main() {
       name: "metrics-sampler",
       intervalMs: e.WEIR_METRICS_INTERVAL_SECONDS * 1000,
       run: () => sampler.sampleAll(),
+      log,
+    }),
+    new PeriodicTask({
+      db,
+      name: "compute-metrics",
+      intervalMs: e.WEIR_METRICS_INTERVAL_SECONDS * 1000,
+      run: () => sampleComputeClusters(db, e.WEIR_METRICS_RETENTION_HOURS),
       log,
     }),
     new PeriodicTask({

@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
 import { billingRouter } from "./routers/billing.ts";
 import { clustersRouter } from "./routers/clusters.ts";
+import { computeClustersRouter } from "./routers/compute-clusters.ts";
 import { membersRouter, organizationsRouter } from "./routers/orgs.ts";
 import { pricingRouter } from "./routers/pricing.ts";
 import { aclsRouter } from "./routers/acls.ts";
@@ -21,6 +22,7 @@ export const appRouter = router({
   pricing: pricingRouter,
   billing: billingRouter,
   clusters: clustersRouter,
+  computeClusters: computeClustersRouter,
   topics: topicsRouter,
   kafkaUsers: kafkaUsersRouter,
   acls: aclsRouter,

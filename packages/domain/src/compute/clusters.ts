@@ -72,6 +72,8 @@ const nodeView = (n: Row["nodes"][number]) => ({
   memoryMb: n.memoryMb,
   startedAt: n.status === "RUNNING" || n.status === "PROVISIONING" ? n.startedAt : null,
   restartCount: n.restartCount,
+  /** The node's Spark UI through the console's authenticated proxy (workers' through the master's). */
+  uiPath: n.role === "master" ? "" : n.sparkId ? `proxy/${n.sparkId}/` : null,
 });
 
 const view = (c: Row) => ({

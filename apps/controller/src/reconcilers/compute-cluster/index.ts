@@ -255,8 +255,15 @@ const recordNodes = step<ComputePass>("record-nodes", async (pass) => {
   await Promise.all(
     writes.map(async ({ row, next }) => {
       const pid = pass.observed.get(nameOf(row))?.pid ?? null;
-      if (row.status === next.status && row.statusReason === next.statusReason && row.pid === pid) return;
-      await db.computeNode.updateMany({ where: { id: row.id }, data: { ...next, pid } });
+      const sparkId = row.role === "worker" ? (findWorker(pass.master, row.host, row.port)?.id ?? row.sparkId) : null;
+      if (
+        row.status === next.status &&
+        row.statusReason === next.statusReason &&
+        row.pid === pid &&
+        row.sparkId === sparkId
+      )
+        return;
+      await db.computeNode.updateMany({ where: { id: row.id }, data: { ...next, pid, sparkId } });
     }),
   );
   await syncRunIntervals(

@@ -26,6 +26,7 @@ CREATE TABLE "compute_nodes" (
     "started_at" TIMESTAMPTZ(3),
     "last_restart_at" TIMESTAMPTZ(3),
     "restart_count" INTEGER NOT NULL DEFAULT 0,
+    "spark_id" TEXT,
     "decommission_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
