@@ -1,14 +1,28 @@
-// `pnpm runtimes:fetch` fetches the pinned Kafka jars into the cache (the first `pnpm start` and
-// the test setup do this too); `pnpm runtimes:lock` re-pins their checksums after a version change.
+// `pnpm runtimes:fetch` fetches the pinned runtimes into the cache: the Kafka jars, and Spark
+// (pyspark in a venv plus the connector jars). The first `pnpm start` and the test setup do this
+// too; afterwards everything is reused offline. `pnpm runtimes:lock` re-pins both after a
+// version change (jar checksums, and the pip hashes of pyspark, py4j and setuptools).
 import { env } from "@weir/env";
 import { ensureKafka, lockKafka, RuntimeSetupError } from "@weir/runtime/artifacts";
+import { ensureSpark, lockSpark } from "@weir/runtime/spark-artifacts";
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 try {
   if (process.argv[2] === "lock") {
     console.log(`pinned ${lockKafka()}`);
+    console.log("re-pinning Spark (downloads the 450 MB pyspark source again)…");
+    for (const file of lockSpark()) console.log(`pinned ${file}`);
   } else {
-    const kafka = ensureKafka(env().WEIR_CACHE_DIR);
-    console.log(`Kafka ${kafka.version} ready in ${kafka.libDir}`);
+    const cacheDir = env().WEIR_CACHE_DIR;
+    let t = Date.now();
+    const kafka = ensureKafka(cacheDir);
+    console.log(`Kafka ${kafka.version} ready in ${kafka.libDir} (${seconds(t)})`);
+    t = Date.now();
+    const spark = ensureSpark(cacheDir, { log: (line) => console.log(line) });
+    console.log(`Spark ${spark.version} ready in ${spark.sparkHome} (${seconds(t)})`);
+    console.log(`  python ${spark.python}`);
+    for (const jar of spark.extraJars) console.log(`  jar ${jar}`);
   }
 } catch (err) {
   if (err instanceof RuntimeSetupError) {
