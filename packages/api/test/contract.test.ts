@@ -27,6 +27,7 @@ type Schema = {
 type Parameter = { in: "path" | "query" | "header"; name: string; required?: boolean; schema?: Schema; $ref?: string };
 type Operation = {
   operationId: string;
+  security?: unknown[];
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, unknown>;
@@ -53,7 +54,7 @@ const BAD_VALUES: unknown[] = [
   "💥\u0000",
 ];
 /** Extra values for JSON body fields, where types are kept. */
-const BAD_JSON_VALUES: unknown[] = [-1, 2 ** 63, -(2 ** 63), 1e308, 1.5, true, null, [], {}, { nested: "x" }];
+const BAD_JSON_VALUES: unknown[] = [-1, 2 ** 63, 1e308, 1.5, true, null, [], { nested: "x" }];
 /** Whole bodies of the wrong shape. */
 const BAD_BODIES: Array<{ label: string; raw: string }> = [
   { label: "an array", raw: "[]" },
@@ -198,16 +199,15 @@ describe("every documented operation", () => {
         operations++;
         const calls = callsOf(op);
         cases += calls.length;
-        const runs = calls.flatMap((call) => [
-          { call, as: {} },
-          { call, as: { bearer: apiKey } },
-        ]);
+        // A public operation ignores credentials: once, unauthenticated, is enough.
+        const callers: Array<{ bearer?: string }> = op.security ? [{}, { bearer: apiKey }] : [{}];
+        const runs = calls.flatMap((call) => callers.map((as) => ({ call, as })));
         await inBatches(runs, 4, async ({ call, as }) => {
           const url = urlOf(template, call);
           const body = call.body && ("raw" in call.body ? { rawBody: call.body.raw } : { body: call.body.json });
           const r = await h.rest(method.toUpperCase(), url, { ...body, as, headers: call.headers });
           requests++;
-          checkReply(op, method, `${url} [${call.label}]${"bearer" in as ? " (key)" : ""}`, r);
+          checkReply(op, method, `${url} [${call.label}]${as.bearer ? " (key)" : ""}`, r);
         });
       }
     }
