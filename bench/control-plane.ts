@@ -1,14 +1,15 @@
 // pnpm bench:control-plane — the control plane's idle memory: starts a real `pnpm start` on a
 // spare port and data directory, waits until it is ready, lets it idle, then prints the resident
-// memory (VmRSS from /proc) of every process it started, and the sum for the control plane
-// (launcher + console + controller; Postgres and managed instances excluded, pnpm shown apart as
-// it is only the command the user typed). Stops it with SIGINT to its process group, as Ctrl-C does.
+// memory of every process it started (VmRSS from /proc; PSS too, which counts the pages the node
+// processes share, such as the node binary, once), and the sums for the control plane (launcher +
+// console + controller; Postgres and managed instances excluded, pnpm shown apart as it is only the
+// command the user typed). Stops it with SIGINT to its process group, as Ctrl-C does.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "@weir/env";
-import { freePort, processTree, readProc, roleInTree, waitFor } from "../scripts/lib/processes.ts";
+import { freePort, processTree, pssKb, readProc, roleInTree, waitFor } from "../scripts/lib/processes.ts";
 
 const IDLE_SECONDS = Number(process.argv[2] ?? 20);
 
@@ -47,21 +48,25 @@ async function main() {
 
     const tree = processTree(pgid);
     tree.forEach((p) => pids.add(p.pid));
-    const rows = tree.map((p) => ({ ...p, role: roleInTree(p, tree) }));
+    const rows = tree.map((p) => ({ ...p, role: roleInTree(p, tree), pssKb: pssKb(p.pid) }));
     const mb = (kb: number) => (kb / 1024).toFixed(0).padStart(5);
-    console.log(`\n  pid     RSS MB  role        command`);
+    console.log(`\n  pid     RSS MB  PSS MB  role        command`);
     for (const r of rows)
       console.log(
-        `  ${String(r.pid).padEnd(7)} ${mb(r.rssKb)}   ${r.role.padEnd(11)} ${r.cmdline.join(" ").slice(0, 90)}`,
+        `  ${String(r.pid).padEnd(7)} ${mb(r.rssKb)}   ${mb(r.pssKb)}   ${r.role.padEnd(11)} ${r.cmdline.join(" ").slice(0, 80)}`,
       );
-    const sum = (roles: string[]) => rows.filter((r) => roles.includes(r.role)).reduce((s, r) => s + r.rssKb, 0);
-    const controlPlane = rows.filter((r) => ["launcher", "console", "controller"].includes(r.role));
-    const total = controlPlane.reduce((s, r) => s + r.rssKb, 0);
-    console.log(`\n  launcher   ${mb(sum(["launcher"]))} MB`);
-    console.log(`  console    ${mb(sum(["console"]))} MB`);
-    console.log(`  controller ${mb(sum(["controller"]))} MB`);
-    console.log(`  control plane (launcher + console + controller): ${mb(total).trim()} MB (goal < 500)`);
-    console.log(`  not counted: pnpm ${mb(sum(["pnpm"])).trim()} MB, Postgres ${mb(sum(["postgres"])).trim()} MB`);
+    const sum = (roles: string[], key: "rssKb" | "pssKb" = "rssKb") =>
+      rows.filter((r) => roles.includes(r.role)).reduce((s, r) => s + r[key], 0);
+    const line = (label: string, roles: string[]) =>
+      console.log(`  ${label.padEnd(50)} ${mb(sum(roles))} MB RSS ${mb(sum(roles, "pssKb"))} MB PSS`);
+    console.log("");
+    line("launcher", ["launcher"]);
+    line("console", ["console"]);
+    line("controller", ["controller"]);
+    line("control plane (launcher + console + controller)", ["launcher", "console", "controller"]);
+    console.log(
+      `  goal: under 500 MB RSS. Not counted: pnpm ${mb(sum(["pnpm"])).trim()} MB, Postgres ${mb(sum(["postgres"])).trim()} MB`,
+    );
   } finally {
     // Ctrl-C as a terminal sends it: SIGINT to the whole foreground process group.
     const t1 = Date.now();
