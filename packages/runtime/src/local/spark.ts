@@ -80,6 +80,9 @@ export class LocalSparkRuntime implements EngineRuntime {
         SPARK_DAEMON_MEMORY: DAEMON_HEAP,
         [`SPARK_${role}_OPTS`]: `-Dweir.node=${spec.clusterId}:${name}`,
         SPARK_NO_DAEMONIZE: "1",
+        // The web UI binds to SPARK_LOCAL_IP (else every interface) and advertises SPARK_PUBLIC_DNS.
+        SPARK_LOCAL_IP: node.host,
+        SPARK_PUBLIC_DNS: node.host,
       }),
     });
   }

@@ -29,6 +29,8 @@ export function nodeProperties(spec: SparkClusterSpec, node: SparkNodeSpec, dirs
     ["spark.ui.reverseProxyUrl", spec.uiProxyPath],
     ["spark.local.dir", dirs.local],
     ["spark.decommission.enabled", "true"],
+    // A taken port is an error, not a silent move to the next one: Weir leased that port.
+    ["spark.port.maxRetries", "0"],
   ];
   if (node.role === "master") {
     // The REST submission server is on by default and unauthenticated.
