@@ -230,6 +230,10 @@ const decommissionLeaving = step<ComputePass>("decommission-leaving", async (pas
     await runtime.removeNode(cluster.id, name);
     await db.computeNode.deleteMany({ where: { id: w.id } });
     await releasePorts(db, [w.id]);
+    // Gone for the rest of this pass too: no status or run interval is written for it.
+    pass.cluster = { ...pass.cluster, nodes: pass.cluster.nodes.filter((n) => n.id !== w.id) };
+    pass.leaving.delete(w.index);
+    pass.observed.delete(name);
     await event({
       type: "NORMAL",
       reason: "WorkerRemoved",
