@@ -209,6 +209,11 @@ describe("framework", () => {
       await a.idle();
       await b.idle();
       expect(maxConcurrent).toBe(1);
+      // Both really tried, and the lock turned one of them away at least once.
+      expect(a.lockTries).toBeGreaterThan(0);
+      expect(b.lockTries).toBeGreaterThan(0);
+      expect(a.lockRefusals + b.lockRefusals).toBeGreaterThan(0);
+      expect(a.attempts + b.attempts).toBeGreaterThan(0);
     } finally {
       await a.stop();
       await b.stop();

@@ -41,6 +41,9 @@ export class Controller {
   private readonly log: NonNullable<ControllerOptions["log"]>;
   /** Completed reconcile attempts, for tests and metrics. */
   attempts = 0;
+  /** Tries to take a resource's lock, and those refused because another controller held it. */
+  lockTries = 0;
+  lockRefusals = 0;
 
   constructor(private readonly opts: ControllerOptions) {
     this.reconcilers = new Map(opts.reconcilers.map((r) => [r.kind, r]));
@@ -160,12 +163,16 @@ export class Controller {
       return;
     }
     try {
+      this.lockTries++;
       const { rows } = await lockClient.query<{ ok: boolean }>(
         "SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok",
         [item.kind, item.id],
       );
       // Another controller holds it; the next resync tries again.
-      if (!rows[0]?.ok) return;
+      if (!rows[0]?.ok) {
+        this.lockRefusals++;
+        return;
+      }
       try {
         await this.reconcileOnce(r, item);
       } finally {
