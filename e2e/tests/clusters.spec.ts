@@ -141,9 +141,12 @@ test("create a cluster, watch it run, connect with a copied snippet, scale it, d
   // Metrics: the controller samples every 15 s; the traffic above shows up in the charts.
   await expect(page.getByTestId("chart-throughput")).toBeVisible({ timeout: 60_000 });
   await expect
-    .poll(async () => Number(await page.getByTestId("chart-throughput").locator("svg").getAttribute("data-samples")), {
-      timeout: 60_000,
-    })
+    .poll(
+      async () => Number(await page.getByTestId("chart-throughput").getByRole("img").getAttribute("data-samples")),
+      {
+        timeout: 60_000,
+      },
+    )
     .toBeGreaterThanOrEqual(3);
   await page.getByTestId("cluster-metrics").scrollIntoViewIfNeeded();
   await shot(page, testInfo, "10-metrics");

@@ -1,11 +1,14 @@
 "use client";
-// A small time-series line chart in plain SVG, sized to its container. Lines break where samples
-// are missing (a broker down, the controller stopped) instead of drawing a straight line across
-// the gap. The legend carries each series' latest value, so the figures can be read without a
-// pointer; hovering shows the values at one sample.
-import { useEffect, useMemo, useRef, useState, type PointerEvent } from "react";
+// Lines over time, for metrics sampled by the controller. Lines break where samples are missing
+// (a broker down, the controller stopped) instead of joining across the gap; a sample with no
+// joined neighbour is drawn as a dot. The legend carries each series' latest value, so the figures
+// can be read without a pointer; hovering shows the values at one sample.
+import { useLayoutEffect, useMemo, useRef } from "react";
+import uPlot from "uplot";
+import { baseAxis, valueAxis, valueRange, type AxisScale } from "./axes";
+import { SeriesValue, UplotChart } from "./uplot-chart";
 
-interface TimeSeries {
+export interface TimeSeries {
   name: string;
   color: string;
   /** One value per entry of `times`; null where the series has no value. */
@@ -14,17 +17,17 @@ interface TimeSeries {
 }
 
 interface TimeSeriesChartProps {
-  /** The accessible name of the chart. */
+  /** The accessible name of the chart; a summary of the latest values is added to it. */
   label: string;
   /** Sample times in epoch milliseconds, ascending. */
   times: number[];
   series: TimeSeries[];
   format: (v: number) => string;
-  /** The time range shown, in epoch milliseconds. */
+  /** The time range shown when not zoomed, in epoch milliseconds. */
   from: number;
   to: number;
   height?: number;
-  /** A horizontal reference line (a quota, a limit); the axis grows to show it when `showReference`. */
+  /** A horizontal reference line (a quota, a limit); the axis grows to show it when `show`. */
   reference?: { value: number; label: string; show: boolean };
   /** Consecutive samples further apart than this are not joined. */
   gapMs?: number;
@@ -33,56 +36,74 @@ interface TimeSeriesChartProps {
   testId?: string;
 }
 
-const PAD = { top: 10, right: 12, bottom: 24, left: 64 };
-
-type AxisScale = "decimal" | "binary" | "integer";
-
-/**
- * The step between the four gridlines above zero: 1, 2, 2.5 or 5 × 10^k, a power of two times
- * 1024^k for bytes (16 KiB, 32 KiB…), and at least 1 for counts, so the axis reads in round numbers.
- */
-function niceStep(raw: number, scale: AxisScale): number {
-  if (scale === "binary") {
-    if (raw < 1) return 1;
-    const p = 1024 ** Math.floor(Math.log(raw) / Math.log(1024));
-    return 2 ** Math.ceil(Math.log2(raw / p)) * p;
-  }
-  if (raw <= 0) return scale === "integer" ? 1 : 0.25;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / p;
-  const step = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
-  return scale === "integer" ? Math.max(1, Math.ceil(step)) : step;
-}
-
 const timeFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
 const dayTimeFormat = new Intl.DateTimeFormat("en-GB", { weekday: "short", hour: "2-digit", minute: "2-digit" });
 const timeFormatSeconds = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const dayTimeFormatSeconds = new Intl.DateTimeFormat("en-GB", {
+  weekday: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 
-const timeSteps = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((x) => x * 1000);
-
-/** Gridline times on round clock values (every 5 minutes, every hour…), at most `max` of them. */
-function timeTicks(from: number, to: number, max: number) {
-  const step = timeSteps.find((st) => (to - from) / st <= max) ?? timeSteps.at(-1)!;
-  // Round in local time, so hourly ticks fall on the hour wherever the viewer is.
-  const offset = new Date(from).getTimezoneOffset() * 60_000;
-  const at: number[] = [];
-  for (let t = Math.ceil((from - offset) / step) * step + offset; t <= to; t += step) at.push(t);
-  return { step, at };
+function latest(values: Array<number | null>): number | null {
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return values[i]!;
+  return null;
 }
 
-function useWidth<T extends HTMLElement>(fallback: number) {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState(fallback);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(Math.max(240, Math.floor(entry.contentRect.width)));
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, width] as const;
+function stats(values: Array<number | null>) {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (v == null) continue;
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+    sum += v;
+    n++;
+  }
+  return n === 0 ? null : { min, max, mean: sum / n, latest: latest(values)! };
+}
+
+/** Gaps where consecutive samples are further apart than `gapMs`, added to uPlot's gaps at nulls. */
+function gapsOver(gapMs: number): uPlot.Series.GapsRefiner {
+  return (u, seriesIdx, idx0, idx1, nullGaps) => {
+    const xs = u.data[0];
+    const ys = u.data[seriesIdx]!;
+    const gaps = [...nullGaps];
+    let prev = -1;
+    for (let i = idx0; i <= idx1; i++) {
+      if (ys[i] == null) continue;
+      if (prev >= 0 && xs[i]! - xs[prev]! > gapMs) {
+        gaps.push([Math.round(u.valToPos(xs[prev]!, "x", true)), Math.round(u.valToPos(xs[i]!, "x", true))]);
+      }
+      prev = i;
+    }
+    gaps.sort((a, b) => a[0] - b[0]);
+    // uPlot's clip expects gaps in order and not overlapping.
+    const merged: typeof gaps = [];
+    for (const g of gaps) {
+      const last = merged.at(-1);
+      if (last && g[0] <= last[1]) last[1] = Math.max(last[1], g[1]);
+      else merged.push([g[0], g[1]]);
+    }
+    return merged;
+  };
+}
+
+/** Indices of samples joined to neither neighbour, which a line alone would not show. */
+function isolatedPoints(gapMs: number): uPlot.Series.Points.Filter {
+  return (u, seriesIdx) => {
+    const xs = u.data[0];
+    const ys = u.data[seriesIdx]!;
+    const joined = (i: number, j: number) => ys[j] != null && Math.abs(xs[i]! - xs[j]!) <= gapMs;
+    const out: number[] = [];
+    for (let i = 0; i < ys.length; i++) {
+      if (ys[i] != null && !(i > 0 && joined(i, i - 1)) && !(i < ys.length - 1 && joined(i, i + 1))) out.push(i);
+    }
+    return out.length > 0 ? out : null;
+  };
 }
 
 export function TimeSeriesChart({
@@ -98,196 +119,164 @@ export function TimeSeriesChart({
   scale = "decimal",
   testId,
 }: TimeSeriesChartProps) {
-  const [box, width] = useWidth<HTMLDivElement>(560);
-  const [hover, setHover] = useState<number | null>(null);
-
-  const plotW = width - PAD.left - PAD.right;
-  const plotH = height - PAD.top - PAD.bottom;
-  const span = Math.max(1, to - from);
-
-  const yMax = useMemo(() => {
-    let max = 0;
-    for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
-    if (reference?.show) max = Math.max(max, reference.value);
-    return niceStep(max / 4, scale) * 4;
-  }, [series, reference, scale]);
-
-  const x = (t: number) => PAD.left + ((t - from) / span) * plotW;
-  const y = (v: number) => PAD.top + plotH - (Math.min(v, yMax) / yMax) * plotH;
-
-  // A sample with no joined neighbour (the first after a gap, or the only one) is drawn as a dot.
-  const drawn = series.map((s) => {
-    let d = "";
-    const dots: Array<{ cx: number; cy: number }> = [];
-    let prev: number | null = null;
-    let run: Array<{ cx: number; cy: number }> = [];
-    const close = () => {
-      if (run.length === 1) dots.push(run[0]!);
-      run = [];
-    };
-    s.values.forEach((v, i) => {
-      const t = times[i]!;
-      if (v === null || t < from) {
-        prev = null;
-        close();
-        return;
-      }
-      const joined = prev !== null && t - prev <= gapMs;
-      if (!joined) close();
-      const pt = { cx: x(t), cy: y(v) };
-      d += `${joined ? "L" : "M"}${pt.cx.toFixed(1)},${pt.cy.toFixed(1)}`;
-      run.push(pt);
-      prev = t;
-    });
-    close();
-    return { d, dots };
+  // Axis labels and the quota line read these when drawn, so a new closure does not rebuild the chart.
+  const formatRef = useRef(format);
+  const referenceRef = useRef(reference);
+  useLayoutEffect(() => {
+    formatRef.current = format;
+    referenceRef.current = reference;
   });
 
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
-  const xTicks = timeTicks(from, to, Math.max(2, Math.min(6, Math.floor(plotW / 90))));
-  const tickFormat = span > 36 * 3_600_000 ? dayTimeFormat : xTicks.step < 60_000 ? timeFormatSeconds : timeFormat;
+  // What the lines look like, as a string: the chart is rebuilt when it changes, not on new data.
+  const look = JSON.stringify(series.map((s) => [s.name, s.color, s.dashed === true]));
+  const showReference = reference?.show === true;
+  const options = useMemo((): Omit<uPlot.Options, "width" | "height"> => {
+    const looks = JSON.parse(look) as Array<[string, string, boolean]>;
+    return {
+      ms: 1,
+      padding: [10, 12, 0, 0],
+      scales: {
+        x: { time: true },
+        y: {
+          range: (_u, _min, max) =>
+            valueRange(Math.max(max ?? 0, showReference ? (referenceRef.current?.value ?? 0) : 0), scale),
+        },
+      },
+      axes: [
+        baseAxis(
+          (_u, splits, _axis, _space, incr) => {
+            const span = (splits.at(-1) ?? 0) - (splits[0] ?? 0);
+            const f = span > 36 * 3_600_000 ? dayTimeFormat : incr < 60_000 ? timeFormatSeconds : timeFormat;
+            return splits.map((t) => f.format(t));
+          },
+          { space: 80 },
+        ),
+        valueAxis(() => formatRef.current),
+      ],
+      series: [
+        {},
+        ...looks.map(([name, color, dashed]) => ({
+          label: name,
+          stroke: color,
+          width: 1.75,
+          dash: dashed ? [5, 3] : undefined,
+          gaps: gapsOver(gapMs),
+          points: { show: false, filter: isolatedPoints(gapMs), size: 4, fill: color },
+        })),
+      ],
+      cursor: { points: { size: 7, width: 0 } },
+      hooks: {
+        draw: [
+          (u) => {
+            const ref = referenceRef.current;
+            if (!ref?.show) return;
+            const { ctx } = u;
+            const y = Math.round(u.valToPos(ref.value, "y", true));
+            const { left, width } = u.bbox;
+            ctx.save();
+            ctx.strokeStyle = "#dc2626";
+            ctx.lineWidth = uPlot.pxRatio;
+            ctx.setLineDash([4 * uPlot.pxRatio, 3 * uPlot.pxRatio]);
+            ctx.beginPath();
+            ctx.moveTo(left, y);
+            ctx.lineTo(left + width, y);
+            ctx.stroke();
+            ctx.fillStyle = "#b91c1c";
+            ctx.font = `${11 * uPlot.pxRatio}px ui-sans-serif, system-ui, sans-serif`;
+            ctx.textAlign = "right";
+            ctx.fillText(ref.label, left + width, y - 4 * uPlot.pxRatio);
+            ctx.restore();
+          },
+        ],
+      },
+    };
+  }, [look, gapMs, scale, showReference]);
 
-  function onMove(e: PointerEvent<SVGRectElement>) {
-    if (times.length === 0) return;
-    const rect = e.currentTarget.getBoundingClientRect();
-    const t = from + ((e.clientX - rect.left) / rect.width) * span;
-    // Binary search for the nearest sample.
-    let lo = 0;
-    let hi = times.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid]! < t) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0 && Math.abs(times[lo - 1]! - t) < Math.abs(times[lo]! - t)) lo -= 1;
-    setHover(lo);
-  }
-
-  const hoverT = hover !== null ? times[hover] : undefined;
-  const latest = (s: TimeSeries) => {
-    for (let i = s.values.length - 1; i >= 0; i--) if (s.values[i] !== null) return s.values[i]!;
-    return null;
-  };
+  const data = useMemo((): uPlot.AlignedData => [times, ...series.map((s) => s.values)], [times, series]);
+  const summaries = series.map((s) => ({ ...s, stats: stats(s.values) }));
+  // Past a day the clock time alone is ambiguous, so the weekday is added.
+  const multiDay = to - from > 24 * 3_600_000;
+  const range = `${(multiDay ? dayTimeFormat : timeFormat).format(from)} to ${timeFormat.format(to)}`;
+  const summary = summaries
+    .map((s) => `${s.name} ${s.stats ? `latest ${format(s.stats.latest)}, highest ${format(s.stats.max)}` : "no data"}`)
+    .join("; ");
+  const refText = reference ? `; ${reference.label} ${format(reference.value)}` : "";
 
   return (
-    <figure className="flex flex-col gap-2" data-testid={testId}>
-      <div ref={box} className="relative w-full">
-        <svg
-          role="img"
-          aria-label={label}
-          width={width}
-          height={height}
-          className="block text-slate-400 select-none"
-          data-samples={times.length}
-        >
-          {yTicks.map((t) => (
-            <g key={t}>
-              <line
-                x1={PAD.left}
-                x2={width - PAD.right}
-                y1={y(t)}
-                y2={y(t)}
-                stroke="currentColor"
-                strokeOpacity={t === 0 ? 0.5 : 0.2}
-              />
-              <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" fontSize={11} fill="#64748b">
-                {format(t)}
-              </text>
-            </g>
-          ))}
-          {xTicks.at
-            // A label too close to an edge would be cut off.
-            .filter((t) => x(t) >= PAD.left + 16 && x(t) <= width - 28)
-            .map((t) => (
-              <text key={t} x={x(t)} y={height - 6} textAnchor="middle" fontSize={11} fill="#64748b">
-                {tickFormat.format(t)}
-              </text>
-            ))}
-          {reference?.show && (
-            <g>
-              <line
-                x1={PAD.left}
-                x2={width - PAD.right}
-                y1={y(reference.value)}
-                y2={y(reference.value)}
-                stroke="#dc2626"
-                strokeDasharray="4 3"
-              />
-              <text x={width - PAD.right} y={y(reference.value) - 4} textAnchor="end" fontSize={11} fill="#b91c1c">
-                {reference.label}
-              </text>
-            </g>
-          )}
-          {series.map((s, i) => (
-            <g key={s.name}>
-              <path
-                d={drawn[i]!.d}
-                fill="none"
-                stroke={s.color}
-                strokeWidth={1.75}
-                strokeLinejoin="round"
-                strokeDasharray={s.dashed ? "5 3" : undefined}
-              />
-              {drawn[i]!.dots.map((p) => (
-                <circle key={`${p.cx},${p.cy}`} cx={p.cx} cy={p.cy} r={2} fill={s.color} />
-              ))}
-            </g>
-          ))}
-          {hoverT !== undefined && hoverT >= from && (
-            <g>
-              <line x1={x(hoverT)} x2={x(hoverT)} y1={PAD.top} y2={PAD.top + plotH} stroke="#94a3b8" />
-              {series.map((s) => {
-                const v = s.values[hover!];
-                return v === null || v === undefined ? null : (
-                  <circle key={s.name} cx={x(hoverT)} cy={y(v)} r={3} fill={s.color} />
-                );
-              })}
-            </g>
-          )}
-          <rect
-            x={PAD.left}
-            y={PAD.top}
-            width={plotW}
-            height={plotH}
-            fill="transparent"
-            onPointerMove={onMove}
-            onPointerLeave={() => setHover(null)}
-          />
-        </svg>
-        {hoverT !== undefined && hoverT >= from && (
-          <div
-            className="pointer-events-none absolute top-2 rounded-md border border-slate-200 bg-white/95 px-2.5 py-1.5 text-xs shadow-sm"
-            style={x(hoverT) > width / 2 ? { right: width - x(hoverT) + 8 } : { left: x(hoverT) + 8 }}
-          >
-            <div className="font-medium text-slate-900">{timeFormatSeconds.format(hoverT)}</div>
-            {series.map((s) => {
-              const v = s.values[hover!];
-              return (
-                <div key={s.name} className="flex items-center gap-1.5 text-slate-600">
-                  <span className="size-2 rounded-full" style={{ background: s.color }} />
-                  {s.name}: <span className="text-slate-900 tabular-nums">{v == null ? "—" : format(v)}</span>
-                </div>
-              );
-            })}
+    <UplotChart
+      label={`${label}, ${range}: ${summary}${refText}.`}
+      testId={testId}
+      height={height}
+      options={options}
+      data={data}
+      xRange={[from, to]}
+      samples={times.length}
+      tooltip={({ idx }) => (
+        <>
+          <div className="font-medium text-slate-900">
+            {(multiDay ? dayTimeFormatSeconds : timeFormatSeconds).format(times[idx]!)}
           </div>
-        )}
-      </div>
-      <figcaption className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
-        {series.map((s) => {
-          const v = latest(s);
-          return (
-            <span key={s.name} className="inline-flex items-center gap-1.5">
-              <span
-                className="h-0.5 w-3 rounded-sm"
-                style={{ background: s.color, opacity: s.dashed ? 0.7 : 1 }}
-                aria-hidden
-              />
-              {s.name}
-              <span className="font-medium text-slate-900 tabular-nums">{v === null ? "—" : format(v)}</span>
-            </span>
-          );
-        })}
-      </figcaption>
-    </figure>
+          {series.map((s) => {
+            const v = s.values[idx];
+            return (
+              <div key={s.name} className="text-slate-600">
+                <SeriesValue name={`${s.name}:`} color={s.color} value={v == null ? "—" : format(v)} />
+              </div>
+            );
+          })}
+        </>
+      )}
+      legend={series.map((s) => {
+        const v = latest(s.values);
+        return (
+          <SeriesValue
+            key={s.name}
+            name={s.name}
+            color={s.color}
+            mark={s.dashed ? "dashed" : "line"}
+            value={v === null ? "—" : format(v)}
+          />
+        );
+      })}
+      table={
+        <table>
+          <caption>
+            {label}, {range}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Series</th>
+              <th scope="col">Latest</th>
+              <th scope="col">Lowest</th>
+              <th scope="col">Highest</th>
+              <th scope="col">Average</th>
+            </tr>
+          </thead>
+          <tbody>
+            {summaries.map((s) => (
+              <tr key={s.name}>
+                <th scope="row">{s.name}</th>
+                {s.stats ? (
+                  <>
+                    <td>{format(s.stats.latest)}</td>
+                    <td>{format(s.stats.min)}</td>
+                    <td>{format(s.stats.max)}</td>
+                    <td>{format(s.stats.mean)}</td>
+                  </>
+                ) : (
+                  <td colSpan={4}>No samples</td>
+                )}
+              </tr>
+            ))}
+            {reference && (
+              <tr>
+                <th scope="row">{reference.label}</th>
+                <td colSpan={4}>{format(reference.value)}</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      }
+    />
   );
 }

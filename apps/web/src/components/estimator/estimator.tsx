@@ -10,7 +10,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { CopyButton } from "@/components/copy-button";
-import { StackedBars } from "@/components/stacked-bars";
+import { BarChart } from "@/components/charts/bar-chart";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { dimensionLabel, formatMoney, formatQuantity } from "@/lib/money";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
@@ -397,7 +397,7 @@ function Result({
       <Card>
         <CardHeader title="Side by side" description="The recommendation and its neighbours, priced the same way." />
         <div className="flex flex-col gap-5 px-5 py-4">
-          <StackedBars
+          <BarChart
             label="Monthly cost of each configuration by dimension"
             testId="estimate-chart"
             categories={data.options.map((o) => `${o.brokers} × ${o.instanceType.replace("kafka.", "")}`)}

@@ -6,7 +6,7 @@ import { useRef, useState } from "react";
 import { toast } from "sonner";
 import { useCurrentOrg } from "@/components/console/use-org";
 import { BillingIcon } from "@/components/icons";
-import { StackedBars } from "@/components/stacked-bars";
+import { BarChart } from "@/components/charts/bar-chart";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { dimensionLabel, download, formatMoney, formatQuantity } from "@/lib/money";
@@ -114,7 +114,7 @@ function DailySpend({ summary }: { summary: Summary }) {
             </p>
           </div>
         ) : (
-          <StackedBars
+          <BarChart
             label="Daily spend per resource"
             testId="daily-spend-chart"
             categories={days.map((d) => d.slice(5))}
