@@ -46,6 +46,8 @@ import {
   type ComputeObservation,
 } from "./status.ts";
 
+/** How long one pass waits for a starting master to say ALIVE. */
+const MASTER_WAIT_MS = 3000;
 /** A leaving worker still running executors is stopped anyway after this long. */
 const DECOMMISSION_GRACE_MS = 60_000;
 const NODE_PORTS = ["rpc", "ui"];
@@ -191,8 +193,15 @@ const keepMasterRunning = step<ComputePass>("keep-master-running", (pass) =>
   keepRunning(pass, [masterOf(pass.cluster)!], masterPolicy),
 );
 
+// A master that runs but is not ALIVE yet usually is within a second or two: wait for it here,
+// so the workers start the moment it is, not a pass later.
 const observeMaster = step<ComputePass>("observe-master", async (pass) => {
+  const until = Date.now() + MASTER_WAIT_MS;
   pass.master = await pass.runtime.masterState(pass.spec!);
+  while (pass.master?.status !== "ALIVE" && pass.observed.get(MASTER)?.running && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    pass.master = await pass.runtime.masterState(pass.spec!);
+  }
 });
 
 // Workers start once the master's /json/ says ALIVE (earlier, they miss it and wait to retry).

@@ -23,6 +23,9 @@ export interface ComputeObservation {
   scaling: boolean;
 }
 
+/** While Spark is starting or scaling, look again soon: a worker registers within a second. */
+const FAST_REQUEUE_MS = 250;
+
 const exit = (lastExit: string | null) => (lastExit ? ` (last exit ${lastExit})` : "");
 
 export function isReady(o: ComputeObservation): boolean {
@@ -90,7 +93,7 @@ export function computeStatus(o: ComputeObservation): ReconcileOutcome {
         ? "Starting the master"
         : `Starting workers: ${registered} of ${o.workerCount} registered`,
       conditions: [{ type: "Ready", status: "False", reason: "Provisioning", message: "Spark is starting" }],
-      requeueAfterMs: 1000,
+      requeueAfterMs: FAST_REQUEUE_MS,
     };
   }
   const down = staying.filter((w) => !w.running);
@@ -100,7 +103,7 @@ export function computeStatus(o: ComputeObservation): ReconcileOutcome {
     return {
       status: "UPDATING",
       statusReason: `Scaling to ${plural(o.workerCount, "worker")}: ${registered} of ${o.workerCount} registered`,
-      requeueAfterMs: 1000,
+      requeueAfterMs: FAST_REQUEUE_MS,
     };
   }
   const parts: string[] = [];
@@ -114,6 +117,6 @@ export function computeStatus(o: ComputeObservation): ReconcileOutcome {
     status: "DEGRADED",
     statusReason: `Degraded: ${parts.join("; ")}`,
     conditions: [{ type: "Ready", status: "False", reason: "Degraded", message: parts.join("; ") }],
-    requeueAfterMs: 1000,
+    requeueAfterMs: FAST_REQUEUE_MS,
   };
 }
