@@ -77,7 +77,9 @@ async function main() {
     };
   });
   try {
-    console.log("Time to a running Spark standalone cluster (master + workers ALIVE), this machine, the better of two runs each\n");
+    console.log(
+      "Time to a running Spark standalone cluster (master + workers ALIVE), this machine, the better of two runs each\n",
+    );
     console.log("workers  floor (direct)  Weir (POST → RUNNING)  ratio  RSS master  RSS per worker");
     // Each size twice, floor and Weir alternating, the better run of each kept: one run on a
     // shared two-core machine is mostly noise (the first start also pays cold caches).
