@@ -89,6 +89,13 @@ const errorStatuses = {
 
 export type ErrorStatus = keyof typeof errorStatuses;
 
+/** Any other status (a 500 is a bug on our side, logged): the same body, so a client can read it. */
+const unexpected = {
+  name: "Unexpected",
+  description: "An error not listed for the operation, such as a 500 (a bug on our side, which is logged).",
+  example: { code: "INTERNAL", message: "Something went wrong on our side; it has been logged." },
+} satisfies { name: string; description: string; example: ErrorBody };
+
 const BODY_METHODS = new Set(["post", "put", "patch"]);
 
 /**
@@ -161,7 +168,7 @@ function buildDocument(): OpenAPIObject {
   const ops = operationsByRoute();
   const components = doc.components as Json;
   components.responses = Object.fromEntries(
-    Object.values(errorStatuses).map(({ name, description, example }) => [
+    [...Object.values(errorStatuses), unexpected].map(({ name, description, example }) => [
       name,
       {
         description,
@@ -192,6 +199,7 @@ function buildDocument(): OpenAPIObject {
       for (const status of errorStatusesOf(method, path, op.meta)) {
         responses[status] = { $ref: `#/components/responses/${errorStatuses[status].name}` };
       }
+      responses.default = { $ref: `#/components/responses/${unexpected.name}` };
       operation.responses = responses;
       if (op.meta.access === "public") delete operation.security;
       else operation.security = [{ bearer: [] }, { session: [] }];
