@@ -71,7 +71,7 @@ const errorStatuses = {
   },
   422: {
     name: "Unprocessable",
-    description: "The Kafka cluster refused the request; the message gives its reason.",
+    description: "The managed cluster (Kafka) refused the request; the message gives its reason.",
     example: {
       code: "UNPROCESSABLE",
       message: "The replication factor is larger than the number of brokers. Kafka says: …",
@@ -103,7 +103,7 @@ const BODY_METHODS = new Set(["post", "put", "patch"]);
  * validated (400) and every call reads the database (503); a signed-in procedure can be refused
  * (401, 403); one in an organisation, or naming a resource in its path, can find nothing (404);
  * a change can conflict (409); a body can be too large or not JSON (413, 415); a procedure that
- * reaches Kafka can be refused by it (422). `alsoAnswers` adds what none of these imply.
+ * reaches a managed runtime can be refused by it (422). `alsoAnswers` adds what none of these imply.
  */
 export function errorStatusesOf(method: string, path: string, meta: Meta): ErrorStatus[] {
   const out = new Set<number>([400, 503]);
@@ -115,7 +115,7 @@ export function errorStatusesOf(method: string, path: string, meta: Meta): Error
     out.add(413);
     out.add(415);
   }
-  if (meta.reachesKafka) out.add(422);
+  if (meta.reachesRuntime) out.add(422);
   for (const s of meta.alsoAnswers ?? []) out.add(s);
   return [...out].sort((a, b) => a - b) as ErrorStatus[];
 }

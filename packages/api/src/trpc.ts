@@ -28,8 +28,8 @@ export interface Context {
 export type Meta = OpenApiMeta<{
   /** Who may call it; set by the procedure builder it is made from, never by hand. */
   access?: "public" | "authed" | "org";
-  /** It talks to a Kafka cluster, which may refuse the request (422) or not answer (503). */
-  reachesKafka?: boolean;
+  /** It talks to a managed runtime (a Kafka cluster), which may refuse the request (422) or not answer (503). */
+  reachesRuntime?: boolean;
   /** Statuses it can answer beyond those its access, method and path imply. */
   alsoAnswers?: number[];
 }>;
@@ -193,4 +193,4 @@ export const orgProcedure = authedProcedure
   .meta({ access: "org" });
 
 /** Procedures on a Kafka cluster's data (topics, users, ACLs, groups, messages). */
-export const clusterProcedure = orgProcedure.meta({ reachesKafka: true });
+export const clusterProcedure = orgProcedure.meta({ reachesRuntime: true });
