@@ -1,5 +1,5 @@
 import type { Db, Prisma, ResourceStatus } from "@weir/db";
-import type { Condition } from "@weir/domain";
+import { asConditions, type Condition } from "@weir/domain";
 
 export type Fault = "user" | "system";
 
@@ -87,4 +87,34 @@ export function statusUpdate(patch: StatusPatch): {
  */
 export function statusWhere(id: string, patch: StatusPatch): { id: string; generation?: number } {
   return patch.observedGeneration === undefined ? { id } : { id, generation: patch.observedGeneration };
+}
+
+/** What a kind's table must offer for its status to be read and written generically. */
+interface StatusTable {
+  findMany(args: { select: { id: true } }): Promise<{ id: string }[]>;
+  findUnique(args: {
+    where: { id: string };
+  }): Promise<(Omit<StatusRecord, "conditions" | "status"> & { status: string; conditions: unknown }) | null>;
+  updateMany(args: {
+    where: { id: string; generation?: number };
+    data: ReturnType<typeof statusUpdate>;
+  }): Promise<unknown>;
+}
+
+/** listIds, readStatus and writeStatus for a kind whose rows carry the status fields and orgId. */
+export function statusStore(
+  table: (db: Db) => StatusTable,
+): Pick<Reconciler, "listIds" | "readStatus" | "writeStatus"> {
+  return {
+    async listIds(db) {
+      return (await table(db).findMany({ select: { id: true } })).map((r) => r.id);
+    },
+    async readStatus(db, id) {
+      const row = await table(db).findUnique({ where: { id } });
+      return row && { ...row, conditions: asConditions(row.conditions) };
+    },
+    async writeStatus(db, id, patch) {
+      await table(db).updateMany({ where: statusWhere(id, patch), data: statusUpdate(patch) });
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
 import { asConditions } from "../conditions.ts";
+import { resourceEvents } from "../events.ts";
 import type { OrgScope } from "../context.ts";
 import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
 import { resourceName } from "../names.ts";
@@ -282,18 +283,7 @@ export function computeClustersService(db: Db) {
 
     async events(scope: OrgScope, input: z.infer<typeof computeClusterIdInput>) {
       await find(scope, input.id);
-      const rows = await db.resourceEvent.findMany({
-        where: { kind: "ComputeCluster", resourceId: input.id },
-        orderBy: { id: "desc" },
-        take: 50,
-      });
-      return rows.map((e) => ({
-        id: e.id.toString(),
-        type: e.type,
-        reason: e.reason,
-        message: e.message,
-        createdAt: e.createdAt,
-      }));
+      return resourceEvents(db, "ComputeCluster", input.id);
     },
 
     async metrics(scope: OrgScope, input: z.infer<typeof computeMetricsInput>) {

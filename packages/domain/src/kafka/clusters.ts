@@ -12,6 +12,7 @@ import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../err
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { asConditions } from "../conditions.ts";
+import { resourceEvents } from "../events.ts";
 import { acceptsChanges } from "../status.ts";
 
 /** Below this a broker cannot hold its own logs and the internal topics comfortably. */
@@ -336,18 +337,7 @@ export function clustersService(db: Db) {
 
     async events(scope: OrgScope, input: z.infer<typeof clusterIdInput>) {
       await find(scope, input.id);
-      const rows = await db.resourceEvent.findMany({
-        where: { kind: "KafkaCluster", resourceId: input.id },
-        orderBy: { id: "desc" },
-        take: 50,
-      });
-      return rows.map((e) => ({
-        id: e.id.toString(),
-        type: e.type,
-        reason: e.reason,
-        message: e.message,
-        createdAt: e.createdAt,
-      }));
+      return resourceEvents(db, "KafkaCluster", input.id);
     },
 
     async metrics(scope: OrgScope, input: z.infer<typeof clusterMetricsInput>) {

@@ -29,8 +29,7 @@ import {
 import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
 import { leasePorts, releasePorts } from "../../framework/ports.ts";
 import {
-  statusUpdate,
-  statusWhere,
+  statusStore,
   type EventInput,
   type Reconciler,
   type ReconcileOutcome,
@@ -397,19 +396,7 @@ function observation(pass: ComputePass): ComputeObservation {
 export function computeClusterReconciler(deps: ComputeReconcilerDeps): Reconciler {
   return {
     kind: "ComputeCluster",
-
-    async listIds(db) {
-      return (await db.computeCluster.findMany({ select: { id: true } })).map((r) => r.id);
-    },
-
-    async readStatus(db, id) {
-      const c = await db.computeCluster.findUnique({ where: { id } });
-      return c && { ...c, conditions: asConditions(c.conditions) };
-    },
-
-    async writeStatus(db, id, patch) {
-      await db.computeCluster.updateMany({ where: statusWhere(id, patch), data: statusUpdate(patch) });
-    },
+    ...statusStore((db) => db.computeCluster),
 
     async reconcile(ctx) {
       const cluster = await loadCluster(ctx.db, ctx.id);

@@ -28,7 +28,7 @@ import {
 } from "../../framework/instances.ts";
 import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
 import { leasePorts, releasePorts } from "../../framework/ports.ts";
-import { type Reconciler, type ReconcileOutcome, statusUpdate, statusWhere } from "../../framework/types.ts";
+import { statusStore, type Reconciler, type ReconcileOutcome } from "../../framework/types.ts";
 import { scaleStep } from "./scale.ts";
 import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
 import type { ClusterPass, ClusterWithBrokers } from "./types.ts";
@@ -352,20 +352,7 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
   return {
     kind: "KafkaCluster",
     close: () => kafkaAdmins.close(),
-
-    async listIds(db) {
-      const rows = await db.kafkaCluster.findMany({ select: { id: true } });
-      return rows.map((r) => r.id);
-    },
-
-    async readStatus(db, id) {
-      const c = await db.kafkaCluster.findUnique({ where: { id } });
-      return c && { ...c, conditions: asConditions(c.conditions) };
-    },
-
-    async writeStatus(db, id, patch) {
-      await db.kafkaCluster.updateMany({ where: statusWhere(id, patch), data: statusUpdate(patch) });
-    },
+    ...statusStore((db) => db.kafkaCluster),
 
     async reconcile(ctx) {
       const cluster = await loadCluster(ctx.db, ctx.id);
