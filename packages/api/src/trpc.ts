@@ -34,17 +34,11 @@ export type Meta = OpenApiMeta<{
   alsoAnswers?: number[];
 }>;
 
-/** Codes only the REST transport answers, outside any procedure. */
-export const transportErrorCodes = { METHOD_NOT_ALLOWED: { http: 405 } } as const;
-
 /** The one error body every transport sends: { error: { code, message, fields? } }. */
 export const errorBodySchema = z
   .object({
     error: z.object({
-      code: z.enum([...Object.keys(errorCodes), ...Object.keys(transportErrorCodes)] as [
-        ErrorCode | keyof typeof transportErrorCodes,
-        ...(ErrorCode | keyof typeof transportErrorCodes)[],
-      ]),
+      code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]),
       message: z.string().describe("A sentence for the user"),
       fields: z
         .record(z.string(), z.string())

@@ -7,7 +7,11 @@ export const listAuditInput = z.strictObject({
   action: z.string().max(64).optional().describe("Exact action, or a prefix ending in '.', e.g. 'api_key.'"),
   resourceType: z.string().max(64).optional(),
   resourceId: z.string().max(64).optional(),
-  cursor: z.string().regex(/^\d+$/, "Must be the nextCursor of a previous page").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, "Must be the nextCursor of a previous page")
+    .refine((c) => BigInt(c) <= 9_223_372_036_854_775_807n, "Must be the nextCursor of a previous page")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

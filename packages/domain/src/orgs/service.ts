@@ -3,7 +3,7 @@ import type { Db, ResourceStatus, Role } from "@weir/db";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import type { Caller, OrgScope } from "../context.ts";
-import { AppError, conflict, notFound } from "../errors.ts";
+import { AppError, conflict, isUniqueViolation, notFound } from "../errors.ts";
 import { displayName, email, slugify } from "../names.ts";
 import { requireRole, ROLES } from "../roles.ts";
 
@@ -128,17 +128,23 @@ export function orgsService(db: Db) {
         where: { orgId_userId: { orgId: scope.orgId, userId: user.id } },
       });
       if (existing) throw conflict("This person is already a member.", "email");
-      const m = await db.$transaction(async (tx) => {
-        const m = await tx.membership.create({ data: { orgId: scope.orgId, userId: user.id, role: input.role } });
-        await recordAudit(tx, scope, {
-          action: "member.add",
-          resourceType: "member",
-          resourceId: user.id,
-          resourceName: user.email,
-          details: { role: input.role },
+      const m = await db
+        .$transaction(async (tx) => {
+          const m = await tx.membership.create({ data: { orgId: scope.orgId, userId: user.id, role: input.role } });
+          await recordAudit(tx, scope, {
+            action: "member.add",
+            resourceType: "member",
+            resourceId: user.id,
+            resourceName: user.email,
+            details: { role: input.role },
+          });
+          return m;
+        })
+        .catch((e: unknown) => {
+          // Added by a concurrent request between the check above and this insert.
+          if (isUniqueViolation(e)) throw conflict("This person is already a member.", "email");
+          throw e;
         });
-        return m;
-      });
       return { userId: user.id, email: user.email, name: user.name, role: m.role, joinedAt: m.createdAt };
     },
 
