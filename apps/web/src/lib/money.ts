@@ -11,6 +11,18 @@ export function formatMoney(amount: string | number, currency = "USD"): string {
   return f.format(Number(amount));
 }
 
+const unitPrice = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 4,
+});
+
+/** A price per unit as the price book has it, to a tenth of a cent ("$0.073", "$0.0456"), never rounded to cents. */
+export function formatUnitPrice(amount: string | number): string {
+  return unitPrice.format(Number(amount));
+}
+
 export function formatQuantity(q: string | number): string {
   return Number(q).toLocaleString("en-US", { maximumFractionDigits: 6 });
 }

@@ -13,6 +13,12 @@ export function useCurrentOrg() {
   );
 }
 
+/** The organisation's projects, for the create forms' project field. */
+export function useProjects() {
+  const trpc = useTRPC();
+  return useQuery(trpc.organizations.projects.queryOptions(undefined, { staleTime: 60_000 }));
+}
+
 export function useOrgs() {
   const trpc = useTRPC();
   return useQuery(trpc.organizations.list.queryOptions());

@@ -2,12 +2,12 @@
 import { Card, CardHeader, EmptyState, PageHeader, Spinner, Table, Td, TextField, Th } from "@weir/ui";
 import Link from "next/link";
 import { memo, useDeferredValue, useMemo, useState } from "react";
+import { LinkButton } from "@/components/console/link-button";
+import { ResourceStatus } from "@/components/console/resource-status";
 import { ClustersIcon, PlusIcon } from "@/components/icons";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { ClusterStatus } from "./cluster-status";
 import { useClusters, type Cluster } from "./hooks";
-import { LinkButton } from "./link-button";
 
 /** Above this many clusters the list offers a filter. */
 const FILTER_FROM = 8;
@@ -133,7 +133,7 @@ const ClusterRow = memo(function ClusterRow({ cluster: c }: { cluster: Cluster }
         </span>
       </Td>
       <Td className="max-w-72 min-w-44">
-        <ClusterStatus cluster={c} />
+        <ResourceStatus resource={c} />
       </Td>
       <Td className="whitespace-nowrap">
         {c.brokerCount} × <span className="font-mono text-xs">{c.brokerInstanceType}</span>

@@ -1,28 +1,19 @@
 "use client";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { AppRouter } from "@weir/api";
-import { isSettled } from "@weir/domain/status";
 import type { inferRouterOutputs } from "@trpc/server";
-import { errorBody } from "@/lib/errors";
+import { detailPollInterval, eventsPollInterval, listPollInterval } from "@/lib/polling";
 import { useTRPC } from "@/lib/trpc";
 
 export type Cluster = inferRouterOutputs<AppRouter>["clusters"]["get"];
 export type ClusterOptions = inferRouterOutputs<AppRouter>["clusters"]["options"];
-export type ClusterEvent = inferRouterOutputs<AppRouter>["clusters"]["events"]["items"][number];
 export type AdminCredential = inferRouterOutputs<AppRouter>["clusters"]["revealAdminCredential"];
-
-// Status changes reach the console by polling: fast while the controller works on a cluster, slow
-// once it is settled (a broker going down still shows within a few seconds).
-const FAST = 2_000;
-const STEADY_LIST = 10_000;
-const STEADY_DETAIL = 5_000;
 
 export function useClusters() {
   const trpc = useTRPC();
   return useQuery(
     trpc.clusters.list.queryOptions(undefined, {
-      refetchInterval: (q) =>
-        q.state.data?.items.every((c) => isSettled("KafkaCluster", c.status)) ? STEADY_LIST : FAST,
+      refetchInterval: (q) => listPollInterval("KafkaCluster", q.state.data?.items),
     }),
   );
 }
@@ -30,17 +21,7 @@ export function useClusters() {
 export function useCluster(id: string) {
   const trpc = useTRPC();
   return useQuery(
-    trpc.clusters.get.queryOptions(
-      { id },
-      {
-        refetchInterval: (q) => {
-          // Gone (deleted, or never this organisation's): nothing more to watch.
-          const code = errorBody(q.state.error)?.code;
-          if (code === "NOT_FOUND" || code === "VALIDATION_FAILED") return false;
-          return isSettled("KafkaCluster", q.state.data?.status) ? STEADY_DETAIL : FAST;
-        },
-      },
-    ),
+    trpc.clusters.get.queryOptions({ id }, { refetchInterval: (q) => detailPollInterval("KafkaCluster", q.state) }),
   );
 }
 
@@ -66,7 +47,7 @@ export function useStoragePrice() {
 export function useClusterEvents(id: string, status: string | undefined) {
   const trpc = useTRPC();
   return useQuery(
-    trpc.clusters.events.queryOptions({ id }, { refetchInterval: isSettled("KafkaCluster", status) ? 10_000 : 3_000 }),
+    trpc.clusters.events.queryOptions({ id }, { refetchInterval: eventsPollInterval("KafkaCluster", status) }),
   );
 }
 
@@ -121,9 +102,4 @@ export function useDeleteCluster() {
 export function useRevealAdminCredential() {
   const trpc = useTRPC();
   return useMutation(trpc.clusters.revealAdminCredential.mutationOptions());
-}
-
-export function useProjects() {
-  const trpc = useTRPC();
-  return useQuery(trpc.organizations.projects.queryOptions(undefined, { staleTime: 60_000 }));
 }

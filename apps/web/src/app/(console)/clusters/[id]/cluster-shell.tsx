@@ -3,11 +3,11 @@ import { cn, EmptyState, Spinner } from "@weir/ui";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { LinkButton } from "@/components/console/link-button";
+import { ResourceStatus } from "@/components/console/resource-status";
 import { ClustersIcon } from "@/components/icons";
 import { errorBody, errorMessage } from "@/lib/errors";
-import { ClusterStatus } from "../cluster-status";
 import { useCluster } from "../hooks";
-import { LinkButton } from "../link-button";
 
 const tabs = [
   { path: "", label: "Overview" },
@@ -57,7 +57,7 @@ export function ClusterShell({ id, children }: { id: string; children: ReactNode
               <h1 className="text-xl font-semibold tracking-tight text-slate-900" data-testid="cluster-name">
                 {c.name}
               </h1>
-              <ClusterStatus cluster={c} layout="inline" />
+              <ResourceStatus resource={c} layout="inline" />
             </div>
             <p className="text-sm text-slate-600">
               {c.brokerCount} × <span className="font-mono text-xs">{c.brokerInstanceType}</span> ·{" "}

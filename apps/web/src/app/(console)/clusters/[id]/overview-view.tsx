@@ -1,18 +1,28 @@
 "use client";
 import { roleAtLeast } from "@weir/domain/rules";
 import { acceptsChanges } from "@weir/domain/status";
-import { Badge, Button, Card, CardHeader, Dialog, Spinner, Table, Td, TextField, Th, cn } from "@weir/ui";
+import { Button, Card, CardHeader, Dialog, Spinner, Table, Td, TextField, Th, cn } from "@weir/ui";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { formatBytes, formatDuration } from "@/components/charts/format";
+import { TypedNameDeleteDialog } from "@/components/console/delete-dialog";
+import { ResourceEvents } from "@/components/console/resource-events";
+import { ConditionsTable, Fact } from "@/components/console/resource-facts";
+import { ProgressBar, reasonTone } from "@/components/console/resource-status";
 import { StatusBadge } from "@/components/console/status-badge";
+import { useNow } from "@/components/console/use-now";
 import { useCurrentOrg } from "@/components/console/use-org";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { ProgressBar, reasonTone } from "../cluster-status";
-import { useCluster, useClusterOptions, useDeleteCluster, useUpdateCluster, type Cluster } from "../hooks";
-import { ClusterEvents } from "./cluster-events";
+import {
+  useCluster,
+  useClusterEvents,
+  useClusterOptions,
+  useDeleteCluster,
+  useUpdateCluster,
+  type Cluster,
+} from "../hooks";
 import { ClusterMetrics } from "./cluster-metrics";
 import { ConnectCard } from "./connect-card";
 
@@ -56,7 +66,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
       <BrokersCard cluster={c} />
       <ConnectCard cluster={c} canReveal={roleAtLeast(role, "ADMIN")} />
       <ClusterMetrics cluster={c} />
-      <ClusterEvents clusterId={c.id} status={c.status} />
+      <ClusterEvents cluster={c} />
       {canChange && (
         <Card className="border-red-200">
           <CardHeader
@@ -79,6 +89,10 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
       {deleting && <DeleteDialog cluster={c} onClose={() => setDeleting(false)} />}
     </div>
   );
+}
+
+function ClusterEvents({ cluster: c }: { cluster: Cluster }) {
+  return <ResourceEvents events={useClusterEvents(c.id, c.status)} what="cluster" />;
 }
 
 function StatusCard({ cluster: c, actions }: { cluster: Cluster; actions: ReactNode }) {
@@ -125,61 +139,10 @@ function StatusCard({ cluster: c, actions }: { cluster: Cluster; actions: ReactN
             <span title={formatDateTime(c.createdAt)}>{formatRelative(c.createdAt)}</span>
           </Fact>
         </dl>
-        {c.conditions.length > 0 && (
-          <div className="overflow-hidden rounded-md border border-slate-200">
-            <Table data-testid="cluster-conditions">
-              <thead>
-                <tr>
-                  <Th>Condition</Th>
-                  <Th>Status</Th>
-                  <Th>Reason</Th>
-                  <Th>Since</Th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.conditions.map((k) => (
-                  <tr key={k.type}>
-                    <Td className="font-medium text-slate-900">{k.type}</Td>
-                    <Td>
-                      <Badge tone={k.status === "True" ? "success" : k.status === "False" ? "warning" : "neutral"}>
-                        {k.status}
-                      </Badge>
-                    </Td>
-                    <Td>
-                      <span className="font-medium text-slate-700">{k.reason}</span>
-                      {k.message && <span className="block text-xs text-slate-500">{k.message}</span>}
-                    </Td>
-                    <Td className="whitespace-nowrap" title={formatDateTime(k.lastTransitionTime)}>
-                      {formatRelative(k.lastTransitionTime)}
-                    </Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </div>
-        )}
+        <ConditionsTable conditions={c.conditions} />
       </div>
     </Card>
   );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-slate-900">{children}</dd>
-    </div>
-  );
-}
-
-/** The current time, ticking, for uptimes. */
-function useNow(everyMs: number) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(t);
-  }, [everyMs]);
-  return now;
 }
 
 function BrokersCard({ cluster: c }: { cluster: Cluster }) {
@@ -353,13 +316,10 @@ function ScaleDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () =>
 function DeleteDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () => void }) {
   const del = useDeleteCluster();
   const router = useRouter();
-  const [typed, setTyped] = useState("");
-  const errors = fieldErrors(del.error);
   return (
-    <Dialog
-      open
-      onClose={onClose}
-      title={`Delete ${c.name}?`}
+    <TypedNameDeleteDialog
+      name={c.name}
+      what="cluster"
       description={
         <>
           Every broker stops and the cluster&rsquo;s data is deleted: {c.brokerCount}{" "}
@@ -367,52 +327,21 @@ function DeleteDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () =
           connected to it fail from then on. This cannot be undone.
         </>
       }
-      data-testid="delete-dialog"
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose} autoFocus>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            type="submit"
-            form="delete-form"
-            pending={del.isPending}
-            disabled={typed !== c.name}
-            data-testid="confirm-delete"
-          >
-            Delete cluster
-          </Button>
-        </>
-      }
-    >
-      <form
-        id="delete-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (typed !== c.name) return;
-          del.mutate(
-            { id: c.id, confirmName: typed },
-            {
-              onSuccess: () => {
-                toast.success(`Deleting ${c.name}`);
-                onClose();
-                router.push("/clusters");
-              },
+      pending={del.isPending}
+      error={del.error}
+      onClose={onClose}
+      onConfirm={(confirmName) =>
+        del.mutate(
+          { id: c.id, confirmName },
+          {
+            onSuccess: () => {
+              toast.success(`Deleting ${c.name}`);
+              onClose();
+              router.push("/clusters");
             },
-          );
-        }}
-      >
-        <TextField
-          label={`Type the cluster's name, ${c.name}, to confirm`}
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          error={errors.confirmName}
-          data-testid="confirm-name"
-        />
-      </form>
-    </Dialog>
+          },
+        )
+      }
+    />
   );
 }

@@ -7,11 +7,11 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { errorMessage, fieldErrors } from "@/lib/errors";
-import { formatMoney } from "@/lib/money";
-import { useClusterOptions, useCreateCluster, useProjects, useStoragePrice, type ClusterOptions } from "../hooks";
+import { useProjects } from "@/components/console/use-org";
+import { HOURS_PER_MONTH, monthlyForNodes } from "@/lib/estimate";
+import { formatMoney, formatUnitPrice } from "@/lib/money";
+import { useClusterOptions, useCreateCluster, useStoragePrice, type ClusterOptions } from "../hooks";
 
-/** The estimator prices a 30-day month; so does this form, so the two agree. */
-const HOURS_PER_MONTH = 720;
 /** Used until the price book answers, and if it has no storage price. */
 const FALLBACK_STORAGE_PRICE = "0.10";
 const DEFAULT_TYPE = "kafka.m5.large";
@@ -170,7 +170,7 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
             onChange={(e) => setType(e.target.value)}
             options={options.instanceTypes.map((t) => ({
               value: t.sku,
-              label: `${t.sku} — ${t.vcpu} vCPU · ${t.memoryGib} GiB · ${formatMoney(t.hourly)}/hour`,
+              label: `${t.sku} — ${t.vcpu} vCPU · ${t.memoryGib} GiB · ${formatUnitPrice(t.hourly)}/hour`,
             }))}
             error={
               errors.brokerInstanceType ??
@@ -216,7 +216,7 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
                 <dt className="text-slate-600">
                   Brokers
                   <span className="block text-xs text-slate-500">
-                    {brokers} × {formatMoney(selected!.hourly)}/h × {HOURS_PER_MONTH} h
+                    {brokers} × {formatUnitPrice(selected!.hourly)}/h × {HOURS_PER_MONTH} h
                   </span>
                 </dt>
                 <dd className="text-slate-900 tabular-nums">{formatMoney(estimate.brokers)}</dd>
@@ -262,9 +262,8 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
 
 /** brokers × hourly × 720 + brokers × GB × storage price, in decimal (money never passes a float). */
 function monthlyEstimate(p: { brokers: number; hourly: string | undefined; storageGb: number; storagePrice: string }) {
-  if (!p.hourly || !Number.isInteger(p.brokers) || p.brokers < 1 || !Number.isInteger(p.storageGb) || p.storageGb < 0)
-    return null;
-  const brokers = new Dec(p.hourly).times(p.brokers).times(HOURS_PER_MONTH);
+  const brokers = monthlyForNodes(p.hourly, p.brokers);
+  if (!brokers || !Number.isInteger(p.storageGb) || p.storageGb < 0) return null;
   const storage = new Dec(p.storagePrice).times(p.storageGb).times(p.brokers);
   return { brokers: toCents(brokers), storage: toCents(storage), total: toCents(brokers.plus(storage)) };
 }

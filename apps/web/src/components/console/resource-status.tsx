@@ -1,5 +1,5 @@
 import { cn } from "@weir/ui";
-import { StatusBadge } from "@/components/console/status-badge";
+import { StatusBadge } from "./status-badge";
 
 /** The colour of the controller's reason beside a status: red when failed, amber when degraded. */
 export const reasonTone = (status: string, otherwise: string) =>
@@ -41,15 +41,18 @@ export function ProgressBar({
   );
 }
 
-/** The status badge, the controller's reason beside it, and the progress while provisioning. */
-export function ClusterStatus({
-  cluster,
+/**
+ * A resource's status badge, the controller's reason beside it, and the progress while
+ * provisioning: the same for a Kafka cluster and a compute cluster.
+ */
+export function ResourceStatus({
+  resource,
   layout = "stacked",
 }: {
-  cluster: { name: string; status: string; statusReason: string; progress: { done: number; total: number } };
+  resource: { name: string; status: string; statusReason: string; progress: { done: number; total: number } };
   layout?: "stacked" | "inline";
 }) {
-  const { status, statusReason, progress } = cluster;
+  const { status, statusReason, progress } = resource;
   return (
     <div className={cn("flex min-w-0 gap-x-2 gap-y-1", layout === "stacked" ? "flex-col" : "flex-wrap items-center")}>
       <div className="flex min-w-0 items-center gap-2">
@@ -68,7 +71,7 @@ export function ClusterStatus({
         <ProgressBar
           done={progress.done}
           total={progress.total}
-          label={`Provisioning ${cluster.name}`}
+          label={`Provisioning ${resource.name}`}
           className={layout === "inline" ? "w-48" : "max-w-56"}
         />
       )}

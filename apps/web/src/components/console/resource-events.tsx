@@ -1,12 +1,26 @@
 "use client";
+import type { UseQueryResult } from "@tanstack/react-query";
+import type { AppRouter } from "@weir/api";
+import type { inferRouterOutputs } from "@trpc/server";
 import { Badge, Card, CardHeader, Spinner } from "@weir/ui";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { useClusterEvents, type ClusterEvent } from "../hooks";
 
-/** What the controller did and saw, newest first; a failing broker's log lines in a <pre>. */
-export function ClusterEvents({ clusterId, status }: { clusterId: string; status: string }) {
-  const events = useClusterEvents(clusterId, status);
+/** One event as every resource's `events` procedure returns it (Kafka clusters, compute clusters). */
+export type ResourceEvent = inferRouterOutputs<AppRouter>["clusters"]["events"]["items"][number];
+
+/**
+ * What the controller did and saw, newest first; when a process stopped, the log lines the
+ * controller kept after its sentence show in a <pre>.
+ */
+export function ResourceEvents({
+  events,
+  what,
+}: {
+  events: UseQueryResult<{ items: ResourceEvent[] }, unknown>;
+  /** What the resource is, for the empty state: "cluster", "compute cluster". */
+  what: string;
+}) {
   const items = events.data?.items ?? [];
   return (
     <Card>
@@ -18,7 +32,7 @@ export function ClusterEvents({ clusterId, status }: { clusterId: string; status
       ) : events.isError ? (
         <p className="px-5 py-6 text-sm text-amber-800">{errorMessage(events.error)}</p>
       ) : items.length === 0 ? (
-        <p className="px-5 py-6 text-sm text-slate-500">No events yet; the controller picks the cluster up shortly.</p>
+        <p className="px-5 py-6 text-sm text-slate-500">No events yet; the controller picks the {what} up shortly.</p>
       ) : (
         <ol className="divide-y divide-slate-100" data-testid="cluster-events">
           {items.map((e) => (
@@ -30,8 +44,8 @@ export function ClusterEvents({ clusterId, status }: { clusterId: string; status
   );
 }
 
-function EventItem({ event: e }: { event: ClusterEvent }) {
-  // The controller writes a sentence, then (for a broker that stopped) the log lines after it.
+function EventItem({ event: e }: { event: ResourceEvent }) {
+  // The controller writes a sentence, then (for a process that stopped) the log lines after it.
   const nl = e.message.indexOf("\n");
   const summary = nl === -1 ? e.message : e.message.slice(0, nl);
   const detail = nl === -1 ? "" : e.message.slice(nl + 1).trimEnd();
@@ -59,7 +73,7 @@ function EventItem({ event: e }: { event: ClusterEvent }) {
         (warning ? (
           <pre
             className="max-h-64 overflow-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-[11px] leading-4 text-slate-100"
-            aria-label="Broker log excerpt"
+            aria-label="Log excerpt"
             data-testid="event-log-excerpt"
           >
             {detail}
