@@ -144,6 +144,13 @@ describe("compute clusters", () => {
       expect(r.status, JSON.stringify(r.body)).toBe(status);
       expect(Object.keys(r.body.error.fields ?? {})).toContain(field);
     }
+    // The project's compute-cluster quota: a 409 naming the project, nothing written.
+    const project = await h.db.project.findFirstOrThrow({ where: { isDefault: true } });
+    await h.db.project.update({ where: { id: project.id }, data: { maxComputeClusters: 0 } });
+    const full = await h.rest("POST", "/compute-clusters", { body: base, as: { bearer } });
+    await h.db.project.update({ where: { id: project.id }, data: { maxComputeClusters: project.maxComputeClusters } });
+    expect(full.status).toBe(409);
+    expect(full.body.error.fields).toHaveProperty("projectId");
     expect(await h.db.computeCluster.count()).toBe(0);
     expect(await h.db.auditEvent.count({ where: { action: "compute_cluster.create" } })).toBe(0);
   });

@@ -185,7 +185,10 @@ export function computeClustersService(db: Db) {
         const cluster = await db.$transaction(async (tx) => {
           const count = await tx.computeCluster.count({ where: { projectId: project.id } });
           if (count >= project.maxComputeClusters) {
-            throw conflict(`The project already has ${count} compute clusters, its limit; delete one first.`, "name");
+            throw conflict(
+              `The project already has ${count} compute clusters, its limit; delete one first.`,
+              "projectId",
+            );
           }
           const c = await tx.computeCluster.create({
             data: {
