@@ -1,5 +1,5 @@
 // The controller process: `pnpm start` runs it next to the console.
-import { createDb } from "@weir/db";
+import { createDb, type Db } from "@weir/db";
 import { env } from "@weir/env";
 import { LocalKafkaRuntime, LocalSparkRuntime } from "@weir/runtime/local";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
@@ -11,13 +11,35 @@ import { sampleComputeClusters } from "./metrics/compute-sampler.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+type Log = (level: keyof typeof levels, msg: string) => void;
+
+/** Periodic tasks run under a lease: one controller at a time samples and meters. */
+function periodicTasks(db: Db, runtime: LocalKafkaRuntime, log: Log): PeriodicTask[] {
+  const e = env();
+  const metricsMs = e.WEIR_METRICS_INTERVAL_SECONDS * 1000;
+  const sampler = new MetricsSampler({
+    db,
+    runtime,
+    secretKey: e.WEIR_SECRET_KEY!,
+    retentionHours: e.WEIR_METRICS_RETENTION_HOURS,
+    log,
+  });
+  const metering = new MeteringJob({ db, log });
+  const task = (name: string, intervalMs: number, run: () => Promise<unknown>) =>
+    new PeriodicTask({ db, name, intervalMs, run, log });
+  return [
+    task("metrics-sampler", metricsMs, () => sampler.sampleAll()),
+    task("compute-metrics", metricsMs, () => sampleComputeClusters(db, e.WEIR_METRICS_RETENTION_HOURS)),
+    task("metering", e.WEIR_METERING_INTERVAL_SECONDS * 1000, () => metering.runOnce()),
+  ];
+}
 
 async function main() {
   const e = env();
   if (!e.DATABASE_URL) throw new Error("DATABASE_URL is not set: start Weir with `pnpm start`.");
   if (!e.WEIR_SECRET_KEY)
     throw new Error("WEIR_SECRET_KEY is not set: start Weir with `pnpm start`, which creates one.");
-  const log = (level: keyof typeof levels, msg: string) => {
+  const log: Log = (level, msg) => {
     if (levels[level] >= levels[e.WEIR_LOG_LEVEL]) console.log(`[controller] ${level}: ${msg}`);
   };
   const db = createDb(e.DATABASE_URL, e.WEIR_CONTROLLER_CONCURRENCY + 3);
@@ -43,38 +65,7 @@ async function main() {
     log("warn", `ComputeCluster/${clusterId}: ${node} exited (${code})`);
     controller.enqueue({ kind: "ComputeCluster", id: clusterId });
   });
-  // Periodic tasks run under a lease: one controller at a time samples and meters.
-  const sampler = new MetricsSampler({
-    db,
-    runtime,
-    secretKey: e.WEIR_SECRET_KEY,
-    retentionHours: e.WEIR_METRICS_RETENTION_HOURS,
-    log,
-  });
-  const metering = new MeteringJob({ db, log });
-  const tasks = [
-    new PeriodicTask({
-      db,
-      name: "metrics-sampler",
-      intervalMs: e.WEIR_METRICS_INTERVAL_SECONDS * 1000,
-      run: () => sampler.sampleAll(),
-      log,
-    }),
-    new PeriodicTask({
-      db,
-      name: "compute-metrics",
-      intervalMs: e.WEIR_METRICS_INTERVAL_SECONDS * 1000,
-      run: () => sampleComputeClusters(db, e.WEIR_METRICS_RETENTION_HOURS),
-      log,
-    }),
-    new PeriodicTask({
-      db,
-      name: "metering",
-      intervalMs: e.WEIR_METERING_INTERVAL_SECONDS * 1000,
-      run: () => metering.runOnce(),
-      log,
-    }),
-  ];
+  const tasks = periodicTasks(db, runtime, log);
   await controller.start();
   for (const t of tasks) t.start();
   console.log(`[controller] reconciling ${kinds.reconcilers.map((r) => r.kind).join(", ")}`);
