@@ -3,11 +3,11 @@
 // handlers and tests call them alike.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { env } from "@weir/env";
-import { ORG_COOKIE, SESSION_COOKIE, type Domain } from "@weir/domain";
+import { ORG_COOKIE, SESSION_COOKIE, type Domain, type OrgScope } from "@weir/domain";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { allowedMethods, OPENAPI_PATH, openApiJson, REST_PREFIX, successStatusOf } from "./openapi.ts";
 import { appRouter } from "./root.ts";
-import type { Context, ErrorBody } from "./trpc.ts";
+import { authenticateCaller, type Context, type ErrorBody } from "./trpc.ts";
 
 export { REST_PREFIX } from "./openapi.ts";
 export const TRPC_PREFIX = "/api/trpc";
@@ -44,6 +44,16 @@ function createContext(domain: Domain, req: Request, resHeaders: Headers): Conte
       );
     },
   };
+}
+
+/**
+ * The caller's organisation scope for a console route outside the API (the Spark UI proxy),
+ * read from the request exactly as the API reads it: UNAUTHENTICATED without valid
+ * credentials, NOT_FOUND for an organisation not theirs.
+ */
+export async function scopeOfRequest(domain: Domain, req: Request): Promise<OrgScope> {
+  const ctx = createContext(domain, req, new Headers());
+  return domain.accounts.resolveScope(await authenticateCaller(ctx), ctx.requestedOrgId);
 }
 
 function logInternal(path: string | undefined, error: { code: string; cause?: unknown; message: string }) {

@@ -162,20 +162,24 @@ const refuseNul = t.middleware(async ({ getRawInput, next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapErrors).use(refuseNul).meta({ access: "public" });
 
+/** Who is calling: the session cookie's user or the API key's; UNAUTHENTICATED otherwise. */
+export async function authenticateCaller(
+  ctx: Pick<Context, "domain" | "sessionToken" | "bearer" | "meta">,
+): Promise<Caller> {
+  const principal = await ctx.domain.accounts.authenticate({ sessionToken: ctx.sessionToken, bearer: ctx.bearer });
+  if (!principal) {
+    throw new AppError(
+      "UNAUTHENTICATED",
+      ctx.bearer
+        ? "The API key is not valid or has been revoked."
+        : "Sign in, or send an API key as `Authorization: Bearer <key>`.",
+    );
+  }
+  return { principal, meta: ctx.meta };
+}
+
 export const authedProcedure = publicProcedure
-  .use(async ({ ctx, next }) => {
-    const principal = await ctx.domain.accounts.authenticate({ sessionToken: ctx.sessionToken, bearer: ctx.bearer });
-    if (!principal) {
-      throw new AppError(
-        "UNAUTHENTICATED",
-        ctx.bearer
-          ? "The API key is not valid or has been revoked."
-          : "Sign in, or send an API key as `Authorization: Bearer <key>`.",
-      );
-    }
-    const caller: Caller = { principal, meta: ctx.meta };
-    return next({ ctx: { ...ctx, caller } });
-  })
+  .use(async ({ ctx, next }) => next({ ctx: { ...ctx, caller: await authenticateCaller(ctx) } }))
   .meta({ access: "authed" });
 
 /** Procedures that act inside one organisation. */

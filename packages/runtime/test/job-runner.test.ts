@@ -61,7 +61,19 @@ describe("job builders (pure)", () => {
     expect(argv.at(-2)).toMatch(/runner\/weir_job_runner\.py$/);
     expect(fs.existsSync(argv.at(-2)!)).toBe(true);
     expect(argv.at(-1)).toBe("/data/jobs/j1/job-spec.json");
-    expect(() => jobSubmitArgs({ ...fakeHome, master: "local[1]", jobId: "x", attempt: 1, jobDir: "/d", cores: 0, driverMemoryMb: 512, executorMemoryMb: 512, uiPort: 1 })).toThrow();
+    expect(() =>
+      jobSubmitArgs({
+        ...fakeHome,
+        master: "local[1]",
+        jobId: "x",
+        attempt: 1,
+        jobDir: "/d",
+        cores: 0,
+        driverMemoryMb: 512,
+        executorMemoryMb: 512,
+        uiPort: 1,
+      }),
+    ).toThrow();
   });
 
   it("puts only the credentials file's path in the env, and refuses secrets in the spec", () => {
@@ -73,7 +85,14 @@ describe("job builders (pure)", () => {
       PATH: "/usr/bin",
     });
     expect(e.SECRET).toBeUndefined();
-    const bad = { kind: "pyspark-script", jobId: "j", progressFile: "/p", script: "/s.py", args: [], kafka: { bootstrap: "b", password: "x" } };
+    const bad = {
+      kind: "pyspark-script",
+      jobId: "j",
+      progressFile: "/p",
+      script: "/s.py",
+      args: [],
+      kafka: { bootstrap: "b", password: "x" },
+    };
     expect(() => jobSpecJson(bad as unknown as JobSpec)).toThrow(/credentials/);
   });
 
@@ -91,7 +110,15 @@ describe("job builders (pure)", () => {
       durationMs: { triggerExecution: 1200 },
       watermark: "2026-01-01T10:00:00.000Z",
       stateOperators: [{ operatorName: "stateStoreSave", numRowsTotal: 3, numRowsUpdated: 1, memoryUsedBytes: 10 }],
-      sources: [{ description: "Kafka", startOffset: { t: { "0": 1 } }, endOffset: { t: { "0": 5, "1": 2 } }, latestOffset: { t: { "0": 9, "1": 2 } }, numInputRows: 10 }],
+      sources: [
+        {
+          description: "Kafka",
+          startOffset: { t: { "0": 1 } },
+          endOffset: { t: { "0": 5, "1": 2 } },
+          latestOffset: { t: { "0": 9, "1": 2 } },
+          numInputRows: 10,
+        },
+      ],
     });
     const p = parseProgressLine(line);
     expect(p).toMatchObject({ event: "progress", batchId: 4, numInputRows: 10, processedRowsPerSecond: 0 });
@@ -99,10 +126,9 @@ describe("job builders (pure)", () => {
     expect(offsetsBehind(p.sources[0]!)).toBe(4);
     expect(parseProgressLine('{"event":"fail')).toBeUndefined();
     expect(parseProgressLine("WARN something")).toBeUndefined();
-    expect(parseProgress(`${line}\n{"event":"failed","time":2,"errorClass":"X","message":"m"}\n{"ev`).map((e) => e.event)).toEqual([
-      "progress",
-      "failed",
-    ]);
+    expect(
+      parseProgress(`${line}\n{"event":"failed","time":2,"errorClass":"X","message":"m"}\n{"ev`).map((e) => e.event),
+    ).toEqual(["progress", "failed"]);
   });
 });
 
@@ -121,16 +147,25 @@ const drivers: ChildProcess[] = [];
 
 function kcatArgs(): string[] {
   return [
-    "-b", bootstrap,
-    "-X", "security.protocol=SASL_PLAINTEXT",
-    "-X", "sasl.mechanisms=SCRAM-SHA-512",
-    "-X", `sasl.username=${admin.username}`,
-    "-X", `sasl.password=${admin.password}`,
+    "-b",
+    bootstrap,
+    "-X",
+    "security.protocol=SASL_PLAINTEXT",
+    "-X",
+    "sasl.mechanisms=SCRAM-SHA-512",
+    "-X",
+    `sasl.username=${admin.username}`,
+    "-X",
+    `sasl.password=${admin.password}`,
   ];
 }
 
 function produce(topic: string, lines: string[]): void {
-  const r = spawnSync("kcat", [...kcatArgs(), "-P", "-t", topic], { input: lines.join("\n") + "\n", encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync("kcat", [...kcatArgs(), "-P", "-t", topic], {
+    input: lines.join("\n") + "\n",
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   if (r.status !== 0) throw new Error(`kcat -P failed: ${r.stderr}`);
 }
 
@@ -214,7 +249,8 @@ async function submit(jobId: string, spec: (p: ReturnType<typeof jobPaths>) => J
   expect(argv.join(" ")).not.toContain(admin.password);
   const log = fs.openSync(p.driverLog, "a");
   const proc = spawn(argv[0]!, argv.slice(1), {
-    env: jobEnv({ ...artifacts, jobDir }, { base: process.env }),
+    // A child's environment exactly as built (ProcessEnv's NODE_ENV is not required by Node).
+    env: jobEnv({ ...artifacts, jobDir }, { base: process.env }) as NodeJS.ProcessEnv,
     detached: true,
     stdio: ["ignore", log, log],
   });
@@ -261,8 +297,26 @@ beforeAll(async () => {
   sparkSpec = {
     clusterId: sparkClusterId,
     sparkVersion: "4.2.0",
-    master: { name: "master", role: "master", host: "127.0.0.1", port: ports[0]!, uiPort: ports[1]!, cores: 0, memoryMb: 0 },
-    workers: [{ name: "worker-1", role: "worker", host: "127.0.0.1", port: ports[2]!, uiPort: ports[3]!, cores: 2, memoryMb: 1536 }],
+    master: {
+      name: "master",
+      role: "master",
+      host: "127.0.0.1",
+      port: ports[0]!,
+      uiPort: ports[1]!,
+      cores: 0,
+      memoryMb: 0,
+    },
+    workers: [
+      {
+        name: "worker-1",
+        role: "worker",
+        host: "127.0.0.1",
+        port: ports[2]!,
+        uiPort: ports[3]!,
+        cores: 2,
+        memoryMb: 1536,
+      },
+    ],
     uiProxyPath: `/spark-ui/${sparkClusterId}`,
   };
   sparkEngine = new LocalSparkRuntime({ dataDir, spark: () => artifacts });
@@ -282,10 +336,14 @@ beforeAll(async () => {
     })(),
     (async () => {
       await sparkEngine.ensureNode(sparkSpec, "master");
-      await until(async () => ((await sparkEngine.masterState(sparkSpec))?.status === "ALIVE" ? true : undefined), 90_000);
+      await until(
+        async () => ((await sparkEngine.masterState(sparkSpec))?.status === "ALIVE" ? true : undefined),
+        90_000,
+      );
       await sparkEngine.ensureNode(sparkSpec, "worker-1");
       await until(
-        async () => ((await sparkEngine.masterState(sparkSpec))?.workers.some((w) => w.state === "ALIVE") ? true : undefined),
+        async () =>
+          (await sparkEngine.masterState(sparkSpec))?.workers.some((w) => w.state === "ALIVE") ? true : undefined,
         90_000,
       );
     })(),
@@ -370,7 +428,10 @@ describe("job runner on real Spark and Kafka", () => {
         const t0 = Date.now();
         produce("orders", [order(100 + i, "apple", 1, "2026-01-01T10:01:40Z")]);
         const seen = await until(
-          () => out.records.find((r) => r.at >= t0 && r.value.includes('"product":"apple"') && r.value.includes(`"revenue":${total}.0`)),
+          () =>
+            out.records.find(
+              (r) => r.at >= t0 && r.value.includes('"product":"apple"') && r.value.includes(`"revenue":${total}.0`),
+            ),
           180_000,
           50,
         );
@@ -448,9 +509,16 @@ describe("job runner on real Spark and Kafka", () => {
       }
       const apple = totals.get("apple")!;
       const pear = totals.get("pear")!;
-      const preview = fs.readFileSync(d.paths.previewFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      const preview = fs
+        .readFileSync(d.paths.previewFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(preview).toEqual([{ product: "apple", ...apple }]);
-      expect(d.events().find((e) => e.event === "result")).toMatchObject({ rows: 2, columns: ["product", "revenue", "orders"] });
+      expect(d.events().find((e) => e.event === "result")).toMatchObject({
+        rows: 2,
+        columns: ["product", "revenue", "orders"],
+      });
       const csvDir = path.join(d.paths.resultDir, "csv");
       const csv = fs
         .readdirSync(csvDir)

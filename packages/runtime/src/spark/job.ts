@@ -233,7 +233,14 @@ export type JobProgressEvent =
       sources: SourceProgress[];
     }
   | { event: "idle"; time: number; id: string; runId: string; timestamp: string }
-  | { event: "terminated"; time: number; id: string; runId: string; exception: string | null; errorClass: string | null }
+  | {
+      event: "terminated";
+      time: number;
+      id: string;
+      runId: string;
+      exception: string | null;
+      errorClass: string | null;
+    }
   | { event: "result"; time: number; rows: number; previewRows: number; columns: string[] }
   | { event: "finished"; time: number }
   | { event: "failed"; time: number; errorClass: string; message: string };

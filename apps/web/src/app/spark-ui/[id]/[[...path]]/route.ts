@@ -5,7 +5,7 @@ import { AppError } from "@weir/domain";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { domain } from "@/server/domain";
-import { scopeOfRequest } from "@/server/request-scope";
+import { scopeOfRequest } from "@weir/api/http";
 import { HEADERS_TIMEOUT_MS, proxySparkUi, UpstreamUnreachable, type UnreachableReason } from "@/server/spark-ui-proxy";
 
 export const dynamic = "force-dynamic";
