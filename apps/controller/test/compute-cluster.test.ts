@@ -271,7 +271,7 @@ describe("compute clusters", () => {
     expect(sparkPids()).toHaveLength(2);
     expect(one.workers[0].index).toBe(Math.min(...three.workers.map((w: { index: number }) => w.index)));
     const reasons = (await events()).map((e) => e.reason);
-    expect(reasons).toEqual(expect.arrayContaining(["ScalingOut", "WorkerRemoved"]));
+    expect(reasons).toEqual(expect.arrayContaining(["ScalingOut", "WorkerRemoved", "Scaled"]));
     // Ports of removed workers go back to the lease.
     const nodes = await h.db.computeNode.count({ where: { computeClusterId: clusterId } });
     expect(await h.db.portLease.count({ where: { ownerKind: "ComputeCluster" } })).toBe(nodes * 2);

@@ -154,7 +154,10 @@ export class LocalSupervisor {
   private readonly listeners: ExitListener[] = [];
   /** Exit code or signal of the last run this supervisor saw end, by instance dir. */
   private readonly lastExit = new Map<string, string>();
-  /** Instances this supervisor is stopping on purpose: their exit is not a crash. */
+  /**
+   * Instances this supervisor stopped on purpose: their exit is not a crash. An entry stays until
+   * the exit event has been seen (it comes after the process is gone) or the instance starts again.
+   */
   private readonly stopping = new Set<string>();
   /** Instances this supervisor started or adopted (for "adopted" vs "running"). */
   private readonly known = new Set<string>();
@@ -195,12 +198,13 @@ export class LocalSupervisor {
     if (pid === undefined) throw new Error(`Could not start ${path.basename(spec.dir)}: ${spec.command} did not run`);
     this.known.add(spec.dir);
     this.lastExit.delete(spec.dir);
+    this.stopping.delete(spec.dir);
     // An error event (ENOENT of the command) is followed by no exit event: report it as one.
     child.on("error", () => undefined);
     child.on("exit", (code, signal) => {
       const what = signal ?? String(code);
       this.lastExit.set(spec.dir, what);
-      if (this.stopping.has(spec.dir)) return;
+      if (this.stopping.delete(spec.dir)) return;
       for (const l of this.listeners) l(spec.dir, what);
     });
     child.unref();
@@ -217,7 +221,6 @@ export class LocalSupervisor {
     try {
       await terminate(rec, graceMs);
     } finally {
-      this.stopping.delete(dir);
       this.known.delete(dir);
     }
   }
@@ -240,10 +243,7 @@ export class LocalSupervisor {
         }),
       );
     } finally {
-      for (const d of dirs) {
-        this.stopping.delete(d);
-        this.known.delete(d);
-      }
+      for (const d of dirs) this.known.delete(d);
     }
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -302,13 +302,25 @@ const recordNodes = step<ComputePass>("record-nodes", async (pass) => {
   });
 });
 
+// The first time the cluster runs, and the end of a change of worker count (the pass whose
+// RUNNING outcome records Scaled at the new generation).
 const announceRunning = step<ComputePass>("announce-running", async (pass) => {
-  if (!pass.firstRun || !isReady(observation(pass))) return;
-  await pass.event({
-    type: "NORMAL",
-    reason: "ClusterRunning",
-    message: `The master is ALIVE with ${plural(workersOf(pass.cluster).length, "worker")}; master URL ${pass.spec!.master.host}:${pass.spec!.master.port}.`,
-  });
+  const obs = observation(pass);
+  if (!isReady(obs) || pass.leaving.size > 0) return;
+  const workers = plural(workersOf(pass.cluster).length, "worker");
+  if (pass.firstRun) {
+    await pass.event({
+      type: "NORMAL",
+      reason: "ClusterRunning",
+      message: `The master is ALIVE with ${workers}; master URL ${pass.spec!.master.host}:${pass.spec!.master.port}.`,
+    });
+  } else if (obs.scaling) {
+    await pass.event({
+      type: "NORMAL",
+      reason: "Scaled",
+      message: `Scaled to ${workers}; all registered with the master.`,
+    });
+  }
 });
 
 const status = step<ComputePass>("status", async (pass) => computeStatus(observation(pass)));
