@@ -1,8 +1,9 @@
 // Runs once when the console's server starts.
+import { env } from "@weir/env";
+
 export async function register() {
-  // Next sets NEXT_RUNTIME at build time; the Node server is the one that receives requests.
-  // eslint-disable-next-line no-restricted-properties
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // The Node server is the one that receives requests (the console has no edge code).
+  if (env().NEXT_RUNTIME !== "nodejs") return;
   const { answerUnsupportedMethods } = await import("./server/unsupported-methods");
   answerUnsupportedMethods();
 }

@@ -47,6 +47,8 @@ const schema = z.object({
    * often enough that month-to-date follows a running cluster within minutes. */
   WEIR_METERING_INTERVAL_SECONDS: z.coerce.number().min(1).default(300),
   CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
+  /** Set by Next.js in the console's server: which runtime runs the code ("nodejs" or "edge"). */
+  NEXT_RUNTIME: z.enum(["nodejs", "edge"]).optional(),
   /** The JDK (17+) that runs Kafka brokers; `java` on the PATH when unset. */
   JAVA_HOME: z.string().optional(),
 });
