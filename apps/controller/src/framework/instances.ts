@@ -6,8 +6,15 @@
 // with what actually runs.
 import { randomUUID } from "node:crypto";
 import type { Db, UsageDimension } from "@weir/db";
-import { PLANNED_EXIT, RuntimeSetupError, type EnsureResult, type ObservedInstance } from "@weir/runtime";
-import type { EventInput } from "./types.ts";
+import {
+  PLANNED_EXIT,
+  RuntimeSetupError,
+  type EnsureResult,
+  type InstanceDriver,
+  type ObservedInstance,
+} from "@weir/runtime";
+import { releasePorts } from "./ports.ts";
+import type { EventInput, ReconcileOutcome } from "./types.ts";
 
 export interface InstancePolicy {
   /** Event reasons start with it: "Broker" → BrokerExited, BrokerAdopted, BrokerStarted. */
@@ -226,4 +233,38 @@ export async function syncRunIntervals(db: Db, owner: MeteredResource, instances
 export async function closeRunIntervals(db: Db, instanceIds: string[], at = new Date()): Promise<void> {
   if (instanceIds.length === 0) return;
   await db.runInterval.updateMany({ where: { instanceId: { in: instanceIds }, endedAt: null }, data: { endedAt: at } });
+}
+
+// ---------------------------------------------------------------- a resource's instances as a whole
+
+/**
+ * A resource that could not start leaves nothing half-running: `stopAll` stops every instance,
+ * their run intervals close, and the outcome (FAILED, with the reason) is announced.
+ */
+export async function failStart(
+  db: Db,
+  event: (e: EventInput) => Promise<void>,
+  opts: { what: string; why: string; instanceIds: string[]; stopAll(): Promise<unknown> },
+): Promise<ReconcileOutcome> {
+  await opts.stopAll();
+  await closeRunIntervals(db, opts.instanceIds);
+  const reason = `The ${opts.what} could not start: ${opts.why}`.slice(0, 1000);
+  await event({ type: "WARNING", reason: "ProvisioningFailed", message: reason });
+  return {
+    status: "FAILED",
+    statusReason: reason,
+    conditions: [{ type: "Ready", status: "False", reason: "ProvisioningFailed", message: reason }],
+  };
+}
+
+/** A deleted resource's instances: run intervals closed, processes and data gone, ports given back. */
+export async function removeInstances(
+  db: Db,
+  driver: InstanceDriver,
+  group: string,
+  instanceIds: string[],
+): Promise<void> {
+  await closeRunIntervals(db, instanceIds);
+  await driver.deleteGroup(group);
+  await releasePorts(db, instanceIds);
 }

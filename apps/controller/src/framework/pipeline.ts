@@ -12,6 +12,17 @@ export interface Step<S> {
 
 export const step = <S>(name: string, run: Step<S>["run"]): Step<S> => ({ name, run });
 
+/** A resource that failed stays FAILED (and stopped) until its spec changes. */
+export function stayFailed<
+  S extends { cluster: { status: string; statusReason: string; generation: number; observedGeneration: number } },
+>(): Step<S> {
+  return step<S>("stay-failed", async ({ cluster }) => {
+    if (cluster.status === "FAILED" && cluster.observedGeneration === cluster.generation) {
+      return { status: "FAILED", statusReason: cluster.statusReason };
+    }
+  });
+}
+
 /** Thrown when every step handed on and none ended the pass: the pipeline is incomplete. */
 export class PipelineIncomplete extends Error {}
 

@@ -21,12 +21,14 @@ import {
 import {
   closeRunIntervals,
   defaultInstancePolicy,
+  failStart,
+  removeInstances,
   keepInstancesRunning,
   syncRunIntervals,
   type InstanceRow,
   type InstancePolicy,
 } from "../../framework/instances.ts";
-import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
+import { runPipeline, stayFailed, step, type Step } from "../../framework/pipeline.ts";
 import { leasePorts, releasePorts } from "../../framework/ports.ts";
 import {
   statusStore,
@@ -96,10 +98,12 @@ const rowOf = (n: ComputeNodeModel): InstanceRow => ({
 
 const deleteIfAsked = step<ComputePass>("delete-if-asked", async ({ db, cluster, runtime, event }) => {
   if (cluster.status !== "DELETING") return;
-  const ids = cluster.nodes.map((n) => n.id);
-  await closeRunIntervals(db, ids);
-  await runtime.deleteGroup(cluster.id);
-  await releasePorts(db, ids);
+  await removeInstances(
+    db,
+    runtime,
+    cluster.id,
+    cluster.nodes.map((n) => n.id),
+  );
   await event({
     type: "NORMAL",
     reason: "Deleted",
@@ -107,12 +111,6 @@ const deleteIfAsked = step<ComputePass>("delete-if-asked", async ({ db, cluster,
   });
   await db.computeCluster.deleteMany({ where: { id: cluster.id } });
   return { status: "DELETING", statusReason: "Deleted" };
-});
-
-const stayFailed = step<ComputePass>("stay-failed", async ({ cluster }) => {
-  if (cluster.status === "FAILED" && cluster.observedGeneration === cluster.generation) {
-    return { status: "FAILED", statusReason: cluster.statusReason };
-  }
 });
 
 // A row per node with ports from the lease; workers added with fresh indexes, the highest
@@ -327,7 +325,7 @@ const status = step<ComputePass>("status", async (pass) => computeStatus(observa
 
 const steps: Step<ComputePass>[] = [
   deleteIfAsked,
-  stayFailed,
+  stayFailed<ComputePass>(),
   ensureNodeRows,
   keepMasterRunning,
   observeMaster,
@@ -343,19 +341,14 @@ const steps: Step<ComputePass>[] = [
 /** Nothing half-running: stop what did start so no process runs unmanaged. */
 async function failCluster(pass: ComputePass, why: string): Promise<ReconcileOutcome> {
   const { db, cluster } = pass;
-  await Promise.all(cluster.nodes.map((n) => pass.runtime.stopNode(cluster.id, nameOf(n))));
-  await closeRunIntervals(
-    db,
-    cluster.nodes.map((n) => n.id),
-  );
+  const outcome = await failStart(db, pass.event, {
+    what: "compute cluster",
+    why,
+    instanceIds: cluster.nodes.map((n) => n.id),
+    stopAll: () => Promise.all(cluster.nodes.map((n) => pass.runtime.stopNode(cluster.id, nameOf(n)))),
+  });
   await db.computeNode.updateMany({ where: { computeClusterId: cluster.id }, data: { status: "FAILED", pid: null } });
-  const reason = `The compute cluster could not start: ${why}`.slice(0, 1000);
-  await pass.event({ type: "WARNING", reason: "ProvisioningFailed", message: reason });
-  return {
-    status: "FAILED",
-    statusReason: reason,
-    conditions: [{ type: "Ready", status: "False", reason: "ProvisioningFailed", message: reason }],
-  };
+  return outcome;
 }
 
 function specOf(cluster: ClusterWithNodes, uiProxyPrefix = "/spark-ui"): SparkClusterSpec {

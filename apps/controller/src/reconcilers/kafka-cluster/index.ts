@@ -20,14 +20,15 @@ import {
   type NodeRole,
 } from "@weir/runtime";
 import {
-  closeRunIntervals,
   defaultInstancePolicy,
+  failStart,
+  removeInstances,
   keepInstancesRunning,
   syncRunIntervals,
   type InstanceRow,
 } from "../../framework/instances.ts";
-import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
-import { leasePorts, releasePorts } from "../../framework/ports.ts";
+import { runPipeline, stayFailed, step, type Step } from "../../framework/pipeline.ts";
+import { leasePorts } from "../../framework/ports.ts";
 import { statusStore, type Reconciler, type ReconcileOutcome } from "../../framework/types.ts";
 import { scaleStep } from "./scale.ts";
 import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
@@ -55,11 +56,13 @@ const rowOf = (b: ClusterWithBrokers["brokers"][number]): InstanceRow => ({
 
 const deleteIfAsked = step<ClusterPass>("delete-if-asked", async ({ db, cluster, runtime, event }) => {
   if (cluster.status !== "DELETING") return;
-  const ids = cluster.brokers.map((b) => b.id);
-  await closeRunIntervals(db, ids);
   await kafkaAdmins.close(cluster.id);
-  await runtime.deleteGroup(cluster.id);
-  await releasePorts(db, ids);
+  await removeInstances(
+    db,
+    runtime,
+    cluster.id,
+    cluster.brokers.map((b) => b.id),
+  );
   await event({
     type: "NORMAL",
     reason: "Deleted",
@@ -67,13 +70,6 @@ const deleteIfAsked = step<ClusterPass>("delete-if-asked", async ({ db, cluster,
   });
   await db.kafkaCluster.deleteMany({ where: { id: cluster.id } });
   return { status: "DELETING", statusReason: "Deleted" };
-});
-
-// A failed cluster stays failed (and stopped) until its spec changes.
-const stayFailed = step<ClusterPass>("stay-failed", async ({ cluster }) => {
-  if (cluster.status === "FAILED" && cluster.observedGeneration === cluster.generation) {
-    return { status: "FAILED", statusReason: cluster.statusReason };
-  }
 });
 
 // The KRaft cluster id and the admin credential, created once.
@@ -173,19 +169,14 @@ const keepNodesRunning = step<ClusterPass>("keep-nodes-running", async (pass) =>
 /** Nothing half-running: stop what did start so no process runs unmanaged. */
 async function failCluster(pass: ClusterPass, why: string): Promise<ReconcileOutcome> {
   const { db, cluster } = pass;
-  await Promise.all(cluster.brokers.map((b) => pass.runtime.stopNode(cluster.id, b.nodeId)));
-  await closeRunIntervals(
-    db,
-    cluster.brokers.map((b) => b.id),
-  );
+  const outcome = await failStart(db, pass.event, {
+    what: "cluster",
+    why,
+    instanceIds: cluster.brokers.map((b) => b.id),
+    stopAll: () => Promise.all(cluster.brokers.map((b) => pass.runtime.stopNode(cluster.id, b.nodeId))),
+  });
   await db.broker.updateMany({ where: { clusterId: cluster.id }, data: { status: "FAILED", pid: null } });
-  const reason = `The cluster could not start: ${why}`.slice(0, 1000);
-  await pass.event({ type: "WARNING", reason: "ProvisioningFailed", message: reason });
-  return {
-    status: "FAILED",
-    statusReason: reason,
-    conditions: [{ type: "Ready", status: "False", reason: "ProvisioningFailed", message: reason }],
-  };
+  return outcome;
 }
 
 // What Kafka says: registered brokers and partition health, through the pooled Admin client
@@ -272,7 +263,7 @@ const status = step<ClusterPass>("status", async (pass) => clusterStatus(observa
 
 const steps: Step<ClusterPass>[] = [
   deleteIfAsked,
-  stayFailed,
+  stayFailed<ClusterPass>(),
   ensureIdentity,
   ensureNodeRows,
   keepNodesRunning,
