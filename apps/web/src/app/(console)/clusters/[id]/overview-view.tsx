@@ -1,11 +1,12 @@
 "use client";
 import { roleAtLeast } from "@weir/domain/rules";
 import { acceptsChanges } from "@weir/domain/status";
-import { Button, Card, CardHeader, Dialog, Spinner, Table, Td, TextField, Th, cn } from "@weir/ui";
+import { Button, Card, CardHeader, Spinner, Table, Td, Th, cn } from "@weir/ui";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { formatBytes, formatDuration } from "@/components/charts/format";
+import { CountDialog } from "@/components/console/count-dialog";
 import { TypedNameDeleteDialog } from "@/components/console/delete-dialog";
 import { ResourceEvents } from "@/components/console/resource-events";
 import { ConditionsTable, Fact } from "@/components/console/resource-facts";
@@ -13,7 +14,6 @@ import { ProgressBar, reasonTone } from "@/components/console/resource-status";
 import { StatusBadge } from "@/components/console/status-badge";
 import { useNow } from "@/components/console/use-now";
 import { useCurrentOrg } from "@/components/console/use-org";
-import { errorMessage, fieldErrors } from "@/lib/errors";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import {
   useCluster,
@@ -238,15 +238,8 @@ function BrokersCard({ cluster: c }: { cluster: Cluster }) {
 function ScaleDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () => void }) {
   const update = useUpdateCluster();
   const options = useClusterOptions();
-  const [value, setValue] = useState(String(c.brokerCount));
-  const errors = fieldErrors(update.error);
-  const formError = update.error && !errors.brokerCount ? (errors.generation ?? errorMessage(update.error)) : null;
-  const target = Number(value);
-  const max = options.data?.maxBrokers;
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <CountDialog
       title={`Change the broker count of ${c.name}`}
       description={
         <>
@@ -255,61 +248,26 @@ function ScaleDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () =>
           and keeps serving clients.
         </>
       }
-      data-testid="scale-dialog"
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            form="scale-form"
-            pending={update.isPending}
-            disabled={!Number.isInteger(target) || target === c.brokerCount}
-          >
-            {Number.isInteger(target) && target !== c.brokerCount
-              ? `${target > c.brokerCount ? "Scale out" : "Scale in"} to ${target}`
-              : "Change"}
-          </Button>
-        </>
-      }
-    >
-      <form
-        id="scale-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          update.mutate(
-            { id: c.id, brokerCount: target, generation: c.generation },
-            {
-              onSuccess: (u) => {
-                toast.success(`Scaling ${u.name} to ${u.brokerCount} brokers`);
-                onClose();
-              },
+      label="Brokers"
+      field="brokerCount"
+      current={c.brokerCount}
+      max={options.data?.maxBrokers}
+      pending={update.isPending}
+      error={update.error}
+      submitLabel={(target) => `${target > c.brokerCount ? "Scale out" : "Scale in"} to ${target}`}
+      onSubmit={(target) =>
+        update.mutate(
+          { id: c.id, brokerCount: target, generation: c.generation },
+          {
+            onSuccess: (u) => {
+              toast.success(`Scaling ${u.name} to ${u.brokerCount} brokers`);
+              onClose();
             },
-          );
-        }}
-      >
-        <TextField
-          label="Brokers"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={max}
-          autoFocus
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          error={errors.brokerCount}
-          hint={max ? `1–${max} in this project.` : undefined}
-          wrapperClassName="w-48"
-        />
-        {formError && (
-          <p role="alert" className="mt-3 text-sm text-red-700">
-            {formError}
-          </p>
-        )}
-      </form>
-    </Dialog>
+          },
+        )
+      }
+      onClose={onClose}
+    />
   );
 }
 

@@ -1,5 +1,4 @@
 "use client";
-import { RESOURCE_NAME_MAX } from "@weir/domain/rules";
 import { Dec, toCents } from "@weir/pricing";
 import { Button, Card, CardHeader, PageHeader, SelectField, Spinner, TextField } from "@weir/ui";
 import Link from "next/link";
@@ -7,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { errorMessage, fieldErrors } from "@/lib/errors";
-import { useProjects } from "@/components/console/use-org";
+import { NameAndProjectFields } from "@/components/console/name-project-fields";
 import { HOURS_PER_MONTH, monthlyForNodes } from "@/lib/estimate";
 import { formatMoney, formatUnitPrice } from "@/lib/money";
 import { useClusterOptions, useCreateCluster, useStoragePrice, type ClusterOptions } from "../hooks";
@@ -54,7 +53,6 @@ export function CreateClusterView({ prefill }: { prefill: Prefill }) {
 function CreateClusterForm({ options, prefill }: { options: ClusterOptions; prefill: Prefill }) {
   const router = useRouter();
   const create = useCreateCluster();
-  const projects = useProjects();
   const storagePrice = useStoragePrice();
   const skus = options.instanceTypes.map((t) => t.sku);
   const requestedType = prefill.instanceType;
@@ -73,7 +71,6 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
   const server = fieldErrors(create.error);
   const errors = { ...server, ...local };
   const formError = create.error && Object.keys(server).length === 0 ? errorMessage(create.error) : null;
-  const projectItems = projects.data?.items ?? [];
 
   const selected = options.instanceTypes.find((t) => t.sku === type);
   const estimate = monthlyEstimate({
@@ -124,33 +121,14 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
             </p>
           )}
           <div className="grid gap-5 sm:grid-cols-2">
-            <TextField
-              label="Name"
-              name="name"
-              required
-              autoFocus
-              maxLength={RESOURCE_NAME_MAX}
-              autoComplete="off"
-              spellCheck={false}
+            <NameAndProjectFields
+              name={name}
+              onNameChange={setName}
               placeholder="orders-prod"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              error={errors.name}
-              hint="Lowercase letters, digits and hyphens; unique in its project."
+              projectId={projectId}
+              onProjectChange={setProjectId}
+              errors={errors}
             />
-            {projectItems.length > 1 && (
-              <SelectField
-                label="Project"
-                name="projectId"
-                value={projectId}
-                onChange={(e) => setProjectId(e.target.value)}
-                options={projectItems.map((p) => ({
-                  value: p.isDefault ? "" : p.id,
-                  label: p.isDefault ? `${p.name} (default)` : p.name,
-                }))}
-                error={errors.projectId}
-              />
-            )}
             <SelectField
               label="Kafka version"
               name="kafkaVersion"

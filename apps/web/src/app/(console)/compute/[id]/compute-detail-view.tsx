@@ -1,11 +1,12 @@
 "use client";
 import { roleAtLeast } from "@weir/domain/rules";
 import { acceptsChanges } from "@weir/domain/status";
-import { Button, Card, CardHeader, Dialog, EmptyState, Spinner, TextField, cn } from "@weir/ui";
+import { Button, Card, CardHeader, EmptyState, Spinner, cn } from "@weir/ui";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
+import { CountDialog } from "@/components/console/count-dialog";
 import { TypedNameDeleteDialog } from "@/components/console/delete-dialog";
 import { LinkButton } from "@/components/console/link-button";
 import { ResourceEvents } from "@/components/console/resource-events";
@@ -14,7 +15,7 @@ import { ProgressBar, ResourceStatus, reasonTone } from "@/components/console/re
 import { StatusBadge } from "@/components/console/status-badge";
 import { useCurrentOrg } from "@/components/console/use-org";
 import { ComputeIcon } from "@/components/icons";
-import { errorBody, errorMessage, fieldErrors } from "@/lib/errors";
+import { errorBody, errorMessage } from "@/lib/errors";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import {
   useComputeCluster,
@@ -227,16 +228,8 @@ function StatusCard({ cluster: c, actions }: { cluster: ComputeCluster; actions:
 function ScaleDialog({ cluster: c, onClose }: { cluster: ComputeCluster; onClose: () => void }) {
   const update = useUpdateComputeCluster();
   const options = useComputeOptions();
-  const [value, setValue] = useState(String(c.workerCount));
-  const errors = fieldErrors(update.error);
-  const formError = update.error && !errors.workerCount ? (errors.generation ?? errorMessage(update.error)) : null;
-  const target = Number(value);
-  const max = options.data?.maxWorkers;
-  const changed = Number.isInteger(target) && target !== c.workerCount;
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <CountDialog
       title={`Change the worker count of ${c.name}`}
       description={
         <>
@@ -246,54 +239,26 @@ function ScaleDialog({ cluster: c, onClose }: { cluster: ComputeCluster; onClose
           UPDATING meanwhile and keeps running applications.
         </>
       }
-      data-testid="scale-dialog"
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" form="scale-form" pending={update.isPending} disabled={!changed}>
-            {changed ? `${target > c.workerCount ? "Add workers" : "Remove workers"}: ${target} in all` : "Change"}
-          </Button>
-        </>
-      }
-    >
-      <form
-        id="scale-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          update.mutate(
-            { id: c.id, workerCount: target, generation: c.generation },
-            {
-              onSuccess: (u) => {
-                toast.success(`Scaling ${u.name} to ${u.workerCount} ${u.workerCount === 1 ? "worker" : "workers"}`);
-                onClose();
-              },
+      label="Workers"
+      field="workerCount"
+      current={c.workerCount}
+      max={options.data?.maxWorkers}
+      pending={update.isPending}
+      error={update.error}
+      submitLabel={(target) => `${target > c.workerCount ? "Add workers" : "Remove workers"}: ${target} in all`}
+      onSubmit={(target) =>
+        update.mutate(
+          { id: c.id, workerCount: target, generation: c.generation },
+          {
+            onSuccess: (u) => {
+              toast.success(`Scaling ${u.name} to ${u.workerCount} ${u.workerCount === 1 ? "worker" : "workers"}`);
+              onClose();
             },
-          );
-        }}
-      >
-        <TextField
-          label="Workers"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={max}
-          autoFocus
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          error={errors.workerCount}
-          hint={max ? `1–${max} in this project.` : undefined}
-          wrapperClassName="w-48"
-        />
-        {formError && (
-          <p role="alert" className="mt-3 text-sm text-red-700">
-            {formError}
-          </p>
-        )}
-      </form>
-    </Dialog>
+          },
+        )
+      }
+      onClose={onClose}
+    />
   );
 }
 

@@ -1,12 +1,11 @@
 "use client";
-import { RESOURCE_NAME_MAX } from "@weir/domain/rules";
 import { toCents } from "@weir/pricing";
 import { Button, Card, CardHeader, PageHeader, SelectField, Spinner, TextField } from "@weir/ui";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
-import { useProjects } from "@/components/console/use-org";
+import { NameAndProjectFields } from "@/components/console/name-project-fields";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { HOURS_PER_MONTH, monthlyForNodes } from "@/lib/estimate";
 import { formatMoney, formatUnitPrice } from "@/lib/money";
@@ -46,7 +45,6 @@ export function CreateComputeView() {
 function CreateComputeForm({ options }: { options: ComputeOptions }) {
   const router = useRouter();
   const create = useCreateComputeCluster();
-  const projects = useProjects();
 
   const [name, setName] = useState("");
   const [workers, setWorkers] = useState(String(Math.min(Number(DEFAULT_WORKERS), options.maxWorkers)));
@@ -58,7 +56,6 @@ function CreateComputeForm({ options }: { options: ComputeOptions }) {
   const server = fieldErrors(create.error);
   const errors = { ...server, ...local };
   const formError = create.error && Object.keys(server).length === 0 ? errorMessage(create.error) : null;
-  const projectItems = projects.data?.items ?? [];
 
   const selected = options.instanceTypes.find((t) => t.sku === type);
   const monthly = monthlyForNodes(selected?.hourly, Number(workers));
@@ -105,33 +102,14 @@ function CreateComputeForm({ options }: { options: ComputeOptions }) {
             </p>
           )}
           <div className="grid gap-5 sm:grid-cols-2">
-            <TextField
-              label="Name"
-              name="name"
-              required
-              autoFocus
-              maxLength={RESOURCE_NAME_MAX}
-              autoComplete="off"
-              spellCheck={false}
+            <NameAndProjectFields
+              name={name}
+              onNameChange={setName}
               placeholder="etl-nightly"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              error={errors.name}
-              hint="Lowercase letters, digits and hyphens; unique in its project."
+              projectId={projectId}
+              onProjectChange={setProjectId}
+              errors={errors}
             />
-            {projectItems.length > 1 && (
-              <SelectField
-                label="Project"
-                name="projectId"
-                value={projectId}
-                onChange={(e) => setProjectId(e.target.value)}
-                options={projectItems.map((p) => ({
-                  value: p.isDefault ? "" : p.id,
-                  label: p.isDefault ? `${p.name} (default)` : p.name,
-                }))}
-                error={errors.projectId}
-              />
-            )}
           </div>
           <SelectField
             label="Worker instance type"
