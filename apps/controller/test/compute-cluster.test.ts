@@ -3,7 +3,6 @@
 // JVMs (the pinned pyspark's spark-class), and the master's own /json/ is the judge. One
 // compute cluster serves the file; each test waits for it to run (creating it if an earlier
 // test left none), so one failure does not cascade.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -15,7 +14,8 @@ import { LocalKafkaRuntime, LocalSparkRuntime } from "@weir/runtime/local";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
-import { Controller, createReconcilers } from "../src/index.ts";
+import type { Controller } from "../src/index.ts";
+import { markedPids, startTestController, until as waitUntil, type TestController } from "./support.ts";
 import { sampleComputeClusters } from "../src/metrics/compute-sampler.ts";
 
 const SECRET = "test-secret-key-0123456789abcdef0123456789";
@@ -26,41 +26,25 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-compute-"));
 let h: Awaited<ReturnType<typeof startHarness>>;
 let bearer: string;
 let engine: LocalSparkRuntime;
-let kinds: ReturnType<typeof createReconcilers>;
+let tc: TestController;
 let controller: Controller;
 let clusterId: string | undefined;
 let createdAt = 0;
 
-function startController() {
+async function startController() {
   engine = new LocalSparkRuntime({ dataDir, spark: () => ensureSpark(env().WEIR_CACHE_DIR) });
   const runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
-  kinds = createReconcilers({ runtime, engine, secretKey: SECRET });
-  controller = new Controller({
-    db: h.db,
-    databaseUrl: h.url,
-    reconcilers: kinds.reconcilers,
-    resyncIntervalMs: 3000,
-    backoff: { initialMs: 500, maxMs: 5000 },
-  });
-  engine.onExit((id) => controller.enqueue({ kind: "ComputeCluster", id }));
-  return controller.start();
+  tc = await startTestController(h, { runtime, engine, secretKey: SECRET }, (wake) =>
+    engine.onExit((id) => wake("ComputeCluster", id)),
+  );
+  controller = tc.controller;
 }
 
-async function stopController() {
-  await controller.stop();
-  await kinds.close();
-}
+const stopController = () => tc.stop();
 
 let lastSeen = "";
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 180_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last seen ${lastSeen})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 180_000) =>
+  waitUntil(what, fn, ms, () => lastSeen);
 
 const getCluster = async (id = clusterId) => {
   const r = await h.rest("GET", `/compute-clusters/${id}`, { as: { bearer } });
@@ -75,17 +59,7 @@ const events = async (id = clusterId) =>
   }[];
 
 /** Processes carrying a node of this compute cluster's marker. */
-function sparkPids(id = clusterId): number[] {
-  try {
-    return execFileSync("pgrep", ["-f", "--", `-Dweir.node=${id}:`], { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
+const sparkPids = (id = clusterId) => markedPids(id);
 
 async function masterUi(id = clusterId) {
   const master = await h.db.computeNode.findFirstOrThrow({ where: { computeClusterId: id, role: "master" } });

@@ -4,7 +4,7 @@
 // cluster serves the whole file, but each test sets up what it needs (`ordersCluster()` waits
 // for the cluster to run, creating it if an earlier test left none), so one failure does not
 // cascade into the tests after it.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -16,7 +16,8 @@ import { LocalKafkaRuntime, freePorts, stopAllLocalInstances } from "@weir/runti
 import { Kafka, logLevel, type Admin as KafkaJsAdmin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
-import { Controller, createReconcilers } from "../src/index.ts";
+import type { Controller } from "../src/index.ts";
+import { markedPids, startTestController, until as waitUntil, type TestController } from "./support.ts";
 import { PeriodicTask } from "../src/framework/periodic.ts";
 import { MetricsSampler, parseBrokerCounters } from "../src/metrics/sampler.ts";
 
@@ -29,48 +30,25 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-clusters-"));
 let h: Awaited<ReturnType<typeof startHarness>>;
 let bearer: string;
 let runtime: LocalKafkaRuntime;
-let kinds: ReturnType<typeof createReconcilers>;
+let tc: TestController;
 let controller: Controller;
 let clusterId: string;
 let bootstrap: string[];
 let credential: { username: string; password: string };
 let createdAt = 0;
 
-function startController() {
+async function startController() {
   runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
-  kinds = createReconcilers({ runtime, secretKey: SECRET });
-  controller = new Controller({
-    db: h.db,
-    databaseUrl: h.url,
-    reconcilers: kinds.reconcilers,
-    resyncIntervalMs: 3000,
-    backoff: { initialMs: 500, maxMs: 5000 },
-  });
-  runtime.onExit((id) => controller.enqueue({ kind: "KafkaCluster", id }));
-  return controller.start();
+  tc = await startTestController(h, { runtime, secretKey: SECRET }, (wake) =>
+    runtime.onExit((id) => wake("KafkaCluster", id)),
+  );
+  controller = tc.controller;
 }
 
-async function stopController() {
-  await controller.stop();
-  await kinds.close();
-}
+const stopController = () => tc.stop();
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what} (last seen ${lastSeen})${last ? `: ${String(last)}` : ""}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 120_000) =>
+  waitUntil(what, fn, ms, () => lastSeen);
 
 let lastSeen = "";
 const getCluster = async (id = clusterId) => {
@@ -150,17 +128,7 @@ async function consumeAll(topic: string, expected: number | string[]): Promise<s
   return [...seen];
 }
 
-function javaPids(id = clusterId): number[] {
-  try {
-    return execFileSync("pgrep", ["-f", "--", `-Dweir.node=${id}:`], { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
+const javaPids = (id = clusterId) => markedPids(id);
 
 /**
  * The file's 3-broker cluster "orders", RUNNING, with its admin credential: created if missing
