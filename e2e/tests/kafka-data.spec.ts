@@ -80,6 +80,10 @@ test("topics: create with configs, a refused name, detail with partitions, grow,
 }, testInfo) => {
   test.setTimeout(300_000);
   await api(page.request, "POST", "/auth/sign-up", { email, password: PASSWORD, name: "Data Person" });
+  // The controller sets the new organisation up; clusters are refused (409) until it is READY.
+  await expect
+    .poll(async () => (await api(page.request, "GET", "/organizations/current")).status, { timeout: 60_000 })
+    .toBe("READY");
   const cluster = await api(page.request, "POST", "/clusters", {
     name: "data",
     brokerCount: 1,
