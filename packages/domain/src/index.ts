@@ -24,6 +24,7 @@ export * from "./kafka/groups.ts";
 export * from "./kafka/messages.ts";
 export * from "./kafka/clusters.ts";
 export * from "./compute/clusters.ts";
+export * from "./compute/job-input.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";

@@ -8,3 +8,4 @@ export * from "./kafka/topic-rules.ts";
 export * from "./kafka/acl-rules.ts";
 export * from "./kafka/user-rules.ts";
 export * from "./kafka/message-rules.ts";
+export * from "./compute/job-rules.ts";

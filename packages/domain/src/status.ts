@@ -61,6 +61,14 @@ const applied: StatusMeaning = {
   frozen: ["DELETING"],
 };
 
+// A job serves while its driver runs; it rests once stopped, finished or failed.
+const job: StatusMeaning = {
+  serving: ["RUNNING"],
+  settled: ["RUNNING", "STOPPED", "FINISHED", "FAILED"],
+  inProgress: ["QUEUED", "STARTING", "STOPPING", "DELETING"],
+  frozen: ["DELETING"],
+};
+
 const meanings: Record<Kind, StatusMeaning> = {
   Organization: applied,
   KafkaCluster: clusterLike,
@@ -68,7 +76,7 @@ const meanings: Record<Kind, StatusMeaning> = {
   Topic: applied,
   KafkaUser: applied,
   Acl: applied,
-  Job: applied,
+  Job: job,
 };
 
 export const isServing = (kind: Kind, status: string | null | undefined) =>

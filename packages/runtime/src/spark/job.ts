@@ -69,6 +69,13 @@ export interface PysparkScriptSpec extends JobSpecBase {
 
 export type JobSpec = StreamingSqlSpec | BatchSqlSpec | PysparkScriptSpec;
 
+/**
+ * A job's directory on this host: under its compute cluster's, so deleting the cluster removes
+ * it and Weir's shutdown (stopAllLocalInstances) stops its driver with the rest.
+ */
+export const localJobDir = (dataDir: string, computeClusterId: string, jobId: string) =>
+  path.join(dataDir, "spark", computeClusterId, "jobs", jobId);
+
 /** Where one attempt of a job keeps its files, all under the job's data dir. */
 export function jobPaths(jobDir: string) {
   return {
