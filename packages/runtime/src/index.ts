@@ -9,6 +9,7 @@ export * from "./kafka/config.ts";
 export * from "./spark/runtime.ts";
 export * from "./spark/config.ts";
 export * from "./spark/master.ts";
+export * from "./spark/job-runtime.ts";
 export { KafkaAdmin, type ClusterDescription, type TopicPartitions } from "./kafka/admin.ts";
 export { KafkaAdminPool, kafkaAdmins, type AdminTarget, type ClusterCredentials } from "./kafka/pool.ts";
 export { balancedAssignment } from "./kafka/assignment.ts";

@@ -6,3 +6,4 @@ export { LocalKafkaRuntime, nodeMarker } from "./kafka.ts";
 export { freePorts } from "./ports.ts";
 export { newLocalClusterSpec } from "./spec.ts";
 export { LocalSparkRuntime, type SparkHome } from "./spark.ts";
+export { LocalJobRuntime } from "./jobs.ts";

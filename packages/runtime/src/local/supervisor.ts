@@ -121,10 +121,14 @@ async function waitForExit(pid: number, marker: string, ms: number): Promise<boo
   return !isOurs(pid, marker);
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-async function terminate(rec: ProcessRecord, graceMs: number): Promise<void> {
+/**
+ * SIGTERM (or `ask`, a kind's own way to ask the process to end), then SIGKILL after `graceMs`;
+ * resolves once the process is gone.
+ */
+async function terminate(rec: ProcessRecord, graceMs: number, ask?: (rec: ProcessRecord) => void): Promise<void> {
   try {
-    process.kill(rec.pid, graceMs > 0 ? "SIGTERM" : "SIGKILL");
+    if (ask && graceMs > 0) ask(rec);
+    else process.kill(rec.pid, graceMs > 0 ? "SIGTERM" : "SIGKILL");
   } catch {
     return;
   }
@@ -213,13 +217,16 @@ export class LocalSupervisor {
     return { pid, outcome: "started" };
   }
 
-  /** Stops an instance (SIGTERM, SIGKILL after `graceMs`); its exit is not reported as a crash. */
-  async stop(dir: string, graceMs = 30_000): Promise<void> {
+  /**
+   * Stops an instance (SIGTERM, or `ask` if given; SIGKILL after `graceMs`); its exit is not
+   * reported as a crash.
+   */
+  async stop(dir: string, graceMs = 30_000, ask?: (rec: ProcessRecord) => void): Promise<void> {
     const rec = liveRecord(dir);
     if (!rec) return;
     this.stopping.add(dir);
     try {
-      await terminate(rec, graceMs);
+      await terminate(rec, graceMs, ask);
     } finally {
       this.known.delete(dir);
     }

@@ -45,6 +45,8 @@ export interface StreamingSqlSpec extends JobSpecBase {
   startingOffsets?: "earliest" | "latest";
   maxOffsetsPerTrigger?: number;
   checkpointDir: string;
+  /** The Kafka source's consumer-group prefix (the job's ACLs allow groups with it only). */
+  groupIdPrefix?: string;
 }
 
 export interface BatchSqlSpec extends JobSpecBase {
@@ -57,6 +59,7 @@ export interface BatchSqlSpec extends JobSpecBase {
   /** Epoch milliseconds; without them the topic's current contents. */
   startingTimestamp?: number;
   endingTimestamp?: number;
+  groupIdPrefix?: string;
   output: { previewFile: string; previewRows: number; resultDir: string; formats: ("csv" | "json")[] };
 }
 
@@ -65,6 +68,8 @@ export interface PysparkScriptSpec extends JobSpecBase {
   script: string;
   args: string[];
   checkpointDir?: string;
+  /** Given to the script as weir["group_id_prefix"]. */
+  groupIdPrefix?: string;
 }
 
 export type JobSpec = StreamingSqlSpec | BatchSqlSpec | PysparkScriptSpec;
@@ -250,9 +255,21 @@ export type JobProgressEvent =
     }
   | { event: "result"; time: number; rows: number; previewRows: number; columns: string[] }
   | { event: "finished"; time: number }
+  /** The runner stopped its queries on SIGTERM (Weir stopping the job) and exits 0. */
+  | { event: "stopped"; time: number }
   | { event: "failed"; time: number; errorClass: string; message: string };
 
-const KNOWN = new Set(["running", "started", "progress", "idle", "terminated", "result", "finished", "failed"]);
+const KNOWN = new Set([
+  "running",
+  "started",
+  "progress",
+  "idle",
+  "terminated",
+  "result",
+  "finished",
+  "stopped",
+  "failed",
+]);
 
 /** One line of the progress file, or undefined for a blank, partial or unknown line. */
 export function parseProgressLine(line: string): JobProgressEvent | undefined {
@@ -316,3 +333,5 @@ export function offsetsBehind(src: SourceProgress): number {
   }
   return behind;
 }
+
+export * from "./job-files.ts";

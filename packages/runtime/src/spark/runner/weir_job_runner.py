@@ -12,14 +12,16 @@ WEIR_JDBC_USER / WEIR_JDBC_PASSWORD) in the environment, or a JSON file named by
 WEIR_CREDENTIALS_FILE that only its owner may read (mode 0600).
 
 One JSON line per event goes to the spec's progressFile (started, progress, idle, terminated,
-finished, failed); on failure the runner writes {"event":"failed","errorClass":...,"message":...}
-and exits 1.
+finished, stopped, failed); on failure the runner writes {"event":"failed","errorClass":...,"message":...}
+and exits 1. SIGTERM (Weir stopping the job) stops the running queries, writes "stopped" and
+exits 0, so the checkpoint is left at a committed batch.
 """
 
 import json
 import os
 import re
 import runpy
+import signal
 import stat
 import sys
 import time
@@ -37,6 +39,35 @@ class ProgressLog:
         line = json.dumps({"event": event, "time": int(time.time() * 1000), **fields}, default=str)
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+
+class StopRequested(Exception):
+    """SIGTERM: Weir asked the job to stop."""
+
+
+STOP = {"requested": False, "polling": False}
+
+
+def on_sigterm(_signum, _frame):
+    STOP["requested"] = True
+    # While the runner polls its queries it stops them itself; anywhere else, interrupt the work.
+    if not STOP["polling"]:
+        raise StopRequested()
+
+
+def await_queries(spark):
+    """Wait for the active queries; on SIGTERM stop them (their checkpoint stays at a committed batch)."""
+    STOP["polling"] = True
+    try:
+        while spark.streams.active:
+            if STOP["requested"]:
+                for q in spark.streams.active:
+                    q.stop()
+                raise StopRequested()
+            for q in spark.streams.active:
+                q.awaitTermination(1)  # raises the query's failure, if any
+    finally:
+        STOP["polling"] = False
 
 
 def load_credentials():
@@ -137,6 +168,8 @@ def error_of(exc):
 def read_kafka(spark, spec, opts, streaming):
     reader = spark.readStream if streaming else spark.read
     reader = reader.format("kafka").options(**opts).option("subscribe", ",".join(spec["sources"]))
+    if spec.get("groupIdPrefix"):  # the job's Kafka user may read consumer groups with this prefix only
+        reader = reader.option("groupIdPrefix", spec["groupIdPrefix"])
     if streaming:
         reader = reader.option("startingOffsets", spec.get("startingOffsets", "latest"))
         reader = reader.option("failOnDataLoss", str(spec.get("failOnDataLoss", False)).lower())
@@ -228,7 +261,7 @@ def run_streaming_sql(spark, spec, creds, log):
              .trigger(processingTime=spec.get("trigger", "1 second"))
              .queryName(spec.get("queryName", spec.get("jobId", "weir-job")))
              .start())
-    query.awaitTermination()
+    await_queries(spark)
 
 
 def run_batch_sql(spark, spec, creds, log):
@@ -255,11 +288,11 @@ def run_pyspark_script(spark, spec, creds, log):
         "kafka_bootstrap": kafka["bootstrap"] if kafka else None,
         "kafka_options": kafka_options(kafka, creds) if kafka else {},
         "checkpoint_dir": spec.get("checkpointDir"),
+        "group_id_prefix": spec.get("groupIdPrefix"),
     }
     sys.argv = [spec["script"], *spec.get("args", [])]
     runpy.run_path(spec["script"], init_globals={"spark": spark, "weir": weir}, run_name="__main__")
-    for q in spark.streams.active:  # a script that started streams and returned: keep them running
-        q.awaitTermination()
+    await_queries(spark)  # a script that started streams and returned: keep them running
 
 
 KINDS = {"streaming-sql": run_streaming_sql, "batch-sql": run_batch_sql, "pyspark-script": run_pyspark_script}
@@ -273,6 +306,7 @@ def main(argv):
         spec = json.load(f)
     log = ProgressLog(spec["progressFile"])
     spark = None
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         run = KINDS.get(spec.get("kind"))
         if run is None:
@@ -285,6 +319,9 @@ def main(argv):
         log.write("finished")
         return 0
     except BaseException as exc:  # noqa: BLE001 - every failure becomes one readable line
+        if isinstance(exc, StopRequested) or STOP["requested"]:
+            log.write("stopped")
+            return 0
         if isinstance(exc, SystemExit) and exc.code in (0, None):
             log.write("finished")
             return 0
