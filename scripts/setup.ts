@@ -18,7 +18,9 @@ async function main() {
   say(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
   const db = createDb(e.DATABASE_URL, 2);
   try {
-    if ((await seedPriceBook(db)) === "SEEDED") say("seeded price book version 1");
+    const seeded = await seedPriceBook(db);
+    if (seeded === "SEEDED") say("seeded price book version 1");
+    if (seeded === "UPDATED") say("published a price book version with Weir's new default prices");
   } finally {
     await db.$disconnect();
   }

@@ -79,7 +79,14 @@ export const auditEvent = z.object({
 // ---------------------------------------------------------------- pricing and billing
 // Money and quantities are decimal strings ("453.60"), never floats.
 
-const dimension = z.enum(["BROKER_HOURS", "STORAGE_GB_HOURS", "DATA_IN_GB", "DATA_OUT_GB", "COMPUTE_NODE_HOURS"]);
+const dimension = z.enum([
+  "BROKER_HOURS",
+  "STORAGE_GB_HOURS",
+  "DATA_IN_GB",
+  "DATA_OUT_GB",
+  "COMPUTE_NODE_HOURS",
+  "JOB_HOURS",
+]);
 
 export const price = z.object({
   sku: z.string(),

@@ -1,5 +1,7 @@
 // Pricing and billing over the real REST handlers and a real Postgres: the public price book and
 // estimator, publishing versions, invoices from metered run intervals, budgets.
+import { createDb } from "@weir/db";
+import { createTestDatabase } from "@weir/db/testing";
 import { resetEnv } from "@weir/env";
 import {
   ensureDefaultProject,
@@ -9,8 +11,9 @@ import {
   refreshInvoice,
   seedPriceBook,
 } from "@weir/domain";
+import { JOB_METER, JOB_RESOURCE_KIND, jobResourceName } from "@weir/domain/rules";
 import { estimate } from "@weir/pricing";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { startHarness } from "./harness.ts";
 
 let h: Awaited<ReturnType<typeof startHarness>>;
@@ -220,6 +223,21 @@ describe("estimate and invoice agree", () => {
         },
       });
     }
+    // A streaming job ran on that compute cluster the whole time, metered the way the job
+    // reconciler meters its driver: it shows under the cluster at no cost (its cores are the
+    // nodes' cores, already billed), so the total is the plan's.
+    await h.db.runInterval.create({
+      data: {
+        orgId: u.orgId,
+        resourceKind: JOB_RESOURCE_KIND,
+        resourceId: crypto.randomUUID(),
+        resourceName: jobResourceName(compute.name, "revenue"),
+        instanceId: "revenue-driver-1",
+        ...JOB_METER,
+        startedAt: from,
+        endedAt: to,
+      },
+    });
     // 123.456789 GB written and 37.5 GB read, as cumulative counters.
     await h.db.clusterMetricSample.createMany({
       data: [
@@ -272,11 +290,47 @@ describe("estimate and invoice agree", () => {
     const detail = await h.rest("GET", `/billing/invoices/${october.id}`, { as: u });
     const amounts = (ls: Array<{ sku: string; amount: string }>) =>
       Object.fromEntries(ls.map((l) => [l.sku, l.amount]));
-    expect(amounts(detail.body.lines)).toEqual(amounts(planned.lines));
+    const jobLine = detail.body.lines.find((l: any) => l.resourceKind === "Job");
+    expect(jobLine).toMatchObject({
+      resourceName: "spark/revenue",
+      dimension: "JOB_HOURS",
+      sku: "spark-job-driver",
+      quantity: "100",
+      unit: "hour",
+      unitPrice: "0",
+      amount: "0.00",
+    });
+    expect(amounts(detail.body.lines.filter((l: any) => l !== jobLine))).toEqual(amounts(planned.lines));
     expect(detail.body.lines.find((l: any) => l.sku === "kafka.storage")).toMatchObject({
       quantity: "134.274194",
       unit: "GB-month",
     });
+  });
+});
+
+describe("seeding the price book", () => {
+  test("a database seeded before a default SKU existed gets a new version with it, once", async () => {
+    const db = createDb(await createTestDatabase(inject("templateDatabaseUrl")), 2);
+    try {
+      expect(await seedPriceBook(db)).toBe("SEEDED");
+      // As an older Weir left it: version 1 without the job SKU.
+      await db.price.deleteMany({ where: { sku: JOB_METER.sku } });
+      const now = at("2026-11-20T10:00:00Z");
+      expect(await seedPriceBook(db, now)).toBe("UPDATED");
+      expect(await seedPriceBook(db, now)).toBe("NOOP");
+      const [v1, v2] = await db.priceBookVersion.findMany({ orderBy: { version: "asc" }, include: { prices: true } });
+      expect(v1!.prices.some((p) => p.sku === JOB_METER.sku)).toBe(false);
+      expect(v2).toMatchObject({ version: 2, effectiveFrom: now });
+      expect(v2!.notes).toMatch(/spark-job-driver/);
+      const key = (p: { sku: string; unitPrice: { toString(): string } }) => `${p.sku}=${p.unitPrice.toString()}`;
+      expect(v2!.prices.map(key).sort()).toEqual([...v1!.prices.map(key), "spark-job-driver=0"].sort());
+      // A month that began under version 1 keeps it and prices the job from the newest version.
+      const { book } = await priceBookForInvoice(db, at("2026-11-01T00:00:00Z"));
+      expect(book.version).toBe(1);
+      expect(book.prices.find((p) => p.sku === JOB_METER.sku)).toMatchObject({ dimension: "JOB_HOURS" });
+    } finally {
+      await db.$disconnect();
+    }
   });
 });
 

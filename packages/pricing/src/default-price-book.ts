@@ -1,7 +1,8 @@
 // Weir's first price book, seeded from public list prices of comparable managed services
 // (see shared/reference/market.md). Prices are strings: money never passes through a float.
 
-export type Dimension = "BROKER_HOURS" | "STORAGE_GB_HOURS" | "DATA_IN_GB" | "DATA_OUT_GB" | "COMPUTE_NODE_HOURS";
+export type Dimension =
+  "BROKER_HOURS" | "STORAGE_GB_HOURS" | "DATA_IN_GB" | "DATA_OUT_GB" | "COMPUTE_NODE_HOURS" | "JOB_HOURS";
 
 export interface PriceEntry {
   sku: string;
@@ -73,5 +74,14 @@ export const defaultPriceBook: { effectiveFrom: string; notes: string; prices: P
     sparkNode("t2.large", 2, 8, "0.0928", "0.1428"),
     sparkNode("t2.xlarge", 4, 16, "0.1856", "0.2356"),
     sparkNode("t2.2xlarge", 8, 32, "0.371", "0.421"),
+    // Metered so a job's runtime shows on the bill under its compute cluster, but free: the driver
+    // and executors run on the compute cluster's nodes, already billed as Spark node hours.
+    {
+      sku: "spark-job-driver",
+      dimension: "JOB_HOURS",
+      unit: "hour",
+      unitPrice: "0.00",
+      description: "Spark job runtime (included: runs on the compute cluster's nodes, billed as Spark node hours)",
+    },
   ],
 };

@@ -32,7 +32,7 @@ export interface UsageItem {
   resourceName: string;
   dimension: Dimension;
   sku: string;
-  /** In the metered unit: hours, GB-hours (storage) or GB (data transfer). */
+  /** In the metered unit: hours (brokers, nodes, jobs), GB-hours (storage) or GB (data transfer). */
   quantity: Value;
 }
 
@@ -81,6 +81,7 @@ const dimensionOrder: Dimension[] = [
   "DATA_IN_GB",
   "DATA_OUT_GB",
   "COMPUTE_NODE_HOURS",
+  "JOB_HOURS",
 ];
 
 /** Hours of the UTC calendar month that `at` falls in. */

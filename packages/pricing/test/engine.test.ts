@@ -175,6 +175,34 @@ describe("rounding and units", () => {
   });
 });
 
+describe("job runtime", () => {
+  test("JOB_HOURS shows the hours a job ran at no cost: its cores are the compute nodes' hours", () => {
+    const node = {
+      resourceKind: "ComputeCluster",
+      resourceId: "c",
+      resourceName: "analytics",
+      dimension: "COMPUTE_NODE_HOURS",
+      sku: "t2.small",
+      quantity: 10,
+    } as const;
+    const job = {
+      resourceKind: "Job",
+      resourceId: "j",
+      resourceName: "analytics/revenue",
+      dimension: "JOB_HOURS",
+      sku: "spark-job-driver",
+      quantity: 10,
+    } as const;
+    const withJob = price({ hoursInMonth: 720, items: [node, job] }, book);
+    expect(withJob.total).toBe(price({ hoursInMonth: 720, items: [node] }, book).total);
+    expect(withJob.total).toBe("0.73");
+    expect(withJob.lines.map((l) => [l.resourceName, l.dimension, l.quantity, l.unit, l.amount])).toEqual([
+      ["analytics", "COMPUTE_NODE_HOURS", "10", "hour", "0.73"],
+      ["analytics/revenue", "JOB_HOURS", "10", "hour", "0.00"],
+    ]);
+  });
+});
+
 describe("sizing", () => {
   const base = {
     writeMBps: 10,

@@ -33,6 +33,7 @@ export const dimensionLabel: Record<string, string> = {
   DATA_IN_GB: "Data in",
   DATA_OUT_GB: "Data out",
   COMPUTE_NODE_HOURS: "Spark node hours",
+  JOB_HOURS: "Spark job hours",
 };
 
 /** Saves text as a file in the browser. */

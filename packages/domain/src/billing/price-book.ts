@@ -16,6 +16,7 @@ export const dimensions = [
   "DATA_IN_GB",
   "DATA_OUT_GB",
   "COMPUTE_NODE_HOURS",
+  "JOB_HOURS",
 ] as const satisfies readonly UsageDimension[];
 
 /** What a price in each dimension is per; fixed, so a published version cannot get it wrong. */
@@ -25,6 +26,7 @@ export const unitOf: Record<UsageDimension, PriceEntry["unit"]> = {
   DATA_IN_GB: "GB",
   DATA_OUT_GB: "GB",
   COMPUTE_NODE_HOURS: "hour",
+  JOB_HOURS: "hour",
 };
 
 const money = z

@@ -45,6 +45,7 @@ export const meteredUnit: Record<UsageDimension, string> = {
   DATA_IN_GB: "GB",
   DATA_OUT_GB: "GB",
   COMPUTE_NODE_HOURS: "hour",
+  JOB_HOURS: "hour",
 };
 
 function periodOf(m: string | undefined, now = new Date()) {

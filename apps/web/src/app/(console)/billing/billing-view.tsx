@@ -1,5 +1,5 @@
 "use client";
-import { roleAtLeast } from "@weir/domain/rules";
+import { jobOfLine, linesUnderComputeClusters, roleAtLeast } from "@weir/domain/rules";
 import { Badge, Button, Card, CardHeader, PageHeader, Spinner, Table, Td, TextField, Th } from "@weir/ui";
 import Link from "next/link";
 import { useRef, useState } from "react";
@@ -95,7 +95,13 @@ type Summary = NonNullable<ReturnType<typeof useBillingSummary>["data"]>;
 
 function DailySpend({ summary }: { summary: Summary }) {
   const days = [...new Set(summary.dailySpend.map((d) => d.day))].sort();
-  const resources = [...new Map(summary.dailySpend.map((d) => [d.resourceId, d.resourceName])).entries()];
+  // A resource that cost nothing all month (a job: its runtime is included in its cluster's node
+  // hours) would only add an empty series; the invoice below still lists it.
+  const resources = [
+    ...new Map(
+      summary.dailySpend.filter((d) => Number(d.amount) !== 0).map((d) => [d.resourceId, d.resourceName]),
+    ).entries(),
+  ];
   return (
     <Card>
       <CardHeader title="Daily spend per resource" description={monthName(summary.month)} />
@@ -241,9 +247,9 @@ function InvoiceDetail({ id }: { id: string }) {
             </tr>
           </thead>
           <tbody>
-            {inv.lines.map((l) => (
+            {linesUnderComputeClusters(inv.lines).map((l) => (
               <tr key={`${l.resourceId}:${l.dimension}:${l.sku}`} data-testid="invoice-line" data-sku={l.sku}>
-                <Td className="font-medium text-slate-900">{l.resourceName}</Td>
+                <ResourceCell line={l} />
                 <Td>
                   {dimensionLabel[l.dimension]} <span className="text-slate-500">{l.sku}</span>
                 </Td>
@@ -274,6 +280,18 @@ function InvoiceDetail({ id }: { id: string }) {
         </Table>
       )}
     </Card>
+  );
+}
+
+/** A job's line reads "<compute cluster> / <job>", indented under its cluster's lines. */
+function ResourceCell({ line }: { line: { resourceKind: string; resourceName: string } }) {
+  const job = jobOfLine(line);
+  if (!job) return <Td className="font-medium text-slate-900">{line.resourceName}</Td>;
+  return (
+    <Td className="pl-8" data-testid="invoice-line-job">
+      {job.computeCluster && <span className="text-slate-500">{job.computeCluster} / </span>}
+      <span className="font-medium text-slate-900">{job.job}</span> <Badge tone="neutral">Spark job</Badge>
+    </Td>
   );
 }
 

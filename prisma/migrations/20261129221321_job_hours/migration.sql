@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "UsageDimension" ADD VALUE 'JOB_HOURS';
