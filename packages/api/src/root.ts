@@ -4,6 +4,7 @@ import { authRouter } from "./routers/auth.ts";
 import { billingRouter } from "./routers/billing.ts";
 import { clustersRouter } from "./routers/clusters.ts";
 import { computeClustersRouter } from "./routers/compute-clusters.ts";
+import { jobsRouter } from "./routers/jobs.ts";
 import { membersRouter, organizationsRouter } from "./routers/orgs.ts";
 import { pricingRouter } from "./routers/pricing.ts";
 import { aclsRouter } from "./routers/acls.ts";
@@ -23,6 +24,7 @@ export const appRouter = router({
   billing: billingRouter,
   clusters: clustersRouter,
   computeClusters: computeClustersRouter,
+  jobs: jobsRouter,
   topics: topicsRouter,
   kafkaUsers: kafkaUsersRouter,
   acls: aclsRouter,

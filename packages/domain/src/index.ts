@@ -25,6 +25,7 @@ export * from "./kafka/messages.ts";
 export * from "./kafka/clusters.ts";
 export * from "./compute/clusters.ts";
 export * from "./compute/job-input.ts";
+export * from "./compute/jobs.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";
@@ -35,6 +36,7 @@ import { priceBookService } from "./billing/price-book.ts";
 import { billingService } from "./billing/service.ts";
 import { clustersService } from "./kafka/clusters.ts";
 import { computeClustersService } from "./compute/clusters.ts";
+import { jobsService } from "./compute/jobs.ts";
 import { aclsService } from "./kafka/acls.ts";
 import { consumerGroupsService } from "./kafka/groups.ts";
 import { messagesService } from "./kafka/messages.ts";
@@ -60,6 +62,7 @@ export function createDomain(db: Db) {
     messages: messagesService(db),
     clusters: clustersService(db),
     computeClusters: computeClustersService(db),
+    jobs: jobsService(db),
   };
 }
 

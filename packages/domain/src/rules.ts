@@ -9,4 +9,5 @@ export * from "./kafka/acl-rules.ts";
 export * from "./kafka/user-rules.ts";
 export * from "./kafka/message-rules.ts";
 export * from "./compute/job-rules.ts";
+export * from "./compute/spark-schema.ts";
 export * from "./billing/job-metering-rules.ts";

@@ -21,11 +21,7 @@ import {
 const identifier = z.string().regex(IDENTIFIER_PATTERN, "Must be letters, digits and _ (not starting with a digit)");
 const topicName = z.string().min(1, "Must not be empty").max(249, "Must be at most 249 characters");
 
-const sql = z
-  .string()
-  .trim()
-  .min(1, "Must not be empty")
-  .max(JOB_SQL_MAX, `Must be at most ${JOB_SQL_MAX} characters`);
+const sql = z.string().trim().min(1, "Must not be empty").max(JOB_SQL_MAX, `Must be at most ${JOB_SQL_MAX} characters`);
 
 /** JSON values described by a Spark DDL schema, e.g. "product STRING, amount DOUBLE, ts TIMESTAMP". */
 export const jobFormat = z.strictObject({
@@ -66,7 +62,9 @@ export const streamingSqlJobSpec = z.strictObject({
   /** The view the sources are registered as in the SQL. */
   view: identifier.default(DEFAULT_JOB_VIEW),
   sql,
-  watermark: z.strictObject({ column: identifier, delay: z.string().regex(DELAY_PATTERN, 'e.g. "10 seconds"') }).optional(),
+  watermark: z
+    .strictObject({ column: identifier, delay: z.string().regex(DELAY_PATTERN, 'e.g. "10 seconds"') })
+    .optional(),
   sink: jobSink,
   trigger: z.string().regex(TRIGGER_PATTERN, 'e.g. "1 second"').default(DEFAULT_TRIGGER),
   outputMode: z.enum(OUTPUT_MODES).default("update"),
@@ -169,7 +167,8 @@ export const workspaceQueryInput = z.strictObject({
 
 /** POST /clusters/{id}/topics/{name}/infer-schema: a Spark DDL schema guessed from sampled JSON values. */
 export const inferSchemaInput = z.strictObject({
-  id: z.uuid(),
+  /** The Kafka cluster (named clusterId like every other path under /clusters/{clusterId}/topics). */
+  clusterId: z.uuid(),
   name: topicName,
   sample: z.number().int().min(1).max(500).default(100),
 });
