@@ -3,8 +3,9 @@ export * from "./framework/types.ts";
 export { organizationReconciler } from "./reconcilers/organization.ts";
 export { kafkaClusterReconciler, ADMIN_USERNAME } from "./reconcilers/kafka-cluster/index.ts";
 export { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
+export { jobReconciler } from "./reconcilers/job/index.ts";
 
-import type { BrokerRuntime, EngineRuntime } from "@weir/runtime";
+import type { BrokerRuntime, EngineRuntime, JobRuntime } from "@weir/runtime";
 import { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
 import { organizationReconciler } from "./reconcilers/organization.ts";
 import { kafkaClusterReconciler } from "./reconcilers/kafka-cluster/index.ts";
@@ -12,11 +13,14 @@ import type { Reconciler } from "./framework/types.ts";
 import { topicReconciler } from "./reconcilers/topic.ts";
 import { kafkaUserReconciler } from "./reconcilers/kafka-user.ts";
 import { aclReconciler } from "./reconcilers/acl.ts";
+import { jobReconciler } from "./reconcilers/job/index.ts";
 
 export interface ReconcilerDeps {
   runtime: BrokerRuntime;
   /** The Spark driver; without it compute clusters are not reconciled (Kafka-only tests). */
   engine?: EngineRuntime;
+  /** The job driver; without it jobs are not reconciled. */
+  jobs?: JobRuntime;
   /** Decrypts the credentials Weir keeps to administer clusters. */
   secretKey: string;
 }
@@ -32,6 +36,7 @@ export function createReconcilers(deps: ReconcilerDeps): { reconcilers: Reconcil
       kafkaUserReconciler(deps),
       aclReconciler(deps),
       ...(deps.engine ? [computeClusterReconciler({ runtime: deps.engine })] : []),
+      ...(deps.jobs ? [jobReconciler({ runtime: deps.jobs, secretKey: deps.secretKey })] : []),
     ],
     close: () => clusters.close(),
   };

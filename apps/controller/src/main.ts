@@ -1,7 +1,7 @@
 // The controller process: `pnpm start` runs it next to the console.
 import { createDb, type Db } from "@weir/db";
 import { env } from "@weir/env";
-import { LocalKafkaRuntime, LocalSparkRuntime } from "@weir/runtime/local";
+import { LocalJobRuntime, LocalKafkaRuntime, LocalSparkRuntime, LocalSupervisor } from "@weir/runtime/local";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
 import { Controller } from "./framework/controller.ts";
 import { PeriodicTask } from "./framework/periodic.ts";
@@ -46,8 +46,13 @@ async function main() {
   const runtime = new LocalKafkaRuntime({ dataDir: e.WEIR_DATA_DIR, cacheDir: e.WEIR_CACHE_DIR });
   // The pinned Spark runtime is fetched by `pnpm start` before the controller starts; this only
   // reads where it is, the first time a compute cluster needs it.
-  const engine = new LocalSparkRuntime({ dataDir: e.WEIR_DATA_DIR, spark: () => ensureSpark(e.WEIR_CACHE_DIR) });
-  const kinds = createReconcilers({ runtime, engine, secretKey: e.WEIR_SECRET_KEY });
+  // Spark nodes and job drivers share one supervisor (a compute cluster's deletion stops its drivers
+  // as planned stops, not crashes).
+  const sparkSupervisor = new LocalSupervisor();
+  const spark = () => ensureSpark(e.WEIR_CACHE_DIR);
+  const engine = new LocalSparkRuntime({ dataDir: e.WEIR_DATA_DIR, spark }, sparkSupervisor);
+  const jobs = new LocalJobRuntime({ dataDir: e.WEIR_DATA_DIR, spark }, sparkSupervisor);
+  const kinds = createReconcilers({ runtime, engine, jobs, secretKey: e.WEIR_SECRET_KEY });
   const controller = new Controller({
     db,
     databaseUrl: e.DATABASE_URL,
@@ -64,6 +69,10 @@ async function main() {
   engine.onExit((clusterId, node, code) => {
     log("warn", `ComputeCluster/${clusterId}: ${node} exited (${code})`);
     controller.enqueue({ kind: "ComputeCluster", id: clusterId });
+  });
+  jobs.onExit((computeClusterId, jobId, code) => {
+    log("info", `Job/${jobId}: the driver on ComputeCluster/${computeClusterId} exited (${code})`);
+    controller.enqueue({ kind: "Job", id: jobId });
   });
   const tasks = periodicTasks(db, runtime, log);
   await controller.start();

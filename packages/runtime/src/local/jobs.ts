@@ -194,16 +194,20 @@ export class LocalJobRuntime implements JobRuntime {
       const len = Math.min(size - from, READ_CHUNK);
       const buf = Buffer.alloc(len);
       fs.readSync(fd, buf, 0, len, from);
-      const end = buf.lastIndexOf(0x0a);
-      const events: ProgressRead["events"] = [];
-      let pos = 0;
-      while (pos <= end) {
-        const nl = buf.indexOf(0x0a, pos);
-        const e = parseProgressLine(buf.subarray(pos, nl).toString("utf8"));
-        if (e && opts.untilTerminal && isTerminalEvent(e)) break;
-        if (e) events.push(e);
-        pos = nl + 1;
+      const lines: { event: ProgressRead["events"][number] | undefined; next: number }[] = [];
+      for (let pos = 0, nl = buf.indexOf(0x0a); nl >= 0; pos = nl + 1, nl = buf.indexOf(0x0a, pos)) {
+        lines.push({ event: parseProgressLine(buf.subarray(pos, nl).toString("utf8")), next: nl + 1 });
       }
+      // While the driver runs, a line saying the run ended is left (with what follows it) for the
+      // pass that sees the process gone, unless a later run's "running" line follows it.
+      let cut = lines.length;
+      if (opts.untilTerminal) {
+        const lastStart = lines.findLastIndex((l) => l.event?.event === "running");
+        const ended = lines.findIndex((l, i) => i > lastStart && l.event !== undefined && isTerminalEvent(l.event));
+        if (ended >= 0) cut = ended;
+      }
+      const events = lines.slice(0, cut).flatMap((l) => (l.event ? [l.event] : []));
+      const pos = cut === 0 ? 0 : lines[cut - 1]!.next;
       return { events, nextOffset: from + pos };
     } finally {
       fs.closeSync(fd);

@@ -44,10 +44,7 @@ export interface ProgressRead {
 }
 
 export interface JobRuntime extends InstanceDriver {
-  /**
-   * Idempotent: adopts the job's live driver, else writes its spec and credentials files and
-   * starts it. Throws if the driver of another attempt still runs.
-   */
+  /** Idempotent: adopts the job's live driver, else writes its spec and credentials files and starts it. */
   ensureDriver(spec: JobDriverSpec): Promise<EnsureResult>;
   /** SIGTERM to the runner (it stops its queries at a committed batch), SIGKILL after `graceMs`; the credentials file is deleted. */
   stopDriver(computeClusterId: string, jobId: string, graceMs?: number): Promise<void>;
@@ -57,7 +54,10 @@ export interface JobRuntime extends InstanceDriver {
   checkpointAttempt(computeClusterId: string, jobId: string): number | null;
   /** Deletes the checkpoint (a restart from scratch) and records the attempt the next one belongs to. */
   resetCheckpoint(computeClusterId: string, jobId: string, attempt: number): Promise<void>;
-  /** Progress lines from `offset`; with `untilTerminal`, stops before a finished/stopped/failed line. */
+  /**
+   * Progress lines from `offset`; with `untilTerminal` (the driver still runs), the current run's
+   * finished, stopped or failed line and what follows it are left unread.
+   */
   readProgress(
     computeClusterId: string,
     jobId: string,
