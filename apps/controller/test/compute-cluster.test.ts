@@ -12,6 +12,7 @@ import { meterUsage, seedPriceBook } from "@weir/domain";
 import { fetchMasterState, kafkaAdmins } from "@weir/runtime";
 import { LocalKafkaRuntime, LocalSparkRuntime } from "@weir/runtime/local";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
+import { SparkConnectClient } from "@weir/spark-connect";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
 import type { Controller } from "../src/index.ts";
@@ -162,7 +163,8 @@ describe("compute clusters", () => {
     expect(state!.workers.filter((w) => w.state === "ALIVE")).toHaveLength(2);
     expect(state!.workers.every((w) => w.memoryMb === 1024)).toBe(true);
     expect((await events()).map((e) => e.reason)).toContain("ClusterRunning");
-    expect(sparkPids()).toHaveLength(3);
+    // Master, 2 workers and the SQL workspace's Spark Connect server.
+    expect(sparkPids()).toHaveLength(4);
     // The unauthenticated REST submission server is off.
     const rest = await new Promise<boolean>((resolve) => {
       const s = net.connect(6066, "127.0.0.1", () => (s.destroy(), resolve(true)));
@@ -172,7 +174,24 @@ describe("compute clusters", () => {
     // Metrics come from the master's /json/.
     expect(await sampleComputeClusters(h.db, 1)).toBeGreaterThanOrEqual(1);
     const m = (await h.rest("GET", `/compute-clusters/${clusterId}/metrics`, { as: { bearer } })).body;
-    expect(m.samples.at(-1)).toMatchObject({ workersAlive: 2, coresTotal: 2, memoryTotalMb: 2048, runningApps: 0 });
+    expect(m.samples.at(-1)).toMatchObject({ workersAlive: 2, coresTotal: 2, memoryTotalMb: 2048 });
+
+    // The connect server has a node status of its own and answers SQL over Spark Connect.
+    const withConnect = await until("connect node RUNNING", async () => {
+      const c = await getCluster();
+      return c.connect?.status === "RUNNING" && c;
+    });
+    expect(withConnect.connect).toMatchObject({ role: "connect", cores: 1, memoryMb: 512, uiPath: null });
+    const [host, port] = withConnect.connect.address.split(":");
+    const client = new SparkConnectClient({ host, port: Number(port) });
+    try {
+      const one = await until("SELECT 1 over Spark Connect", () => client.sql("SELECT 1 AS one").catch(() => null));
+      expect(one.rows).toEqual([{ one: 1 }]);
+    } finally {
+      await client.close();
+    }
+    const app = (await masterUi())!.activeApps.find((a) => a.name === "weir-sql-workspace");
+    expect(app?.cores).toBe(1);
   }, 300_000);
 
   test("kill -9 of a worker: DEGRADED with which and why, then RUNNING by itself with a new pid", async () => {
@@ -199,7 +218,7 @@ describe("compute clusters", () => {
   test("a restarted controller adopts the running master and workers: same pids, nothing duplicated", async () => {
     const before = await etlCluster();
     const pids = sparkPids().sort();
-    expect(pids).toHaveLength(3);
+    expect(pids).toHaveLength(4);
     await stopController();
     await startController();
     for (let i = 0; i < 2; i++) {
@@ -242,7 +261,7 @@ describe("compute clusters", () => {
       const c = await getCluster();
       return c.status === "RUNNING" && c.workers.length === 1 && c;
     });
-    expect(sparkPids()).toHaveLength(2);
+    expect(sparkPids()).toHaveLength(3);
     expect(one.workers[0].index).toBe(Math.min(...three.workers.map((w: { index: number }) => w.index)));
     const reasons = (await events()).map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(["ScalingOut", "WorkerRemoved", "Scaled"]));

@@ -221,6 +221,12 @@ export function toSparkSqlError(err: grpc.ServiceError, protos: SparkConnectProt
   return new SparkSqlError(errorClass, message, sqlState, err.code);
 }
 
+/**
+ * A spark.connect.Relation as proto-loader takes it (snake_case fields), e.g.
+ * `{ read: { data_source: { format: "kafka", options: {…} } } }` or `{ sql: { query } }`.
+ */
+export type Relation = Record<string, unknown>;
+
 interface ExecuteResponse {
   arrow_batch?: { row_count: string; data: Buffer };
   schema?: SparkDataType;
@@ -263,17 +269,50 @@ export class SparkConnectClient {
 
   /** Runs one SQL statement (a query, or DDL such as CREATE TEMPORARY VIEW) in this client's session. */
   async sql(query: string, opts: SqlOptions = {}): Promise<SqlResult> {
+    const maxRows = opts.maxRows ?? this.opts.maxRows ?? DEFAULT_MAX_ROWS;
+    // The limit runs in Spark: one row more than wanted tells whether there were more.
+    const responses = await this.execute(
+      { root: { limit: { input: { sql: { query } }, limit: maxRows + 1 } } },
+      opts.timeoutMs,
+    );
+    return decode(responses, maxRows);
+  }
+
+  /**
+   * Registers `relation` (a spark.connect.Relation, e.g. a `read.data_source` with options kept
+   * out of any SQL text) as a temporary view of this session, replacing one of the same name.
+   */
+  async createTempView(name: string, relation: Relation, opts: { timeoutMs?: number } = {}): Promise<void> {
+    await this.execute(
+      { command: { create_dataframe_view: { input: relation, name, is_global: false, replace: true } } },
+      opts.timeoutMs,
+    );
+  }
+
+  /** The columns `relation` would return, from Spark's analyser: nothing runs. */
+  async schema(relation: Relation, opts: { timeoutMs?: number } = {}): Promise<SqlColumn[]> {
     if (this.closed) throw new Error("SparkConnectClient is closed");
     const { stub, protos } = await this.connect();
-    const maxRows = opts.maxRows ?? this.opts.maxRows ?? DEFAULT_MAX_ROWS;
-    const operationId = randomUUID();
-    // The limit runs in Spark: one row more than wanted tells whether there were more.
-    const request = {
-      ...this.base(),
-      operation_id: operationId,
-      plan: { root: { limit: { input: { sql: { query } }, limit: maxRows + 1 } } },
-    };
     const callOpts: grpc.CallOptions = opts.timeoutMs ? { deadline: new Date(Date.now() + opts.timeoutMs) } : {};
+    const res = await new Promise<{ schema?: { schema?: SparkDataType } }>((resolve, reject) =>
+      (
+        stub as unknown as {
+          AnalyzePlan(req: unknown, o: grpc.CallOptions, cb: (err: grpc.ServiceError | null, r: unknown) => void): void;
+        }
+      ).AnalyzePlan({ ...this.base(), schema: { plan: { root: relation } } }, callOpts, (err, r) =>
+        err ? reject(toSparkSqlError(err, protos)) : resolve(r as { schema?: { schema?: SparkDataType } }),
+      ),
+    );
+    return structColumns(res.schema?.schema) ?? [];
+  }
+
+  /** Runs a plan (a relation at `root`, or a `command`) and collects the responses. */
+  private async execute(plan: Record<string, unknown>, timeoutMs?: number): Promise<ExecuteResponse[]> {
+    if (this.closed) throw new Error("SparkConnectClient is closed");
+    const { stub, protos } = await this.connect();
+    const operationId = randomUUID();
+    const request = { ...this.base(), operation_id: operationId, plan };
+    const callOpts: grpc.CallOptions = timeoutMs ? { deadline: new Date(Date.now() + timeoutMs) } : {};
     const responses: ExecuteResponse[] = [];
     try {
       await new Promise<void>((resolve, reject) => {
@@ -290,11 +329,11 @@ export class SparkConnectClient {
       const e = toSparkSqlError(err as grpc.ServiceError, protos);
       if (e.code === grpc.status.DEADLINE_EXCEEDED) {
         this.interrupt(operationId);
-        throw new SparkSqlError("TIMEOUT", `The query did not finish within ${opts.timeoutMs} ms and was cancelled.`);
+        throw new SparkSqlError("TIMEOUT", `The query did not finish within ${timeoutMs} ms and was cancelled.`);
       }
       throw e;
     }
-    return decode(responses, maxRows);
+    return responses;
   }
 
   /** Asks Spark to cancel an operation (best effort: errors are ignored). */
@@ -324,6 +363,16 @@ export class SparkConnectClient {
   }
 }
 
+/** The columns of a struct spark.connect.DataType (a result's schema). */
+function structColumns(schema: SparkDataType | undefined): SqlColumn[] | undefined {
+  if (schema?.kind !== "struct") return undefined;
+  const fields = ((schema.struct as { fields?: { name: string; data_type: SparkDataType }[] }).fields ?? []) as {
+    name: string;
+    data_type: SparkDataType;
+  }[];
+  return fields.map((f) => ({ name: f.name, type: sparkTypeName(f.data_type) }));
+}
+
 function decode(responses: ExecuteResponse[], maxRows: number): SqlResult {
   let columns: SqlColumn[] | undefined;
   let arrowFields: Field[] | undefined;
@@ -343,14 +392,7 @@ function decode(responses: ExecuteResponse[], maxRows: number): SqlResult {
       rows.push(row);
     }
   }
-  const schema = responses.find((r) => r.schema)?.schema;
-  if (schema?.kind === "struct") {
-    const fields = ((schema.struct as { fields?: { name: string; data_type: SparkDataType }[] }).fields ?? []) as {
-      name: string;
-      data_type: SparkDataType;
-    }[];
-    columns = fields.map((f) => ({ name: f.name, type: sparkTypeName(f.data_type) }));
-  }
+  columns = structColumns(responses.find((r) => r.schema)?.schema);
   columns ??= (arrowFields ?? []).map((f) => ({ name: f.name, type: arrowTypeName(f) }));
   return { columns, rows, truncated: total > maxRows };
 }

@@ -3,6 +3,7 @@ export {
   SparkConnectClient,
   SparkSqlError,
   sparkTypeName,
+  type Relation,
   type SparkConnectClientOptions,
   type SqlColumn,
   type SqlOptions,

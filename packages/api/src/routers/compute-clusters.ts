@@ -12,7 +12,7 @@ import { orgProcedure, router } from "../trpc.ts";
 const tags = ["compute clusters"];
 
 const sparkNode = z.object({
-  role: z.enum(["master", "worker"]),
+  role: z.enum(["master", "worker", "connect"]),
   index: z.number(),
   address: z.string(),
   status: s.status,
@@ -45,6 +45,7 @@ const computeCluster = z.object({
   updatedAt: z.date(),
   master: sparkNode.nullable(),
   workers: z.array(sparkNode),
+  connect: sparkNode.nullable().describe("The Spark Connect server of the SQL workspace (its own status)"),
 });
 
 const computeOptions = z.object({

@@ -63,7 +63,7 @@ type Row = NonNullable<Awaited<ReturnType<Db["computeCluster"]["findFirst"]>>> &
 };
 
 const nodeView = (n: Row["nodes"][number]) => ({
-  role: n.role as "master" | "worker",
+  role: n.role as "master" | "worker" | "connect",
   index: n.index,
   address: `${n.host}:${n.port}`,
   status: n.status,
@@ -73,8 +73,11 @@ const nodeView = (n: Row["nodes"][number]) => ({
   memoryMb: n.memoryMb,
   startedAt: n.status === "RUNNING" || n.status === "PROVISIONING" ? n.startedAt : null,
   restartCount: n.restartCount,
-  /** The node's Spark UI through the console's authenticated proxy (workers' through the master's). */
-  uiPath: n.role === "master" ? "" : n.sparkId ? `proxy/${n.sparkId}/` : null,
+  /**
+   * The node's Spark UI through the console's authenticated proxy (workers' through the master's);
+   * null for the connect server, whose UI (loopback only) is not proxied.
+   */
+  uiPath: n.role === "master" ? "" : n.role === "worker" && n.sparkId ? `proxy/${n.sparkId}/` : null,
 });
 
 const view = (c: Row) => ({
@@ -97,6 +100,8 @@ const view = (c: Row) => ({
   updatedAt: c.updatedAt,
   master: c.nodes.filter((n) => n.role === "master").map(nodeView)[0] ?? null,
   workers: c.nodes.filter((n) => n.role === "worker").map(nodeView),
+  /** The Spark Connect server behind the SQL workspace; its status is its own, not the cluster's. */
+  connect: c.nodes.filter((n) => n.role === "connect").map(nodeView)[0] ?? null,
 });
 
 export type ComputeClusterView = ReturnType<typeof view>;

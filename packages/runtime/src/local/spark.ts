@@ -5,12 +5,16 @@
 //                         is on the command line from the first instant (spark-class is a shell
 //                         script that execs the JVM, so a -D flag would appear only later)
 //   local/, work/         Spark's scratch space and a worker's executor directories
+//   warehouse/            the connect server's SQL warehouse (its temp views live in memory)
+// The connect server (the SQL workspace) is `spark-submit --properties-file … --class
+// SparkConnectServer`, a client-mode driver of the cluster's master; its marker is the same
+// properties-file path.
 //   spark.log, process.json   kept by the supervisor
 import fs from "node:fs";
 import path from "node:path";
 import { childEnv } from "@weir/env";
 import type { EnsureResult, ObservedInstance } from "../instances.ts";
-import { DAEMON_HEAP, nodeArgs, nodeProperties } from "../spark/config.ts";
+import { connectArgs, connectProperties, DAEMON_HEAP, nodeArgs, nodeProperties } from "../spark/config.ts";
 import { fetchMasterState, type MasterState } from "../spark/master.ts";
 import type { EngineRuntime, SparkClusterSpec } from "../spark/runtime.ts";
 import { liveRecord, LocalSupervisor, writeIfChanged } from "./supervisor.ts";
@@ -22,6 +26,8 @@ export interface SparkHome {
   sparkHome: string;
   /** JAVA_HOME for spark-class, if not the `java` on the PATH. */
   javaHome?: string;
+  /** The pinned Kafka connector (and JDBC) jars: on the connect server's classpath. */
+  extraJars?: string[];
 }
 
 export class LocalSparkRuntime implements EngineRuntime {
@@ -54,15 +60,35 @@ export class LocalSparkRuntime implements EngineRuntime {
   }
 
   async ensureNode(spec: SparkClusterSpec, name: string): Promise<EnsureResult> {
-    const node = name === spec.master.name ? spec.master : spec.workers.find((w) => w.name === name);
+    const node = [spec.master, ...spec.workers, ...(spec.connect ? [spec.connect] : [])].find((n) => n.name === name);
     if (!node) throw new Error(`${name} is not part of compute cluster ${spec.clusterId}`);
     const dir = this.nodeDir(spec.clusterId, name);
     const local = path.join(dir, "local");
     const work = path.join(dir, "work");
     for (const d of [local, work]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
     const properties = path.join(dir, "spark-defaults.conf");
+    const { sparkHome, javaHome, extraJars } = this.spark();
+    if (node.role === "connect") {
+      const warehouse = path.join(dir, "warehouse");
+      writeIfChanged(properties, connectProperties(spec, node, { local, warehouse }, extraJars));
+      return this.supervisor.ensure({
+        dir,
+        marker: properties,
+        command: path.join(sparkHome, "bin", "spark-submit"),
+        args: connectArgs(properties),
+        logFile: LOG_FILE,
+        env: childEnv({
+          SPARK_HOME: sparkHome,
+          ...(javaHome ? { JAVA_HOME: javaHome } : {}),
+          SPARK_CONF_DIR: dir,
+          SPARK_LOCAL_DIRS: local,
+          SPARK_SUBMIT_OPTS: `-Dweir.node=${spec.clusterId}:${name}`,
+          SPARK_LOCAL_IP: node.host,
+          SPARK_PUBLIC_DNS: node.host,
+        }),
+      });
+    }
     writeIfChanged(properties, nodeProperties(spec, node, { local }));
-    const { sparkHome, javaHome } = this.spark();
     const role = node.role === "master" ? "MASTER" : "WORKER";
     return this.supervisor.ensure({
       dir,

@@ -66,3 +66,55 @@ export function nodeArgs(
     `spark://${spec.master.host}:${spec.master.port}`,
   ];
 }
+
+// ---------------------------------------------------------------- the Spark Connect server
+
+export const CONNECT_SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer";
+
+/** The connect server's driver heap and its one executor's memory (Spark refuses heaps under ~450 MiB). */
+export const CONNECT_DRIVER_MEMORY_MB = 512;
+export const CONNECT_EXECUTOR_MEMORY_MB = 512;
+/** The cores the connect server's executors may hold on the cluster's workers, in all. */
+export const CONNECT_CORES = 1;
+
+/**
+ * The properties file of a cluster's Spark Connect server: a client-mode driver of the cluster's
+ * master that serves gRPC on loopback only, holds at most one core of the workers, has the
+ * pinned Kafka connector jars on its classpath, and keeps its scratch space under its own dir.
+ */
+export function connectProperties(
+  spec: SparkClusterSpec,
+  node: SparkNodeSpec,
+  dirs: { local: string; warehouse: string },
+  extraJars: string[] = [],
+): string {
+  const props: [string, string][] = [
+    ["spark.master", `spark://${spec.master.host}:${spec.master.port}`],
+    ["spark.submit.deployMode", "client"],
+    ["spark.app.name", "weir-sql-workspace"],
+    ["spark.connect.grpc.binding.address", node.host],
+    ["spark.connect.grpc.binding.port", String(node.port)],
+    ["spark.driver.host", node.host],
+    ["spark.driver.bindAddress", node.host],
+    ["spark.driver.memory", `${CONNECT_DRIVER_MEMORY_MB}m`],
+    ["spark.ui.port", String(node.uiPort)],
+    ["spark.port.maxRetries", "0"],
+    ["spark.cores.max", String(Math.max(1, node.cores || CONNECT_CORES))],
+    ["spark.executor.cores", "1"],
+    ["spark.executor.memory", `${node.memoryMb || CONNECT_EXECUTOR_MEMORY_MB}m`],
+    ["spark.local.dir", dirs.local],
+    ["spark.sql.warehouse.dir", dirs.warehouse],
+    // Interactive queries over small topics: a few shuffle partitions answer faster than 200.
+    ["spark.sql.shuffle.partitions", "4"],
+    // No `csv.\`/path\`` reads of the controller host's files from the workspace.
+    ["spark.sql.runSQLOnFiles", "false"],
+  ];
+  if (extraJars.length > 0) props.push(["spark.jars", extraJars.join(",")]);
+  return props.map(([k, v]) => `${k} ${v}`).join("\n") + "\n";
+}
+
+/** The spark-submit arguments of the connect server (the properties file is also its ownership marker). */
+export function connectArgs(propertiesFile: string): string[] {
+  // spark-submit wants a primary resource; the server class is in Spark's own jars.
+  return ["--properties-file", propertiesFile, "--class", CONNECT_SERVER_CLASS, "spark-internal"];
+}

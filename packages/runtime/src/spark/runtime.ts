@@ -5,13 +5,14 @@ import type { EnsureResult, InstanceDriver } from "../instances.ts";
 import type { MasterState } from "./master.ts";
 
 export interface SparkNodeSpec {
-  /** "master" or "worker-<index>": the instance's name within the cluster. */
+  /** "master", "worker-<index>" or "connect": the instance's name within the cluster. */
   name: string;
-  role: "master" | "worker";
+  /** "connect" is the cluster's Spark Connect server (the SQL workspace): a client-mode driver. */
+  role: "master" | "worker" | "connect";
   host: string;
   port: number;
   uiPort: number;
-  /** Workers: what they offer to executors. */
+  /** Workers: what they offer to executors. The connect server: the cores and memory its executor holds. */
   cores: number;
   memoryMb: number;
 }
@@ -21,6 +22,8 @@ export interface SparkClusterSpec {
   sparkVersion: string;
   master: SparkNodeSpec;
   workers: SparkNodeSpec[];
+  /** The Spark Connect server (gRPC on `port`, driver UI on `uiPort`), once the cluster has one. */
+  connect?: SparkNodeSpec;
   /** The path prefix under which the console proxies the master UI (links are rewritten to it). */
   uiProxyPath: string;
 }
@@ -39,3 +42,4 @@ export interface EngineRuntime extends InstanceDriver {
 
 export const workerName = (index: number) => `worker-${index}`;
 export const MASTER = "master";
+export const CONNECT = "connect";

@@ -2,12 +2,21 @@
 // second user of the runtime core after Kafka: the same supervisor (through the engine driver),
 // port lease, instance policy, run intervals and step pipeline. A pass:
 //   delete-if-asked → stay-failed → node-rows → keep-master-running → observe-master
-//   → keep-workers-running → decommission-leaving → record-nodes → announce-running → status
+//   → keep-workers-running → keep-connect-running → decommission-leaving → record-nodes
+//   → announce-running → status
 // Health comes from the master's /json/, never from logs; the status is a pure function of it.
+// The Spark Connect server (role "connect", the SQL workspace) is a third kind of node: started
+// once the master is ALIVE, restarted with the same back-off, but never part of the cluster's
+// own status: the cluster is RUNNING when the master and workers are, and the connect node has
+// its status of its own (RUNNING once its gRPC port answers), which the workspace API reports.
 import { randomUUID } from "node:crypto";
+import net from "node:net";
 import type { ComputeNodeModel, Db } from "@weir/db";
 import { asConditions } from "@weir/domain";
 import {
+  CONNECT,
+  CONNECT_CORES,
+  CONNECT_EXECUTOR_MEMORY_MB,
   MASTER,
   findWorker,
   workerName,
@@ -41,6 +50,7 @@ import { plural } from "../kafka-cluster/status.ts";
 import {
   computeProgress,
   computeStatus,
+  connectStatus,
   isReady,
   masterStatus,
   workerStatus,
@@ -49,11 +59,14 @@ import {
 
 /** How long one pass waits for a starting master to say ALIVE. */
 const MASTER_WAIT_MS = 3000;
+/** How long one pass waits for the connect server's gRPC port to accept a connection. */
+const CONNECT_PROBE_MS = 1000;
 /** A leaving worker still running executors is stopped anyway after this long. */
 const DECOMMISSION_GRACE_MS = 60_000;
 const NODE_PORTS = ["rpc", "ui"];
 const masterPolicy = defaultInstancePolicy("Master");
 const workerPolicy = defaultInstancePolicy("Worker");
+const connectPolicy = defaultInstancePolicy("ConnectServer");
 
 type ClusterWithNodes = NonNullable<Awaited<ReturnType<typeof loadCluster>>>;
 
@@ -72,6 +85,8 @@ export interface ComputePass {
   adding: number;
   observed: Map<string, ObservedInstance>;
   master: MasterState | null;
+  /** The connect server's gRPC port accepted a connection in this pass. */
+  connectAnswers: boolean;
   uiProxyPrefix?: string;
 }
 
@@ -84,14 +99,16 @@ export interface ComputeReconcilerDeps {
 const loadCluster = (db: Db, id: string) =>
   db.computeCluster.findUnique({ where: { id }, include: { nodes: { orderBy: [{ role: "asc" }, { index: "asc" }] } } });
 
-const nameOf = (n: ComputeNodeModel) => (n.role === "master" ? MASTER : workerName(n.index));
+const nameOf = (n: ComputeNodeModel) =>
+  n.role === "master" ? MASTER : n.role === "connect" ? CONNECT : workerName(n.index);
 const workersOf = (c: ClusterWithNodes) => c.nodes.filter((n) => n.role === "worker");
 const masterOf = (c: ClusterWithNodes) => c.nodes.find((n) => n.role === "master");
+const connectOf = (c: ClusterWithNodes) => c.nodes.find((n) => n.role === "connect");
 
 const rowOf = (n: ComputeNodeModel): InstanceRow => ({
   ...n,
   name: nameOf(n),
-  label: n.role === "master" ? "the master" : `worker ${n.index}`,
+  label: n.role === "master" ? "the master" : n.role === "connect" ? "the SQL workspace server" : `worker ${n.index}`,
 });
 
 // ---------------------------------------------------------------- steps
@@ -107,7 +124,7 @@ const deleteIfAsked = step<ComputePass>("delete-if-asked", async ({ db, cluster,
   await event({
     type: "NORMAL",
     reason: "Deleted",
-    message: `Stopped the master and ${plural(workersOf(cluster).length, "worker")} and deleted their data.`,
+    message: `Stopped the master, ${plural(workersOf(cluster).length, "worker")} and the SQL workspace server and deleted their data.`,
   });
   await db.computeCluster.deleteMany({ where: { id: cluster.id } });
   return { status: "DELETING", statusReason: "Deleted" };
@@ -128,6 +145,9 @@ const ensureNodeRows = step<ComputePass>("node-rows", async (pass) => {
   const maxIndex = Math.max(0, ...workers.map((w) => w.index));
   const add = [
     ...(masterOf(cluster) ? [] : [{ role: "master", index: 0, cores: 0, memoryMb: 0 }]),
+    ...(connectOf(cluster)
+      ? []
+      : [{ role: "connect", index: 0, cores: CONNECT_CORES, memoryMb: CONNECT_EXECUTOR_MEMORY_MB }]),
     ...Array.from({ length: Math.max(0, cluster.workerCount - staying.length) }, (_, i) => ({
       role: "worker",
       index: maxIndex + i + 1,
@@ -162,8 +182,12 @@ const ensureNodeRows = step<ComputePass>("node-rows", async (pass) => {
   pass.spec = specOf(pass.cluster, pass.uiProxyPrefix);
 });
 
-/** Instance policy for a set of nodes; a setup fault or a crash loop on first start fails the cluster. */
-async function keepRunning(pass: ComputePass, rows: ComputeNodeModel[], policy: InstancePolicy) {
+/**
+ * Instance policy for a set of nodes; a setup fault, or a crash loop on first start of a node the
+ * cluster needs (`critical`), fails the cluster. A crash-looping connect server is only restarted
+ * with back-off: the cluster serves jobs without it.
+ */
+async function keepRunning(pass: ComputePass, rows: ComputeNodeModel[], policy: InstancePolicy, critical = true) {
   const { db, runtime, cluster, spec } = pass;
   const names = cluster.nodes.map(nameOf);
   pass.observed = new Map((await runtime.observe(cluster.id, names)).map((o) => [o.name, o]));
@@ -171,7 +195,7 @@ async function keepRunning(pass: ComputePass, rows: ComputeNodeModel[], policy: 
     policy,
     rows: rows.map(rowOf),
     observed: pass.observed,
-    firstRun: pass.firstRun,
+    firstRun: critical && pass.firstRun,
     start: (row) => runtime.ensureNode(spec!, row.name),
     logTail: (row) => runtime.logTail(cluster.id, row.name, 300),
     update: async (id, patch) => {
@@ -179,7 +203,7 @@ async function keepRunning(pass: ComputePass, rows: ComputeNodeModel[], policy: 
     },
     event: pass.event,
   });
-  const fatal = result.failures.filter((f) => pass.firstRun || f.kind === "setup");
+  const fatal = result.failures.filter((f) => (critical && pass.firstRun) || f.kind === "setup");
   if (fatal.length > 0) return failCluster(pass, fatal.map((f) => f.message).join("; "));
   if (result.startedNow.size > 0) {
     pass.observed = new Map((await runtime.observe(cluster.id, names)).map((o) => [o.name, o]));
@@ -209,6 +233,19 @@ const keepWorkersRunning = step<ComputePass>("keep-workers-running", async (pass
     workersOf(pass.cluster).filter((w) => !pass.leaving.has(w.index)),
     workerPolicy,
   );
+});
+
+// The connect server starts once the master is ALIVE (a driver started earlier gives up on it);
+// it answers when its gRPC port accepts a connection.
+const keepConnectRunning = step<ComputePass>("keep-connect-running", async (pass) => {
+  const connect = connectOf(pass.cluster);
+  if (!connect) return;
+  if (pass.master?.status === "ALIVE") {
+    const outcome = await keepRunning(pass, [connect], connectPolicy, false);
+    if (outcome) return outcome;
+  }
+  pass.connectAnswers =
+    !!pass.observed.get(CONNECT)?.running && (await portAnswers(connect.host, connect.port, CONNECT_PROBE_MS));
 });
 
 // Scale-in: a leaving worker is asked to decommission (Spark stops placing executors on it and
@@ -262,6 +299,8 @@ const recordNodes = step<ComputePass>("record-nodes", async (pass) => {
       ),
     });
   }
+  const connect = connectOf(cluster);
+  if (connect && obs.connect) writes.push({ row: connect, next: connectStatus(obs.connect, obs.master.alive) });
   await Promise.all(
     writes.map(async ({ row, next }) => {
       const pid = pass.observed.get(nameOf(row))?.pid ?? null;
@@ -330,6 +369,7 @@ const steps: Step<ComputePass>[] = [
   keepMasterRunning,
   observeMaster,
   keepWorkersRunning,
+  keepConnectRunning,
   decommissionLeaving,
   recordNodes,
   announceRunning,
@@ -354,7 +394,7 @@ async function failCluster(pass: ComputePass, why: string): Promise<ReconcileOut
 function specOf(cluster: ClusterWithNodes, uiProxyPrefix = "/spark-ui"): SparkClusterSpec {
   const node = (n: ComputeNodeModel): SparkNodeSpec => ({
     name: nameOf(n),
-    role: n.role === "master" ? "master" : "worker",
+    role: n.role === "master" || n.role === "connect" ? n.role : "worker",
     host: n.host,
     port: n.port,
     uiPort: n.uiPort,
@@ -366,8 +406,23 @@ function specOf(cluster: ClusterWithNodes, uiProxyPrefix = "/spark-ui"): SparkCl
     sparkVersion: cluster.sparkVersion,
     master: node(masterOf(cluster)!),
     workers: workersOf(cluster).map(node),
+    ...(connectOf(cluster) ? { connect: node(connectOf(cluster)!) } : {}),
     uiProxyPath: `${uiProxyPrefix}/${cluster.id}`,
   };
+}
+
+/** A TCP connection to host:port opens within `ms`. */
+function portAnswers(host: string, port: number, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(ms, () => done(false));
+    sock.once("connect", () => done(true));
+    sock.once("error", () => done(false));
+  });
 }
 
 function observation(pass: ComputePass): ComputeObservation {
@@ -388,6 +443,13 @@ function observation(pass: ComputePass): ComputeObservation {
         lastExit: o?.lastExit ?? null,
       };
     }),
+    connect: connectOf(cluster)
+      ? {
+          running: !!pass.observed.get(CONNECT)?.running,
+          answers: pass.connectAnswers,
+          lastExit: pass.observed.get(CONNECT)?.lastExit ?? null,
+        }
+      : null,
     // A change of worker count is done once a RUNNING pass recorded Scaled at its generation.
     scaling:
       pass.leaving.size > 0 ||
@@ -416,6 +478,7 @@ export function computeClusterReconciler(deps: ComputeReconcilerDeps): Reconcile
         adding: 0,
         observed: new Map(),
         master: null,
+        connectAnswers: false,
       };
       return runPipeline(pass, steps);
     },

@@ -21,6 +21,15 @@ export interface ComputeObservation {
   workers: WorkerObservation[];
   /** Workers are being added or removed, or the cluster has not run since its worker count changed. */
   scaling: boolean;
+  /** The Spark Connect server (the SQL workspace), if the cluster has its row yet. */
+  connect?: ConnectObservation | null;
+}
+
+export interface ConnectObservation {
+  running: boolean;
+  /** Its gRPC port accepted a connection. */
+  answers: boolean;
+  lastExit: string | null;
 }
 
 /** While Spark is starting or scaling, look again soon: a worker registers within a second. */
@@ -66,6 +75,20 @@ export function masterStatus(
   };
 }
 
+/**
+ * The connect server's own status. It never changes the cluster's: a cluster runs jobs without
+ * it, and the workspace API answers 409 with this reason while it is not RUNNING.
+ */
+export function connectStatus(
+  c: ConnectObservation,
+  masterAlive: boolean,
+): { status: ResourceStatus; statusReason: string } {
+  if (c.running && c.answers) return { status: "RUNNING", statusReason: "Serving SQL (Spark Connect)" };
+  if (c.running) return { status: "PROVISIONING", statusReason: "Starting: the Spark Connect port is not open yet" };
+  if (!masterAlive) return { status: "PROVISIONING", statusReason: "Waiting for the master to be ALIVE" };
+  return { status: "DEGRADED", statusReason: `Not running${exit(c.lastExit)}; restart pending` };
+}
+
 export function computeStatus(o: ComputeObservation): ReconcileOutcome {
   const staying = o.workers.filter((w) => !w.leaving);
   const registered = staying.filter((w) => w.running && w.registered).length;
@@ -83,7 +106,8 @@ export function computeStatus(o: ComputeObservation): ReconcileOutcome {
         },
         { type: "Scaled", status: "True", reason: "Scaled", message: plural(registered, "worker") },
       ],
-      requeueAfterMs: 5000,
+      // A connect server still starting is looked at again soon, so the workspace opens when it can.
+      requeueAfterMs: o.connect && !o.connect.answers ? 1000 : 5000,
     };
   }
   if (o.firstRun) {

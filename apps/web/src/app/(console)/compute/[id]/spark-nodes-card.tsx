@@ -19,7 +19,7 @@ export const sparkUiOpen = (node: SparkNode) => node.uiPath !== null && node.sta
 /** The master and the workers, as the controller last saw them. */
 export function SparkNodesCard({ cluster: c }: { cluster: ComputeCluster }) {
   const now = useNow(1_000);
-  const nodes = [...(c.master ? [c.master] : []), ...c.workers];
+  const nodes = [...(c.master ? [c.master] : []), ...c.workers, ...(c.connect ? [c.connect] : [])];
   return (
     <Card>
       <CardHeader
@@ -56,7 +56,7 @@ export function SparkNodesCard({ cluster: c }: { cluster: ComputeCluster }) {
 }
 
 function NodeRow({ clusterId, node: n, now }: { clusterId: string; node: SparkNode; now: number }) {
-  const label = n.role === "master" ? "Master" : `Worker ${n.index}`;
+  const label = n.role === "master" ? "Master" : n.role === "connect" ? "SQL workspace server" : `Worker ${n.index}`;
   const isMaster = n.role === "master";
   return (
     <tr data-testid="spark-node-row" data-role={n.role} data-index={n.index} data-status={n.status}>
