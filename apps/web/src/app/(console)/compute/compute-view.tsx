@@ -99,6 +99,20 @@ const ComputeRow = memo(function ComputeRow({ cluster: c }: { cluster: ComputeCl
         <span className="text-xs whitespace-nowrap text-slate-500">
           {c.projectName} · Spark {c.sparkVersion}
         </span>
+        {c.status !== "DELETING" && (
+          <span className="mt-0.5 flex gap-3 text-xs">
+            <Link href={`/compute/${c.id}#jobs`} className="text-brand-700 hover:underline">
+              Jobs
+            </Link>
+            <Link
+              href={`/compute/${c.id}/sql`}
+              className="text-brand-700 hover:underline"
+              data-testid="row-sql-workspace"
+            >
+              SQL workspace
+            </Link>
+          </span>
+        )}
       </Td>
       <Td className="max-w-72 min-w-44">
         <ResourceStatus resource={c} />

@@ -26,6 +26,7 @@ import {
   type ComputeCluster,
 } from "../hooks";
 import { ComputeMetrics } from "./compute-metrics";
+import { JobsCard } from "./jobs/jobs-card";
 import { SparkNodesCard, sparkUiHref, sparkUiOpen } from "./spark-nodes-card";
 
 /** One compute cluster: status, master and workers, metrics, events; everything polled live. */
@@ -86,17 +87,24 @@ export function ComputeDetailView({ id }: { id: string }) {
                 )}
               </p>
             </div>
-            {c.master && sparkUiOpen(c.master) && c.status !== "DELETING" && (
-              <a
-                href={sparkUiHref(c.id, c.master.uiPath!)}
-                target="_blank"
-                rel="noopener"
-                className="inline-flex h-9 shrink-0 items-center rounded-md border border-slate-300 bg-white px-3.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
-                data-testid="open-spark-ui"
-              >
-                Open Spark UI
-              </a>
-            )}
+            <div className="flex shrink-0 flex-wrap gap-2">
+              {c.status !== "DELETING" && (
+                <LinkButton href={`/compute/${c.id}/sql`} variant="secondary" data-testid="header-sql-workspace">
+                  SQL workspace
+                </LinkButton>
+              )}
+              {c.master && sparkUiOpen(c.master) && c.status !== "DELETING" && (
+                <a
+                  href={sparkUiHref(c.id, c.master.uiPath!)}
+                  target="_blank"
+                  rel="noopener"
+                  className="inline-flex h-9 shrink-0 items-center rounded-md border border-slate-300 bg-white px-3.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500"
+                  data-testid="open-spark-ui"
+                >
+                  Open Spark UI
+                </a>
+              )}
+            </div>
           </div>
         ) : cluster.isError ? (
           <p role="alert" className="text-sm text-amber-800">
@@ -135,6 +143,7 @@ export function ComputeDetailView({ id }: { id: string }) {
               )
             }
           />
+          {c.status !== "DELETING" && <JobsCard computeClusterId={c.id} canChange={canChange} />}
           <SparkNodesCard cluster={c} />
           <ComputeMetrics cluster={c} />
           <ComputeEvents cluster={c} />
