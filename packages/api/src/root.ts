@@ -12,6 +12,7 @@ import { consumerGroupsRouter } from "./routers/consumer-groups.ts";
 import { kafkaUsersRouter } from "./routers/kafka-users.ts";
 import { messagesRouter } from "./routers/messages.ts";
 import { topicsRouter } from "./routers/topics.ts";
+import { workspaceRouter } from "./routers/workspace.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -25,6 +26,7 @@ export const appRouter = router({
   clusters: clustersRouter,
   computeClusters: computeClustersRouter,
   jobs: jobsRouter,
+  workspace: workspaceRouter,
   topics: topicsRouter,
   kafkaUsers: kafkaUsersRouter,
   acls: aclsRouter,

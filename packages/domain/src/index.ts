@@ -26,6 +26,7 @@ export * from "./kafka/clusters.ts";
 export * from "./compute/clusters.ts";
 export * from "./compute/job-input.ts";
 export * from "./compute/jobs.ts";
+export * from "./compute/workspace.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";
@@ -37,6 +38,7 @@ import { billingService } from "./billing/service.ts";
 import { clustersService } from "./kafka/clusters.ts";
 import { computeClustersService } from "./compute/clusters.ts";
 import { jobsService } from "./compute/jobs.ts";
+import { workspaceService } from "./compute/workspace.ts";
 import { aclsService } from "./kafka/acls.ts";
 import { consumerGroupsService } from "./kafka/groups.ts";
 import { messagesService } from "./kafka/messages.ts";
@@ -63,6 +65,7 @@ export function createDomain(db: Db) {
     clusters: clustersService(db),
     computeClusters: computeClustersService(db),
     jobs: jobsService(db),
+    workspace: workspaceService(db),
   };
 }
 
