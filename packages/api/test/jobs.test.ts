@@ -236,6 +236,43 @@ describe("submission", () => {
     expect(r.body.error.fields[field]).toMatch(message);
   });
 
+  test("a batch range must end after it starts; a compute cluster without Kafka takes topic-less scripts only", async () => {
+    const range = await api("POST", "/jobs", {
+      name: "ranged",
+      spec: {
+        kind: "batch-sql",
+        sources: ["orders"],
+        format: { schema: SCHEMA },
+        sql: "SELECT 1",
+        from: "2026-03-02T00:00:00Z",
+        to: "2026-03-01T00:00:00Z",
+      },
+    });
+    expect(range.status).toBe(400);
+    expect(range.body.error.fields).toHaveProperty("spec.to");
+
+    const project = await h.db.project.findFirstOrThrow({ where: { orgId: owner.orgId } });
+    const bare = await h.db.computeCluster.create({
+      data: {
+        orgId: owner.orgId,
+        projectId: project.id,
+        name: "no-kafka",
+        sparkVersion: "4.2.0",
+        workerCount: 1,
+        workerInstanceType: "t2.small",
+      },
+    });
+    const post = (body: unknown) => h.rest("POST", `/compute-clusters/${bare.id}/jobs`, { as: { bearer: dev }, body });
+    const sql = await post(streaming());
+    expect(sql.status).toBe(400);
+    expect(sql.body.error.fields).toHaveProperty("kafkaClusterId");
+    const script = await post({ name: "pi", spec: { kind: "pyspark-script", script: "print(1)" } });
+    expect(script.status).toBe(201);
+    expect(script.body).toMatchObject({ kafkaCluster: null, kafkaUsername: null, sources: [] });
+    await h.db.computeCluster.update({ where: { id: bare.id }, data: { status: "DELETING" } });
+    expect((await post({ name: "late", spec: { kind: "pyspark-script", script: "print(1)" } })).status).toBe(409);
+  });
+
   test("nothing is half-written by a refused submission", async () => {
     const before = await Promise.all([h.db.job.count(), h.db.kafkaUser.count(), h.db.acl.count()]);
     await api("POST", "/jobs", streaming({ sources: ["nope"] }));

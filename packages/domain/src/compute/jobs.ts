@@ -358,9 +358,8 @@ export function jobsService(db: Db) {
     async create(scope: OrgScope, input: z.infer<typeof createJobInput>) {
       requireRole(scope.role, "DEVELOPER", "create jobs");
       const cc = await computeCluster(scope, input.id);
-      if (!acceptsChanges("ComputeCluster", cc.status)) {
-        throw conflict(`The compute cluster "${cc.name}" is being deleted.`);
-      }
+      // A job may be queued while its cluster is still provisioning (QUEUED waits for it), not once it is going.
+      if (cc.status === "DELETING") throw conflict(`The compute cluster "${cc.name}" is being deleted.`);
       const kafkaClusterId = input.kafkaClusterId ?? cc.kafkaClusterId;
       let kafka: Awaited<ReturnType<Db["kafkaCluster"]["findFirst"]>> = null;
       if (kafkaClusterId) {
@@ -629,7 +628,14 @@ export function jobsService(db: Db) {
       );
       const values: unknown[] = [];
       const problems: string[] = [];
-      for (const m of sampled.messages) {
+      // Oldest first, so the columns come in the order the fields first appeared.
+      const messages = [...sampled.messages].sort(
+        (x, y) =>
+          x.timestamp.getTime() - y.timestamp.getTime() ||
+          x.partition - y.partition ||
+          Number(x.offset) - Number(y.offset),
+      );
+      for (const m of messages) {
         if (m.value.encoding === "null") continue;
         const where = `partition ${m.partition} offset ${m.offset}`;
         if (m.value.encoding !== "json") {
