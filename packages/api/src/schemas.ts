@@ -251,6 +251,8 @@ export const kafkaCluster = z.object({
   storageGbPerBroker: z.number(),
   saslMechanism: z.string(),
   securityProtocol: z.string(),
+  /** The driver that runs the cluster: processes on the controller's host, or Strimzi on Kubernetes. */
+  runtime: z.enum(["local", "kubernetes"]),
   bootstrapServers: z.string().nullable(),
   status,
   statusReason: z.string(),

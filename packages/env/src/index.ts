@@ -51,6 +51,14 @@ const schema = z.object({
   NEXT_RUNTIME: z.enum(["nodejs", "edge"]).optional(),
   /** The JDK (17+) that runs Kafka brokers; `java` on the PATH when unset. */
   JAVA_HOME: z.string().optional(),
+  /** Which driver runs new Kafka and compute clusters: processes on this host ("local", the
+   * default) or operator resources on Kubernetes ("kubernetes": Strimzi, Spark Operator). Each
+   * cluster records its driver, so changing this never moves an existing cluster. */
+  WEIR_RUNTIME: z.enum(["local", "kubernetes"]).default("local"),
+  /** The kubeconfig file of the Kubernetes driver; unset: the in-cluster service account. */
+  WEIR_KUBECONFIG: z.string().optional(),
+  /** The namespace Weir creates its Kubernetes resources in. */
+  WEIR_K8S_NAMESPACE: z.string().default("weir"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -2,6 +2,7 @@
 // validates, authorises and records what the user asked for (and an audit event) in one
 // transaction, then wakes the controller, which starts the JVMs. Nothing here starts a process.
 import type { Db } from "@weir/db";
+import { env } from "@weir/env";
 import { SPARK_VERSION, workerResources } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
@@ -203,6 +204,7 @@ export function computeClustersService(db: Db) {
               sparkVersion: SPARK_VERSION,
               workerCount: input.workerCount,
               workerInstanceType: input.workerInstanceType,
+              runtime: env().WEIR_RUNTIME,
               kafkaClusterId: input.kafkaClusterId ?? null,
               statusReason: "Waiting for the controller",
               progressTotal: input.workerCount + 2,

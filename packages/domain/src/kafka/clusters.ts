@@ -2,6 +2,7 @@
 // asked for (and an audit event) in one transaction, then wakes the controller, which does the
 // work. Nothing here starts a process or talks to Kafka.
 import type { Db } from "@weir/db";
+import { env } from "@weir/env";
 import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
@@ -73,7 +74,9 @@ const view = (c: ClusterRow) => ({
   brokerInstanceType: c.brokerInstanceType,
   storageGbPerBroker: c.storageGbPerBroker,
   saslMechanism: c.saslMechanism,
-  securityProtocol: "SASL_PLAINTEXT",
+  // Strimzi's listener is TLS (Weir's local brokers listen on loopback only).
+  securityProtocol: c.runtime === "kubernetes" ? "SASL_SSL" : "SASL_PLAINTEXT",
+  runtime: c.runtime as "local" | "kubernetes",
   bootstrapServers: c.bootstrapServers,
   status: c.status,
   statusReason: c.statusReason,
@@ -191,6 +194,7 @@ export function clustersService(db: Db) {
               brokerCount: input.brokerCount,
               brokerInstanceType: input.brokerInstanceType,
               storageGbPerBroker: input.storageGbPerBroker,
+              runtime: env().WEIR_RUNTIME,
               statusReason: "Waiting for the controller",
               progressTotal: input.brokerCount * 2 + 1,
             },
