@@ -6,6 +6,7 @@ import { env } from "@weir/env";
 import { ORG_COOKIE, SESSION_COOKIE, type Domain, type OrgScope } from "@weir/domain";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { allowedMethods, OPENAPI_PATH, openApiJson, REST_PREFIX, successStatusOf } from "./openapi.ts";
+import { clientIp, isCrossSite } from "./request-guards.ts";
 import { appRouter } from "./root.ts";
 import { authenticateCaller, type Context, type ErrorBody } from "./trpc.ts";
 
@@ -26,22 +27,22 @@ function createContext(domain: Domain, req: Request, resHeaders: Headers): Conte
   const cookies = parseCookies(req.headers.get("cookie"));
   const auth = req.headers.get("authorization");
   const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
-  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   const secure = env().WEIR_SECURE_COOKIES ? "; Secure" : "";
   return {
     domain,
-    meta: {
-      ip: forwarded || req.headers.get("x-real-ip") || null,
-      userAgent: req.headers.get("user-agent"),
-    },
+    meta: { ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") },
     sessionToken: cookies.get(SESSION_COOKIE) ?? null,
     bearer,
     requestedOrgId: req.headers.get("x-weir-org") ?? cookies.get(ORG_COOKIE) ?? null,
+    crossSite: isCrossSite(req),
     setCookie(name, value, { maxAgeSeconds }) {
       resHeaders.append(
         "set-cookie",
         `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`,
       );
+    },
+    setHeader(name, value) {
+      resHeaders.set(name, value);
     },
   };
 }

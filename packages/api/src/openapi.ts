@@ -78,6 +78,14 @@ const errorStatuses = {
       fields: { replicationFactor: "The replication factor is larger than the number of brokers." },
     },
   },
+  429: {
+    name: "RateLimited",
+    description:
+      "Too many requests: sign-in, sign-up and API-key creation are limited per address and per account, and " +
+      "each API key's requests per minute by its organisation's limit. `Retry-After` says in how many seconds " +
+      "to try again; API-key calls also carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.",
+    example: { code: "RATE_LIMITED", message: "Too many sign-in attempts for this account. Try again in 15 minutes." },
+  },
   503: {
     name: "Unavailable",
     description:
@@ -103,12 +111,15 @@ const BODY_METHODS = new Set(["post", "put", "patch"]);
  * validated (400) and every call reads the database (503); a signed-in procedure can be refused
  * (401, 403); one in an organisation, or naming a resource in its path, can find nothing (404);
  * a change can conflict (409); a body can be too large or not JSON (413, 415); a procedure that
- * reaches a managed runtime can be refused by it (422). `alsoAnswers` adds what none of these imply.
+ * reaches a managed runtime can be refused by it (422); a change a browser sends from another site is
+ * refused (403); a signed-in call can pass its API key's per-minute limit (429). `alsoAnswers` adds
+ * what none of these imply.
  */
 export function errorStatusesOf(method: string, path: string, meta: Meta): ErrorStatus[] {
   const out = new Set<number>([400, 503]);
   if (meta.access !== "public") out.add(401);
-  if (meta.access === "org" || (meta.access === "authed" && method !== "get")) out.add(403);
+  // A change a browser sends from another site is refused (403), whoever may make it.
+  if (meta.access === "org" || method !== "get") out.add(403);
   if (meta.access === "org" || path.includes("{")) out.add(404);
   if (meta.access !== "public" && method !== "get") out.add(409);
   if (BODY_METHODS.has(method)) {
@@ -116,6 +127,8 @@ export function errorStatusesOf(method: string, path: string, meta: Meta): Error
     out.add(415);
   }
   if (meta.reachesRuntime) out.add(422);
+  // An API key's calls are limited per minute.
+  if (meta.access !== "public") out.add(429);
   for (const s of meta.alsoAnswers ?? []) out.add(s);
   return [...out].sort((a, b) => a - b) as ErrorStatus[];
 }

@@ -2,7 +2,10 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { Prisma } from "@weir/db";
 import {
   AppError,
+  consumeKeyRequest,
   errorCodes,
+  RateLimitedError,
+  SESSION_COOKIE,
   type Caller,
   type Domain,
   type ErrorCode,
@@ -18,7 +21,10 @@ export interface Context {
   sessionToken: string | null;
   bearer: string | null;
   requestedOrgId: string | null;
+  /** A state-changing request a browser sent from another origin (see request-guards.ts). */
+  crossSite: boolean;
   setCookie(name: string, value: string, opts: { maxAgeSeconds: number }): void;
+  setHeader(name: string, value: string): void;
 }
 
 /**
@@ -124,10 +130,27 @@ const t = initTRPC
     },
   });
 
-/** Domain and database errors become tRPC errors with the matching code, keeping the AppError as cause. */
-const mapErrors = t.middleware(async ({ next }) => {
+/** The RateLimit-* headers (IETF draft: limit, what is left, seconds until the window restarts). */
+function setAllowanceHeaders(
+  ctx: Pick<Context, "setHeader">,
+  a: { limit: number; remaining: number; resetSeconds: number },
+) {
+  ctx.setHeader("ratelimit-limit", String(a.limit));
+  ctx.setHeader("ratelimit-remaining", String(a.remaining));
+  ctx.setHeader("ratelimit-reset", String(a.resetSeconds));
+}
+
+/**
+ * Domain and database errors become tRPC errors with the matching code, keeping the AppError as
+ * cause; a rate limit's answer says when to retry.
+ */
+const mapErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok) {
+    if (result.error.cause instanceof RateLimitedError) {
+      ctx.setHeader("retry-after", String(result.error.cause.retryAfterSeconds));
+      if (result.error.cause.allowance) setAllowanceHeaders(ctx, result.error.cause.allowance);
+    }
     const cause = result.error.cause instanceof AppError ? result.error.cause : databaseError(result.error.cause);
     if (cause) result.error = new TRPCError({ code: errorCodes[cause.code].trpc, message: cause.message, cause });
   }
@@ -159,14 +182,40 @@ const refuseNul = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const router = t.router;
-export const publicProcedure = t.procedure.use(mapErrors).use(refuseNul).meta({ access: "public" });
+/**
+ * Refuses a change a browser sends from another site, unless it carries an API key (which a
+ * browser never adds by itself): the session cookie must not be usable by other sites' forms.
+ */
+const refuseCrossSite = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.crossSite && !ctx.bearer) {
+    throw new AppError(
+      "FORBIDDEN",
+      "A change sent from another site is refused: call the API from the console's own origin, or with an API key.",
+    );
+  }
+  return next();
+});
 
-/** Who is calling: the session cookie's user or the API key's; UNAUTHENTICATED otherwise. */
+export const router = t.router;
+export const publicProcedure = t.procedure
+  .use(mapErrors)
+  .use(refuseCrossSite)
+  .use(refuseNul)
+  .meta({ access: "public" });
+
+/**
+ * Who is calling: the session cookie's user or the API key's; UNAUTHENTICATED otherwise. An API
+ * key's call counts against its organisation's per-minute limit (RateLimit-* headers, 429 past it);
+ * a session due for rotation gets its new token as the cookie.
+ */
 export async function authenticateCaller(
-  ctx: Pick<Context, "domain" | "sessionToken" | "bearer" | "meta">,
+  ctx: Pick<Context, "domain" | "sessionToken" | "bearer" | "meta" | "setCookie" | "setHeader">,
 ): Promise<Caller> {
-  const principal = await ctx.domain.accounts.authenticate({ sessionToken: ctx.sessionToken, bearer: ctx.bearer });
+  const principal = await ctx.domain.accounts.authenticate(
+    { sessionToken: ctx.sessionToken, bearer: ctx.bearer },
+    (token, expiresAt) =>
+      ctx.setCookie(SESSION_COOKIE, token, { maxAgeSeconds: Math.floor((expiresAt.getTime() - Date.now()) / 1000) }),
+  );
   if (!principal) {
     throw new AppError(
       "UNAUTHENTICATED",
@@ -175,6 +224,8 @@ export async function authenticateCaller(
         : "Sign in, or send an API key as `Authorization: Bearer <key>`.",
     );
   }
+  if (principal.kind === "apiKey")
+    setAllowanceHeaders(ctx, consumeKeyRequest(principal.keyId, principal.requestsPerMinute));
   return { principal, meta: ctx.meta };
 }
 

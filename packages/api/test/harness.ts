@@ -4,6 +4,7 @@ import { createTestDatabase } from "@weir/db/testing";
 import { createDomain, type Domain } from "@weir/domain";
 import { inject } from "vitest";
 import { handleRest, handleTrpc } from "../src/http.ts";
+import { PEER_HEADER } from "../src/request-guards.ts";
 
 export interface Reply<T = any> {
   status: number;
@@ -27,7 +28,8 @@ export async function startHarness() {
     path: string,
     opts: { body?: unknown; rawBody?: string; as?: Partial<Client>; headers?: Record<string, string> } = {},
   ): Promise<Reply<T>> {
-    const headers = new Headers({ "user-agent": "weir-tests/1.0", "x-forwarded-for": "203.0.113.7", ...opts.headers });
+    // The peer address the console's server records from the socket (see server-guards.ts).
+    const headers = new Headers({ "user-agent": "weir-tests/1.0", [PEER_HEADER]: "203.0.113.7", ...opts.headers });
     if (opts.body !== undefined || opts.rawBody !== undefined) headers.set("content-type", "application/json");
     if (opts.as?.cookie) headers.set("cookie", opts.as.cookie);
     if (opts.as?.bearer) headers.set("authorization", `Bearer ${opts.as.bearer}`);
@@ -62,10 +64,13 @@ export async function startHarness() {
   }
 
   let n = 0;
-  /** Signs up a new person with their own organisation. */
+  /** Signs up a new person with their own organisation, each from an address of its own (sign-ups are limited per address). */
   async function signUp(name = `user${++n}`) {
     const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-    const r = await rest("POST", "/auth/sign-up", { body: { email, password: "correct horse battery", name } });
+    const r = await rest("POST", "/auth/sign-up", {
+      body: { email, password: "correct horse battery", name },
+      headers: { [PEER_HEADER]: `2001:db8::${(++n).toString(16)}` },
+    });
     if (r.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(r.body)}`);
     const cookie = r.headers
       .getSetCookie()

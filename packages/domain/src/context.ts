@@ -2,7 +2,15 @@ import type { Role } from "@weir/db";
 
 export type Principal =
   | { kind: "user"; userId: string; email: string; name: string; sessionId: string }
-  | { kind: "apiKey"; keyId: string; orgId: string; role: Role; name: string };
+  | {
+      kind: "apiKey";
+      keyId: string;
+      orgId: string;
+      role: Role;
+      name: string;
+      /** Its organisation's per-key request limit. */
+      requestsPerMinute: number;
+    };
 
 export interface RequestMeta {
   ip: string | null;

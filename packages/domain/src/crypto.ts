@@ -11,9 +11,29 @@ const scryptAsync = promisify(scrypt) as (
 // scrypt is memory-hard: N=2^15, r=8 costs 32 MiB per hash.
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
+// At most this many scrypt computations run at once; the others wait their turn. libuv's four
+// threads are shared with DNS and file work, and a burst of sign-ins holding all of them (and
+// 32 MiB each) would stall every other request of the process.
+const SCRYPT_CONCURRENCY = 2;
+let scryptRunning = 0;
+const scryptWaiting: Array<() => void> = [];
+
+async function boundedScrypt(...args: Parameters<typeof scryptAsync>): Promise<Buffer> {
+  // A finishing computation hands its slot straight to the next in line.
+  if (scryptRunning < SCRYPT_CONCURRENCY) scryptRunning += 1;
+  else await new Promise<void>((resolve) => scryptWaiting.push(resolve));
+  try {
+    return await scryptAsync(...args);
+  } finally {
+    const next = scryptWaiting.shift();
+    if (next) next();
+    else scryptRunning -= 1;
+  }
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, 32, SCRYPT);
+  const key = await boundedScrypt(password, salt, 32, SCRYPT);
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
@@ -21,7 +41,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, key] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !key) return false;
   const expected = Buffer.from(key, "base64");
-  const actual = await scryptAsync(password, Buffer.from(salt, "base64"), expected.length, {
+  const actual = await boundedScrypt(password, Buffer.from(salt, "base64"), expected.length, {
     N: Number(n),
     r: Number(r),
     p: Number(p),

@@ -35,6 +35,19 @@ export class AppError extends Error {
   }
 }
 
+/** A limit was reached: 429, with when the caller may try again (the `Retry-After` header). */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    /** For a per-key request limit: the values of the RateLimit-* headers. */
+    readonly allowance?: { limit: number; remaining: number; resetSeconds: number },
+  ) {
+    super("RATE_LIMITED", message);
+    this.name = "RateLimitedError";
+  }
+}
+
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was not found.`);
 
 export const conflict = (message: string, field?: string) =>

@@ -8,6 +8,8 @@ export * from "./crypto.ts";
 export { recordAudit, notifyReconcile } from "./audit/record.ts";
 export * from "./accounts/service.ts";
 export * from "./accounts/api-keys.ts";
+export * from "./accounts/rate-limits.ts";
+export { AUTH_CACHE_MS } from "./accounts/auth-cache.ts";
 export * from "./orgs/service.ts";
 export * from "./orgs/provision.ts";
 export * from "./audit/service.ts";

@@ -26,6 +26,17 @@ const schema = z.object({
   /** Set when the console is served over HTTPS, so session cookies are marked Secure. */
   WEIR_SECURE_COOKIES: boolish,
   WEIR_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Proxies whose `X-Forwarded-For` is believed, comma-separated addresses or CIDR ranges (IPv4 or
+   * IPv6); none by default, so a client's IP is the socket's peer address. */
+  WEIR_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
   WEIR_CONTROLLER_RESYNC_SECONDS: z.coerce.number().min(1).default(30),
   WEIR_CONTROLLER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How often the controller samples each Kafka cluster's throughput, partitions and disk. */

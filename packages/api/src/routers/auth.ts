@@ -24,7 +24,7 @@ export const authRouter = router({
         tags,
         summary: "Create an account and its first organisation; sets the session cookie",
       },
-      alsoAnswers: [409],
+      alsoAnswers: [409, 429],
     })
     .input(signUpInput)
     .output(z.object({ user: s.user, organization: s.organization.omit({ role: true }), sessionExpiresAt: z.date() }))
@@ -47,12 +47,12 @@ export const authRouter = router({
         tags,
         summary: "Sign in with email and password; sets the session cookie",
       },
-      alsoAnswers: [401],
+      alsoAnswers: [401, 429],
     })
     .input(signInInput)
     .output(z.object({ user: s.user, sessionExpiresAt: z.date() }))
     .mutation(async ({ ctx, input }) => {
-      const r = await ctx.domain.accounts.signIn(input, ctx.meta);
+      const r = await ctx.domain.accounts.signIn(input, ctx.meta, ctx.sessionToken);
       setSession(ctx, r.session.token, r.session.expiresAt);
       return { user: r.user, sessionExpiresAt: r.session.expiresAt };
     }),
@@ -66,6 +66,24 @@ export const authRouter = router({
       ctx.setCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0 });
       ctx.setCookie(ORG_COOKIE, "", { maxAgeSeconds: 0 });
       return { signedOut: true };
+    }),
+
+  signOutEverywhere: authedProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/auth/sign-out-everywhere",
+        tags,
+        summary: "End every session of the signed-in user, on every device (audited)",
+      },
+    })
+    .input(z.strictObject({}).optional())
+    .output(z.object({ sessionsEnded: z.number().int() }))
+    .mutation(async ({ ctx }) => {
+      const r = await ctx.domain.accounts.signOutEverywhere(ctx.caller);
+      ctx.setCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0 });
+      ctx.setCookie(ORG_COOKIE, "", { maxAgeSeconds: 0 });
+      return r;
     }),
 
   me: authedProcedure

@@ -7,6 +7,8 @@ import { AppError, notFound } from "../errors.ts";
 import { displayName } from "../names.ts";
 import { roleSchema } from "../orgs/service.ts";
 import { requireRole, roleAtLeast } from "../roles.ts";
+import { forgetAuth } from "./auth-cache.ts";
+import { consumeLimit, LIMITS } from "./rate-limits.ts";
 import { API_KEY_PREFIX } from "./service.ts";
 
 export const createApiKeyInput = z.strictObject({ name: displayName, role: roleSchema });
@@ -46,6 +48,9 @@ export function apiKeysService(db: Db) {
           fields: { role: "Higher than your own role" },
         });
       }
+      const p = scope.principal;
+      await consumeLimit(db, LIMITS.apiKeyCreatePerIp, scope.meta.ip ?? "unknown");
+      await consumeLimit(db, LIMITS.apiKeyCreatePerAccount, p.kind === "user" ? p.userId : `key:${p.keyId}`);
       const { token, hash } = newToken(API_KEY_PREFIX);
       const key = await db.$transaction(async (tx) => {
         const key = await tx.apiKey.create({
@@ -77,6 +82,8 @@ export function apiKeysService(db: Db) {
         if (!key) throw notFound("API key");
         if (key.revokedAt) return view(key);
         const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+        // This process stops accepting it now; other console processes within AUTH_CACHE_MS.
+        forgetAuth();
         await recordAudit(tx, scope, {
           action: "api_key.revoke",
           resourceType: "api_key",

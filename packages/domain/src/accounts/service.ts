@@ -5,8 +5,10 @@ import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import type { Caller, OrgScope, Principal, RequestMeta } from "../context.ts";
 import { hashPassword, hashToken, newToken, verifyPassword } from "../crypto.ts";
-import { AppError, conflict, isUniqueViolation } from "../errors.ts";
+import { AppError, conflict, isUniqueViolation, RateLimitedError } from "../errors.ts";
 import { displayName, email, password, slugify } from "../names.ts";
+import { cachedAuth, forgetAuth } from "./auth-cache.ts";
+import { consumeLimit, LIMITS, resetLimit } from "./rate-limits.ts";
 
 export const SESSION_COOKIE = "weir_session";
 export const ORG_COOKIE = "weir_org";
@@ -32,8 +34,46 @@ export function accountsService(db: Db) {
     return { token, expiresAt, sessionId: session.id };
   }
 
+  /**
+   * A refused sign-in, in the audit log: under the account's first organisation when the email
+   * is a user's (its admins see attempts on their members), else with no organisation.
+   */
+  async function recordFailedSignIn(emailAddress: string, meta: RequestMeta, reason: "password" | "rate_limited") {
+    const user = await db.user.findUnique({ where: { email: emailAddress }, select: { id: true } });
+    const first = user
+      ? await db.membership.findFirst({ where: { userId: user.id }, orderBy: { createdAt: "asc" } })
+      : null;
+    await db.auditEvent.create({
+      data: {
+        orgId: first?.orgId ?? null,
+        actorType: "USER",
+        actorId: user?.id ?? null,
+        actorLabel: emailAddress,
+        action: "user.sign_in_failed",
+        resourceType: "user",
+        resourceId: user?.id ?? null,
+        resourceName: emailAddress,
+        details: { reason },
+        ip: meta.ip,
+        userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      },
+    });
+  }
+
+  /** Counts an attempt against the per-address and per-account limits of one door. */
+  async function limitAttempt(
+    rules: { ip: (typeof LIMITS)[keyof typeof LIMITS]; account: (typeof LIMITS)[keyof typeof LIMITS] },
+    account: string,
+    meta: RequestMeta,
+  ) {
+    // Without a peer address (a caller inside the process) every such caller shares one count.
+    await consumeLimit(db, rules.ip, meta.ip ?? "unknown");
+    await consumeLimit(db, rules.account, account);
+  }
+
   return {
     async signUp(input: z.infer<typeof signUpInput>, meta: RequestMeta) {
+      await limitAttempt({ ip: LIMITS.signUpPerIp, account: LIMITS.signUpPerAccount }, input.email, meta);
       const passwordHash = await hashPassword(input.password);
       const orgName = input.organizationName ?? `${input.name}'s organisation`;
       try {
@@ -74,11 +114,30 @@ export function accountsService(db: Db) {
       }
     },
 
-    async signIn(input: z.infer<typeof signInInput>, meta: RequestMeta) {
+    /**
+     * Signs in, counted against the per-address and per-account limits before any password work;
+     * a refusal of either kind is audited. The session the caller presented, if any, is ended:
+     * a new sign-in always gets a new token.
+     */
+    async signIn(input: z.infer<typeof signInInput>, meta: RequestMeta, previousSessionToken?: string | null) {
+      try {
+        await limitAttempt({ ip: LIMITS.signInPerIp, account: LIMITS.signInPerAccount }, input.email, meta);
+      } catch (e) {
+        if (e instanceof RateLimitedError) await recordFailedSignIn(input.email, meta, "rate_limited");
+        throw e;
+      }
       const user = await db.user.findUnique({ where: { email: input.email } });
       // Verify against a dummy hash when the user is unknown, so timing does not reveal accounts.
       const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user || !ok) throw new AppError("UNAUTHENTICATED", "Email or password is incorrect.");
+      if (!user || !ok) {
+        await recordFailedSignIn(input.email, meta, "password");
+        throw new AppError("UNAUTHENTICATED", "Email or password is incorrect.");
+      }
+      await resetLimit(db, LIMITS.signInPerAccount, input.email);
+      if (previousSessionToken) {
+        await db.session.deleteMany({ where: { tokenHash: hashToken(previousSessionToken) } });
+        forgetAuth();
+      }
       const session = await newSession(user.id, meta);
       const who: Caller = {
         principal: { kind: "user", userId: user.id, email: user.email, name: user.name, sessionId: session.sessionId },
@@ -97,31 +156,88 @@ export function accountsService(db: Db) {
 
     async signOut(principal: Principal) {
       if (principal.kind === "user") await db.session.deleteMany({ where: { id: principal.sessionId } });
+      forgetAuth();
     },
 
-    /** Who is calling: a session token (cookie) or an API key (Bearer). Null when neither is valid. */
-    async authenticate(creds: { sessionToken?: string | null; bearer?: string | null }): Promise<Principal | null> {
+    /** Ends every session of the calling user, on every device; audited. */
+    async signOutEverywhere(caller: Caller) {
+      const p = caller.principal;
+      if (p.kind !== "user")
+        throw new AppError("FORBIDDEN", "Only a signed-in user can sign out; an API key is revoked.");
+      const { count } = await db.session.deleteMany({ where: { userId: p.userId } });
+      forgetAuth();
+      const first = await db.membership.findFirst({ where: { userId: p.userId }, orderBy: { createdAt: "asc" } });
+      await recordAudit(db, caller, {
+        orgId: first?.orgId ?? null,
+        action: "user.sign_out_everywhere",
+        resourceType: "user",
+        resourceId: p.userId,
+        resourceName: p.email,
+        details: { sessions: count },
+      });
+      return { sessionsEnded: count };
+    },
+
+    /**
+     * Who is calling: a session token (cookie) or an API key (Bearer). Null when neither is valid.
+     * A session marked for rotation (its user's role changed) gets a new token, handed to
+     * `renewSession` to be set as the cookie; the old one works for another minute.
+     */
+    async authenticate(
+      creds: { sessionToken?: string | null; bearer?: string | null },
+      renewSession?: (token: string, expiresAt: Date) => void,
+    ): Promise<Principal | null> {
       if (creds.bearer) {
-        const key = await db.apiKey.findUnique({ where: { keyHash: hashToken(creds.bearer) } });
-        if (!key || key.revokedAt) return null;
-        // Writing last-used on every call would turn reads into writes; a minute is precise enough.
-        if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
-          await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
-        }
-        return { kind: "apiKey", keyId: key.id, orgId: key.orgId, role: key.role, name: key.name };
+        const keyHash = hashToken(creds.bearer);
+        return cachedAuth<Principal>(`key:${keyHash}`, async () => {
+          const key = await db.apiKey.findUnique({
+            where: { keyHash },
+            include: { organization: { select: { apiKeyRequestsPerMinute: true } } },
+          });
+          if (!key || key.revokedAt) return null;
+          // Writing last-used on every call would turn reads into writes; a minute is precise enough.
+          if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
+            await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+          }
+          return {
+            kind: "apiKey",
+            keyId: key.id,
+            orgId: key.orgId,
+            role: key.role,
+            name: key.name,
+            requestsPerMinute: key.organization.apiKeyRequestsPerMinute,
+          };
+        });
       }
       if (creds.sessionToken) {
-        const session = await db.session.findUnique({
-          where: { tokenHash: hashToken(creds.sessionToken) },
-          include: { user: true },
-        });
-        if (!session || session.expiresAt < new Date()) return null;
+        const tokenHash = hashToken(creds.sessionToken);
+        const cached = await cachedAuth(`session:${tokenHash}`, () =>
+          db.session.findFirst({
+            where: { OR: [{ tokenHash }, { previousTokenHash: tokenHash, previousValidUntil: { gt: new Date() } }] },
+            include: { user: true },
+          }),
+        );
+        if (!cached || cached.expiresAt < new Date()) return null;
+        if (cached.mustRotate && cached.tokenHash === tokenHash && renewSession) {
+          const { token, hash } = newToken("");
+          const { count } = await db.session.updateMany({
+            where: { id: cached.id, tokenHash },
+            data: {
+              tokenHash: hash,
+              previousTokenHash: tokenHash,
+              previousValidUntil: new Date(Date.now() + 60_000),
+              mustRotate: false,
+            },
+          });
+          forgetAuth();
+          if (count === 1) renewSession(token, cached.expiresAt);
+        }
         return {
           kind: "user",
-          userId: session.userId,
-          email: session.user.email,
-          name: session.user.name,
-          sessionId: session.id,
+          userId: cached.userId,
+          email: cached.user.email,
+          name: cached.user.name,
+          sessionId: cached.id,
         };
       }
       return null;
@@ -140,9 +256,11 @@ export function accountsService(db: Db) {
         return { ...caller, orgId: p.orgId, role: p.role };
       }
       const valid = requestedOrgId && z.uuid().safeParse(requestedOrgId).success;
-      const membership = valid
-        ? await db.membership.findUnique({ where: { orgId_userId: { orgId: requestedOrgId, userId: p.userId } } })
-        : await db.membership.findFirst({ where: { userId: p.userId }, orderBy: { createdAt: "asc" } });
+      const membership = await cachedAuth(`member:${p.userId}:${valid ? requestedOrgId : ""}`, () =>
+        valid
+          ? db.membership.findUnique({ where: { orgId_userId: { orgId: requestedOrgId, userId: p.userId } } })
+          : db.membership.findFirst({ where: { userId: p.userId }, orderBy: { createdAt: "asc" } }),
+      );
       if (!membership) {
         throw requestedOrgId
           ? new AppError("NOT_FOUND", "Organisation was not found.")

@@ -3,6 +3,7 @@ import type { Db, ResourceStatus, Role } from "@weir/db";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import type { Caller, OrgScope } from "../context.ts";
+import { forgetAuth } from "../accounts/auth-cache.ts";
 import { AppError, conflict, isUniqueViolation, notFound } from "../errors.ts";
 import { displayName, email, slugify } from "../names.ts";
 import { requireRole, ROLES } from "../roles.ts";
@@ -171,6 +172,9 @@ export function orgsService(db: Db) {
           resourceName: m.user.email,
           details: { from: m.role, to: input.role },
         });
+        // The member's session tokens are replaced on their next request, and their cached role forgotten.
+        await tx.session.updateMany({ where: { userId: m.userId }, data: { mustRotate: true } });
+        forgetAuth();
         return { userId: m.userId, email: m.user.email, name: m.user.name, role: updated.role, joinedAt: m.createdAt };
       });
     },
@@ -189,6 +193,7 @@ export function orgsService(db: Db) {
           await assertAnotherOwner(tx, scope.orgId, m.userId);
         }
         await tx.membership.delete({ where: { orgId_userId: { orgId: scope.orgId, userId: input.userId } } });
+        forgetAuth();
         await recordAudit(tx, scope, {
           action: "member.remove",
           resourceType: "member",
