@@ -557,3 +557,47 @@ describe("message browser", () => {
     expect(badPartition.body.error.fields.partition).toBeDefined();
   });
 });
+
+describe("schema inference for jobs", () => {
+  test("a Spark DDL schema from a topic's JSON values; text values are a 400 naming the problem", async () => {
+    await api("POST", "/topics", { name: "orders-json", partitions: 2 });
+    await api("POST", "/topics", { name: "plain-text", partitions: 1 });
+    await waitReady("topics", "orders-json");
+    await waitReady("topics", "plain-text");
+    const orders = [
+      { id: 1, product: "tea", amount: 3, ts: "2026-03-01T10:00:00Z", tags: ["hot"], shop: { id: 7 } },
+      { id: 2, product: "cake", amount: 4.5, ts: "2026-03-01T10:00:05.250Z", tags: [], shop: { id: 8, city: "Oslo" } },
+      { id: 3, product: "tea", amount: 1, ts: "2026-03-01T10:01:00+01:00", coupon: null, shop: { id: 7 } },
+    ];
+    await kcat(
+      "weir-admin",
+      ADMIN_PASSWORD,
+      ["-P", "-t", "orders-json", "-p", "0", "-K", ":"],
+      orders.map((o) => `${o.product}:${JSON.stringify(o)}`).join("\n") + "\n",
+    );
+    const r = await until("the orders to be readable", async () => {
+      const res = await api("POST", "/topics/orders-json/infer-schema", { sample: 50 });
+      return res.status === 200 && res.body.sampled === 3 ? res : undefined;
+    });
+    expect(r.body.schema).toBe(
+      "id BIGINT, product STRING, amount DOUBLE, ts TIMESTAMP, tags ARRAY<STRING>, " +
+        "shop STRUCT<id: BIGINT, city: STRING>, coupon STRING",
+    );
+    expect(r.body.columns[3]).toEqual({ name: "ts", type: "TIMESTAMP" });
+
+    await kcat("weir-admin", ADMIN_PASSWORD, ["-P", "-t", "plain-text"], "hello\nworld\n");
+    const text = await until("the text to be readable", async () => {
+      const res = await api("POST", "/topics/plain-text/infer-schema", {});
+      return res.status === 400 && /2 of 2/.test(res.body.error.message) ? res : undefined;
+    });
+    expect(text.body.error.fields.name).toMatch(/not JSON \(plain text\)/);
+
+    const unknown = await api("POST", "/topics/nope/infer-schema", {});
+    expect(unknown.status).toBe(404);
+    const other = await h.rest("POST", `/clusters/${clusterId}/topics/orders-json/infer-schema`, {
+      as: { cookie: stranger.cookie },
+      body: {},
+    });
+    expect(other.status).toBe(404);
+  });
+});

@@ -56,6 +56,7 @@ import {
   schemaColumn,
   type SparkField,
 } from "./spark-schema.ts";
+import { validateJobSql } from "./workspace.ts";
 
 /** The largest log or result the API hands over in one answer. */
 export const JOB_DOWNLOAD_MAX_BYTES = 25 * 1024 * 1024;
@@ -335,6 +336,32 @@ export function jobsService(db: Db) {
     return { stored: jobSpec.parse(stored), sinkSecret };
   }
 
+  /**
+   * Spark's own analysis of a SQL job's query over its declared schema (and watermark), on the
+   * compute cluster's Spark Connect server: `[UNRESOLVED_COLUMN…]` is a 400 at submission. When the
+   * server is not running (or does not answer), the check is skipped: the driver fails the job
+   * with the same message.
+   */
+  async function checkSqlWithSpark(scope: OrgScope, computeClusterId: string, spec: JobSpecStored) {
+    if (spec.kind === "pyspark-script") return;
+    const verdict = await validateJobSql(db, scope, {
+      computeClusterId,
+      view: spec.view,
+      schema: spec.format.schema,
+      sql: spec.sql,
+      watermark: spec.kind === "streaming-sql" ? spec.watermark : undefined,
+    }).catch((e: unknown) => {
+      if (!(e instanceof AppError)) console.warn("[jobs] the SQL check on Spark Connect failed; skipped:", e);
+      return null;
+    });
+    if (verdict && !verdict.ok) {
+      const field = { sql: "spec.sql", schema: "spec.format.schema", watermark: "spec.watermark.column" }[
+        verdict.field
+      ];
+      throw invalid(field, verdict.message);
+    }
+  }
+
   return {
     async list(scope: OrgScope, input: { id: string }) {
       const c = await computeCluster(scope, input.id);
@@ -369,6 +396,7 @@ export function jobsService(db: Db) {
           throw invalid("kafkaClusterId", `The Kafka cluster "${kafka.name}" is being deleted`);
       }
       const { stored, sinkSecret } = await checkSpec(input.spec, kafka);
+      await checkSqlWithSpark(scope, cc.id, stored);
       if (await db.job.findFirst({ where: { computeClusterId: cc.id, name: input.name }, select: { id: true } })) {
         throw conflict(`A job named "${input.name}" already exists on this compute cluster`, "name");
       }
