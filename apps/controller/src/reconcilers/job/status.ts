@@ -31,13 +31,14 @@ export type ExitDecision =
   | { action: "fail"; errorClass: string | null; reason: string };
 
 /**
- * Python and py4j errors that follow a lost JVM or network, and Spark's wrapper of a streaming
- * query's runtime failure (executor lost, broker unreachable): a new driver may well succeed.
+ * Python and py4j errors that follow a lost JVM or network (not Py4JJavaError: that is the JVM's
+ * answer to the user's code), and Spark's wrapper of a streaming query's runtime failure
+ * (executor lost, broker unreachable): a new driver may well succeed.
  * Every other error class (Spark's analysis errors such as UNRESOLVED_COLUMN, a script's own
  * exception) fails the same way again, so it is the user's to fix and never restarted.
  */
 const TRANSIENT =
-  /^(Py4J\w*Error|Connection\w*Error|BrokenPipeError|EOFError|TimeoutError|STREAM_FAILED|SparkConnectGrpcException)$/;
+  /^(Py4JError|Py4JNetworkError|Connection\w*Error|BrokenPipeError|EOFError|TimeoutError|STREAM_FAILED)$/;
 
 export const isTransientError = (errorClass: string) => TRANSIENT.test(errorClass);
 
