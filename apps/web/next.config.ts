@@ -9,6 +9,7 @@ const nextConfig: NextConfig = {
     "@weir/env",
     "@weir/pricing",
     "@weir/runtime",
+    "@weir/spark-connect",
     "@weir/ui",
   ],
   // Loaded by Node at run time rather than bundled: native bindings, child processes, wasm.

@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import {
   computeProgress,
   computeStatus,
+  connectStatus,
   workerStatus,
   type ComputeObservation,
   type WorkerObservation,
@@ -136,5 +137,24 @@ describe("Spark builders and the master's /json/", () => {
     expect(findWorker(state, "127.0.0.1", 4001)).toBeUndefined();
     expect(state.activeApps).toHaveLength(1);
     expect(() => parseMasterJson("<html>")).toThrow(/not a Spark master/);
+  });
+});
+
+describe("the connect server's own status", () => {
+  test.each([
+    [{ running: true, answers: true, lastExit: null }, true, "RUNNING"],
+    [{ running: true, answers: false, lastExit: null }, true, "PROVISIONING"],
+    [{ running: false, answers: false, lastExit: null }, false, "PROVISIONING"],
+    [{ running: false, answers: false, lastExit: "1" }, true, "DEGRADED"],
+  ])("%j, master alive %s → %s", (c, alive, status) => {
+    expect(connectStatus(c, alive).status).toBe(status);
+  });
+
+  test("never changes the cluster's status; a starting one is looked at again within a second", () => {
+    const starting = computeStatus(obs([w(1)], { connect: { running: true, answers: false, lastExit: null } }));
+    expect(starting.status).toBe("RUNNING");
+    expect(starting.requeueAfterMs).toBe(1000);
+    const down = computeStatus(obs([w(1)], { connect: { running: false, answers: false, lastExit: "137" } }));
+    expect(down.status).toBe("RUNNING");
   });
 });

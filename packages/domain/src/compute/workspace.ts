@@ -364,9 +364,6 @@ export function workspaceService(db: Db) {
           if (sessionLost(e)) {
             dropSession(key, session);
             if (attempt === 1) continue;
-          } else if (e instanceof SparkSqlError) {
-            // A view half-registered is registered again next time.
-            for (const v of input.views) session.views.delete(v.view);
           }
           throw toAppError(e, cluster.name, secrets);
         }
