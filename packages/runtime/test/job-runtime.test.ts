@@ -28,6 +28,7 @@ describe("job runtime files", () => {
     const dir = "/d/spark/cc/jobs/j";
     const spec = runnerSpec("j", dir, {
       kind: "pyspark-script",
+      jobId: "j",
       args: ["a"],
       scriptSource: "print(1)",
       groupIdPrefix: "weir-job-j",
@@ -43,6 +44,7 @@ describe("job runtime files", () => {
     expect(spec).not.toHaveProperty("scriptSource");
     const batch = runnerSpec("j", dir, {
       kind: "batch-sql",
+      jobId: "j",
       kafka: { bootstrap: "b:1" },
       sources: ["t"],
       format: { type: "json", schema: "a INT" },
