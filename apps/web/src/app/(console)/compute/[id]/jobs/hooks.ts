@@ -12,6 +12,7 @@ export type Job = Outputs["jobs"]["get"];
 export type JobListItem = Outputs["jobs"]["list"]["items"][number];
 export type JobProgress = Outputs["jobs"]["progress"];
 export type JobResult = Outputs["jobs"]["result"];
+export type WorkspaceResult = Outputs["workspace"]["query"];
 
 const FAST = 2_000;
 const STEADY = 5_000;
@@ -124,4 +125,9 @@ export function useJobDownload() {
       return file;
     },
   });
+}
+
+export function useWorkspaceQuery() {
+  const trpc = useTRPC();
+  return useMutation(trpc.workspace.query.mutationOptions());
 }
