@@ -5,7 +5,7 @@ export { kafkaClusterReconciler, ADMIN_USERNAME } from "./reconcilers/kafka-clus
 export { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
 export { jobReconciler } from "./reconcilers/job/index.ts";
 
-import type { BrokerRuntime, EngineRuntime, JobRuntime } from "@weir/runtime";
+import type { BrokerRuntime, DeclarativeBrokerRuntime, EngineRuntime, JobRuntime } from "@weir/runtime";
 import { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
 import { organizationReconciler } from "./reconcilers/organization.ts";
 import { kafkaClusterReconciler } from "./reconcilers/kafka-cluster/index.ts";
@@ -17,6 +17,8 @@ import { jobReconciler } from "./reconcilers/job/index.ts";
 
 export interface ReconcilerDeps {
   runtime: BrokerRuntime;
+  /** Runs the Kafka clusters whose runtime is "kubernetes" (Strimzi); WEIR_RUNTIME=kubernetes. */
+  kubernetes?: DeclarativeBrokerRuntime;
   /** The Spark driver; without it compute clusters are not reconciled (Kafka-only tests). */
   engine?: EngineRuntime;
   /** The job driver; without it jobs are not reconciled. */

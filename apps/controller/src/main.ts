@@ -52,7 +52,15 @@ async function main() {
   const spark = () => ensureSpark(e.WEIR_CACHE_DIR);
   const engine = new LocalSparkRuntime({ dataDir: e.WEIR_DATA_DIR, spark }, sparkSupervisor);
   const jobs = new LocalJobRuntime({ dataDir: e.WEIR_DATA_DIR, spark }, sparkSupervisor);
-  const kinds = createReconcilers({ runtime, engine, jobs, secretKey: e.WEIR_SECRET_KEY });
+  // Kafka clusters created with WEIR_RUNTIME=kubernetes run as Strimzi resources; the client is
+  // loaded only when a Kubernetes API is configured.
+  const kubernetes =
+    e.WEIR_RUNTIME === "kubernetes" || e.WEIR_KUBECONFIG
+      ? await import("@weir/runtime/k8s").then(
+          (k8s) => new k8s.KubernetesKafkaRuntime(k8s.kubeConfigFromEnv(), e.WEIR_K8S_NAMESPACE),
+        )
+      : undefined;
+  const kinds = createReconcilers({ runtime, kubernetes, engine, jobs, secretKey: e.WEIR_SECRET_KEY });
   const controller = new Controller({
     db,
     databaseUrl: e.DATABASE_URL,

@@ -1,5 +1,7 @@
-// The broker driver interface the controller programs against: the local driver (supervised
-// JVMs on this host) implements it today; a Kubernetes driver (Strimzi resources) next.
+// The broker driver interfaces the controller programs against: BrokerRuntime for drivers that
+// start nodes one by one (the local driver: supervised JVMs on this host), and
+// DeclarativeBrokerRuntime for drivers handed the whole desired cluster (Kubernetes: Strimzi
+// resources, which its operator turns into pods). Both share the InstanceDriver view of nodes.
 import type { EnsureResult, InstanceDriver } from "../instances.ts";
 
 export type NodeRole = "broker" | "controller" | "broker,controller";
@@ -32,4 +34,38 @@ export interface BrokerRuntime extends InstanceDriver {
   stopNode(clusterId: string, nodeId: number): Promise<void>;
   /** Stops the node and deletes its data. */
   removeNode(clusterId: string, nodeId: number): Promise<void>;
+}
+
+/** The desired cluster as a declarative driver takes it: nodes are ids and roles, no ports. */
+export interface DeclarativeClusterSpec {
+  clusterId: string;
+  kafkaVersion: string;
+  nodes: { nodeId: number; roles: NodeRole }[];
+  storageGbPerBroker: number;
+  instanceType: { vcpu: number; memoryGib: number };
+  defaultReplication: number;
+  admin: { username: string; password: string };
+}
+
+/** What a declarative driver reads back about a cluster. */
+export interface ObservedCluster {
+  exists: boolean;
+  /** The platform reports the cluster ready at the spec last applied. */
+  ready: boolean;
+  /** Why not ready, in the platform's words. */
+  message: string | null;
+  bootstrapServers: string | null;
+  /** The node ids that exist (pods). */
+  nodeIds: number[];
+}
+
+/**
+ * A driver handed the whole desired cluster (Strimzi on Kubernetes). `observe` reports a node
+ * as running while it exists; `deleteGroup` removes everything the driver created.
+ */
+export interface DeclarativeBrokerRuntime extends InstanceDriver {
+  readonly kind: "kubernetes";
+  /** Idempotent: applies the cluster's resources and deletes the ones no longer wanted. */
+  applyCluster(spec: DeclarativeClusterSpec): Promise<void>;
+  observeCluster(clusterId: string): Promise<ObservedCluster>;
 }

@@ -10,7 +10,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { KubeConfig, KubernetesObjectApi, loadAllYaml, type KubernetesObject } from "@kubernetes/client-node";
+import {
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  loadAllYaml,
+  setHeaderOptions,
+  type KubernetesObject,
+} from "@kubernetes/client-node";
 import { repoRoot } from "@weir/env";
 import { freePorts } from "../../src/local/ports.ts";
 
@@ -251,4 +259,18 @@ async function applyCrds(kc: KubeConfig, files: string[], timeoutMs: number): Pr
       () => "",
     );
   }
+}
+
+/** Stands in for an operator: merges `status` into a custom resource through its /status subresource. */
+export async function writeStatus(
+  kc: KubeConfig,
+  ref: { group: string; version: string; plural: string; namespace: string; name: string },
+  status: Record<string, unknown>,
+): Promise<void> {
+  await kc
+    .makeApiClient(CustomObjectsApi)
+    .patchNamespacedCustomObjectStatus(
+      { ...ref, body: { status } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
 }

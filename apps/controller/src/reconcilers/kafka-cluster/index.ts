@@ -3,6 +3,10 @@
 // Metadata through the Admin protocol). A pass is a pipeline of named, idempotent steps:
 //   delete-if-asked → stay-failed → identity → node-rows → keep-nodes-running → observe-kafka
 //   → record-nodes → announce-running → scale → status
+// A cluster whose runtime is "kubernetes" is handed whole to a declarative driver (Strimzi):
+// the same pipeline with the process steps (keep-nodes-running, observe-kafka, scale) replaced
+// by apply-resources and observe-resources (Strimzi's Ready condition, node ids, bootstrap
+// servers) and forget-removed-nodes; node rows, run intervals and status are shared.
 // The status itself is a pure function of the observation (status.ts).
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "@weir/db";
@@ -16,10 +20,13 @@ import {
   scaleNodes,
   BROKER_SESSION_TIMEOUT_MS,
   type BrokerRuntime,
+  type DeclarativeBrokerRuntime,
   type KafkaClusterSpec,
   type NodeRole,
 } from "@weir/runtime";
+import { KubernetesRejectedError, strimziAdminUsername, strimziPodName } from "@weir/runtime/k8s";
 import {
+  closeRunIntervals,
   defaultInstancePolicy,
   failStart,
   removeInstances,
@@ -29,7 +36,7 @@ import {
 } from "../../framework/instances.ts";
 import { runPipeline, stayFailed, step, type Step } from "../../framework/pipeline.ts";
 import { leasePorts } from "../../framework/ports.ts";
-import { statusStore, type Reconciler, type ReconcileOutcome } from "../../framework/types.ts";
+import { ReconcileError, statusStore, type Reconciler, type ReconcileOutcome } from "../../framework/types.ts";
 import { scaleStep } from "./scale.ts";
 import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
 import type { ClusterPass, ClusterWithBrokers } from "./types.ts";
@@ -40,6 +47,8 @@ const NODE_PORTS = ["listener", "controller", "metrics"];
 
 export interface ClusterReconcilerDeps {
   runtime: BrokerRuntime;
+  /** Runs clusters whose runtime is "kubernetes"; without it such clusters wait with a reason. */
+  kubernetes?: DeclarativeBrokerRuntime;
   secretKey: string;
 }
 
@@ -54,19 +63,21 @@ const rowOf = (b: ClusterWithBrokers["brokers"][number]): InstanceRow => ({
 
 // ---------------------------------------------------------------- steps
 
-const deleteIfAsked = step<ClusterPass>("delete-if-asked", async ({ db, cluster, runtime, event }) => {
+const deleteIfAsked = step<ClusterPass>("delete-if-asked", async ({ db, cluster, runtime, declarative, event }) => {
   if (cluster.status !== "DELETING") return;
   await kafkaAdmins.close(cluster.id);
   await removeInstances(
     db,
-    runtime,
+    declarative ?? runtime,
     cluster.id,
     cluster.brokers.map((b) => b.id),
   );
   await event({
     type: "NORMAL",
     reason: "Deleted",
-    message: `Stopped ${plural(cluster.brokers.length, "node")} and deleted their data.`,
+    message: declarative
+      ? `Deleted the cluster's Strimzi resources (${plural(cluster.brokers.length, "node")}).`
+      : `Stopped ${plural(cluster.brokers.length, "node")} and deleted their data.`,
   });
   await db.kafkaCluster.deleteMany({ where: { id: cluster.id } });
   return { status: "DELETING", statusReason: "Deleted" };
@@ -78,7 +89,8 @@ const ensureIdentity = step<ClusterPass>("identity", async (pass) => {
   pass.cluster = await pass.db.kafkaCluster.update({
     where: { id: pass.id },
     data: {
-      adminUsername: ADMIN_USERNAME,
+      // Strimzi names a SCRAM user after its KafkaUser, unique in the namespace clusters share.
+      adminUsername: pass.declarative ? strimziAdminUsername(pass.id) : ADMIN_USERNAME,
       adminPasswordEncrypted: encryptSecret(randomBytes(24).toString("base64url"), pass.secretKey),
       kafkaClusterId: newKafkaClusterId(randomBytes(16)),
     },
@@ -96,17 +108,20 @@ const ensureNodeRows = step<ClusterPass>("node-rows", async (pass) => {
       : scaleNodes(current, Math.max(cluster.brokerCount, 1));
   if (plan.add.length > 0) {
     const rows = plan.add.map((n) => ({ ...n, id: randomUUID() }));
-    const ports = await leasePorts(
-      db,
-      rows.map((r) => ({ ownerKind: "KafkaCluster", ownerId: r.id, purposes: NODE_PORTS })),
-    );
+    // A declarative driver's nodes are pods: no host ports, the pod's name as host.
+    const ports = pass.declarative
+      ? rows.map(() => [null, null, null])
+      : await leasePorts(
+          db,
+          rows.map((r) => ({ ownerKind: "KafkaCluster", ownerId: r.id, purposes: NODE_PORTS })),
+        );
     await db.broker.createMany({
       data: rows.map((r, i) => {
         const [port, controllerPort, metricsPort] = ports[i]!;
         return {
           ...r,
           clusterId: pass.id,
-          host: "127.0.0.1",
+          host: pass.declarative ? strimziPodName(pass.id, r.roles, r.nodeId) : "127.0.0.1",
           port,
           controllerPort,
           metricsPort,
@@ -133,6 +148,7 @@ const ensureNodeRows = step<ClusterPass>("node-rows", async (pass) => {
   }
   pass.leaving = new Set(plan.remove.map((n) => n.nodeId));
   pass.adding = plan.add.length;
+  if (pass.declarative) return;
   pass.spec = await specOf(db, pass.cluster, decryptSecret(pass.cluster.adminPasswordEncrypted!, pass.secretKey));
   pass.bootstrapServers = pass.cluster.brokers
     .filter(isBroker)
@@ -259,7 +275,79 @@ const scale = step<ClusterPass>("scale", async (pass) => {
   return scaleStep(pass, pass.admin);
 });
 
-const status = step<ClusterPass>("status", async (pass) => clusterStatus(observation(pass)));
+const status = step<ClusterPass>("status", async (pass) => {
+  const outcome = clusterStatus(observation(pass));
+  // The operator takes minutes to roll pods: no need to read its resources every second.
+  if (pass.declarative && outcome.requeueAfterMs !== undefined) {
+    outcome.requeueAfterMs = Math.max(outcome.requeueAfterMs, 5000);
+  }
+  return outcome;
+});
+
+// ---------------------------------------------------------------- declarative (Kubernetes) steps
+
+// The whole desired cluster (the nodes staying, with their roles) applied every pass: server-side
+// apply changes nothing when nothing changed. A manifest the API server refuses is the spec's
+// fault (FAILED with the server's own message); an unreachable API server is retried.
+const applyResources = step<ClusterPass>("apply-resources", async (pass) => {
+  const { cluster, db } = pass;
+  const price = await db.price.findFirst({
+    where: { sku: cluster.brokerInstanceType },
+    orderBy: { version: { effectiveFrom: "desc" } },
+  });
+  const combined = cluster.brokers.filter((b) => b.roles === "broker,controller").length;
+  try {
+    await pass.declarative!.applyCluster({
+      clusterId: cluster.id,
+      kafkaVersion: cluster.kafkaVersion,
+      nodes: cluster.brokers
+        .filter((b) => !pass.leaving.has(b.nodeId))
+        .map((b) => ({ nodeId: b.nodeId, roles: b.roles as NodeRole })),
+      storageGbPerBroker: cluster.storageGbPerBroker,
+      instanceType: { vcpu: price?.vcpu ?? 2, memoryGib: Number(price?.memoryGib ?? 8) },
+      defaultReplication: combined > 0 ? defaultReplicationFor(combined) : 3,
+      admin: {
+        username: cluster.adminUsername ?? ADMIN_USERNAME,
+        password: decryptSecret(cluster.adminPasswordEncrypted!, pass.secretKey),
+      },
+    });
+  } catch (err) {
+    if (err instanceof KubernetesRejectedError) throw new ReconcileError("KubernetesRejected", err.message, "user");
+    throw err;
+  }
+});
+
+// Strimzi's view: Ready at the applied generation, the pools' node ids, the listener's address.
+// A node listed by its pool runs (a pod); it counts as registered once the cluster is Ready.
+const observeResources = step<ClusterPass>("observe-resources", async (pass) => {
+  const names = pass.cluster.brokers.map((b) => String(b.nodeId));
+  const observed = await pass.declarative!.observe(pass.cluster.id, names);
+  pass.observed = new Map(observed.map((o) => [o.name, o]));
+  const s = await pass.declarative!.observeCluster(pass.cluster.id);
+  pass.bootstrapServers = s.bootstrapServers ?? "";
+  pass.kafka.registered = new Set(s.ready ? s.nodeIds : []);
+  pass.kafka.error = s.ready ? null : s.message;
+});
+
+// Scaled-in nodes whose pods Strimzi removed: their run intervals end and their rows go.
+const forgetRemovedNodes = step<ClusterPass>("forget-removed-nodes", async (pass) => {
+  const gone = pass.cluster.brokers.filter(
+    (b) => pass.leaving.has(b.nodeId) && !pass.observed.get(String(b.nodeId))?.running,
+  );
+  if (gone.length === 0) return;
+  await closeRunIntervals(
+    pass.db,
+    gone.map((b) => b.id),
+  );
+  await pass.db.broker.deleteMany({ where: { id: { in: gone.map((b) => b.id) } } });
+  await pass.event({
+    type: "NORMAL",
+    reason: "ScaledIn",
+    message: `Removed ${gone.map((b) => `broker ${b.nodeId}`).join(", ")}.`,
+  });
+  pass.cluster = (await loadCluster(pass.db, pass.id))!;
+  pass.leaving = new Set([...pass.leaving].filter((id) => !gone.some((b) => b.nodeId === id)));
+});
 
 const steps: Step<ClusterPass>[] = [
   deleteIfAsked,
@@ -271,6 +359,19 @@ const steps: Step<ClusterPass>[] = [
   recordNodes,
   announceRunning,
   scale,
+  status,
+];
+
+const declarativeSteps: Step<ClusterPass>[] = [
+  deleteIfAsked,
+  stayFailed<ClusterPass>(),
+  ensureIdentity,
+  ensureNodeRows,
+  applyResources,
+  observeResources,
+  forgetRemovedNodes,
+  recordNodes,
+  announceRunning,
   status,
 ];
 
@@ -348,9 +449,18 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
     async reconcile(ctx) {
       const cluster = await loadCluster(ctx.db, ctx.id);
       if (!cluster) return { status: ctx.current.status, statusReason: ctx.current.statusReason };
+      const onKubernetes = cluster.runtime === "kubernetes";
+      if (onKubernetes && !deps.kubernetes) {
+        throw new ReconcileError(
+          "NoKubernetesDriver",
+          "The cluster runs on Kubernetes but this controller has no Kubernetes driver: start it with WEIR_RUNTIME=kubernetes (and WEIR_KUBECONFIG outside a cluster).",
+        );
+      }
       const pass: ClusterPass = {
         ...ctx,
-        ...deps,
+        runtime: deps.runtime,
+        secretKey: deps.secretKey,
+        declarative: onKubernetes ? deps.kubernetes : undefined,
         cluster,
         firstRun: cluster.status === "PROVISIONING",
         bootstrapServers: "",
@@ -360,7 +470,7 @@ export function kafkaClusterReconciler(deps: ClusterReconcilerDeps): Reconciler 
         startedNow: new Set(),
         kafka: { registered: new Set(), topics: [], error: null },
       };
-      return runPipeline(pass, steps);
+      return runPipeline(pass, onKubernetes ? declarativeSteps : steps);
     },
   };
 }

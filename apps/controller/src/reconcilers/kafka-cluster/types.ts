@@ -1,5 +1,12 @@
 import type { BrokerModel, Db, KafkaClusterModel } from "@weir/db";
-import type { BrokerRuntime, KafkaAdmin, KafkaClusterSpec, ObservedInstance, TopicPartitions } from "@weir/runtime";
+import type {
+  BrokerRuntime,
+  DeclarativeBrokerRuntime,
+  KafkaAdmin,
+  KafkaClusterSpec,
+  ObservedInstance,
+  TopicPartitions,
+} from "@weir/runtime";
 import type { EventInput, StatusRecord } from "../../framework/types.ts";
 
 export type ClusterWithBrokers = KafkaClusterModel & { brokers: BrokerModel[] };
@@ -11,6 +18,8 @@ export interface ClusterPass {
   current: StatusRecord;
   event(e: EventInput): Promise<void>;
   runtime: BrokerRuntime;
+  /** Set for a cluster whose runtime is "kubernetes": the driver handed the whole cluster. */
+  declarative?: DeclarativeBrokerRuntime;
   secretKey: string;
   cluster: ClusterWithBrokers;
   /** Has never been RUNNING. */
