@@ -48,6 +48,7 @@ describe("the connect server", () => {
       "spark.driver.memory": "512m",
       "spark.jars": "/j/a.jar,/j/b.jar",
       "spark.sql.runSQLOnFiles": "false",
+      "spark.sql.redaction.string.regex": "(?i)password=[^;]*",
       "spark.local.dir": "/d/local",
     });
   });

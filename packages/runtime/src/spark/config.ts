@@ -108,6 +108,9 @@ export function connectProperties(
     ["spark.sql.shuffle.partitions", "4"],
     // No `csv.\`/path\`` reads of the controller host's files from the workspace.
     ["spark.sql.runSQLOnFiles", "false"],
+    // The UI's Connect tab shows each request's plan, the Kafka source's options with their JAAS
+    // password included: redact it there and in plan descriptions.
+    ["spark.sql.redaction.string.regex", "(?i)password=[^;]*"],
   ];
   if (extraJars.length > 0) props.push(["spark.jars", extraJars.join(",")]);
   return props.map(([k, v]) => `${k} ${v}`).join("\n") + "\n";
