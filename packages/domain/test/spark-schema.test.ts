@@ -131,6 +131,7 @@ describe("splitPostgresUrl", () => {
     ["jdbc:mysql://h/db", /postgresql:\/\//],
     ["postgresql://h:5432", /database/],
     ["postgresql://h:99999/db", /not a valid URL/],
+    ["postgresql://u:%E0%A4%A@h/db", /malformed/],
   ])("refuses %s", (raw, message) => {
     expect(() => splitPostgresUrl(raw)).toThrow(message);
   });

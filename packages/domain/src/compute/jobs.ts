@@ -81,13 +81,20 @@ export function splitPostgresUrl(raw: string): { url: string; user: string | nul
     throw invalid(field, "Is not a valid URL: use postgresql://user:password@host:5432/database");
   }
   if (!u.hostname) throw invalid(field, "Names no host: use postgresql://user:password@host:5432/database");
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw invalid(field, "Has a malformed %-escape");
+    }
+  };
+  const database = decode(u.pathname.replace(/^\//, ""));
   if (!database || database.includes("/")) {
     throw invalid(field, "Names no database: use postgresql://user:password@host:5432/database");
   }
   const params = new URLSearchParams(u.search);
-  const user = (u.username ? decodeURIComponent(u.username) : null) ?? params.get("user");
-  const password = (u.password ? decodeURIComponent(u.password) : null) ?? params.get("password");
+  const user = (u.username ? decode(u.username) : null) ?? params.get("user");
+  const password = (u.password ? decode(u.password) : null) ?? params.get("password");
   params.delete("user");
   params.delete("password");
   const query = params.toString();
