@@ -31,10 +31,14 @@ export function nodeProperties(spec: SparkClusterSpec, node: SparkNodeSpec, dirs
     ["spark.decommission.enabled", "true"],
     // A taken port is an error, not a silent move to the next one: Weir leased that port.
     ["spark.port.maxRetries", "0"],
+    // The master drops a worker silent this long; a worker heartbeats every quarter of its own
+    // value, so both must have it (a worker at the default 60 s beats every 15 s and is dropped,
+    // with its executors, every time).
+    ["spark.worker.timeout", String(WORKER_TIMEOUT_SECONDS)],
   ];
   if (node.role === "master") {
     // The REST submission server is on by default and unauthenticated.
-    props.push(["spark.master.rest.enabled", "false"], ["spark.worker.timeout", String(WORKER_TIMEOUT_SECONDS)]);
+    props.push(["spark.master.rest.enabled", "false"]);
   } else {
     props.push(["spark.worker.cleanup.enabled", "true"]);
   }
