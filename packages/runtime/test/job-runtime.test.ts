@@ -6,16 +6,21 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { LocalJobRuntime } from "../src/local/jobs.ts";
+import { LocalSupervisor } from "../src/local/supervisor.ts";
 import { runnerSpec } from "../src/spark/job-runtime.ts";
 import { jobPaths, localJobDir } from "../src/spark/job.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-job-runtime-"));
-const jobs = new LocalJobRuntime({
-  dataDir,
-  spark: () => {
-    throw new Error("no Spark needed here");
+const supervisor = new LocalSupervisor();
+const jobs = new LocalJobRuntime(
+  {
+    dataDir,
+    spark: () => {
+      throw new Error("no Spark needed here");
+    },
   },
-});
+  supervisor,
+);
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 const line = (o: object) => JSON.stringify({ time: 1, ...o }) + "\n";
@@ -98,5 +103,31 @@ describe("job runtime files", () => {
     await jobs.resetCheckpoint("cc", "j2", 2);
     expect(jobs.checkpointAttempt("cc", "j2")).toBe(2);
     expect(fs.existsSync(jobPaths(dir).checkpointDir)).toBe(false);
+  });
+
+  test("deleting a compute cluster's jobs kills each driver with the child it runs (the Python runner)", async () => {
+    const dir = localJobDir(dataDir, "cc2", "j3");
+    const marker = jobPaths(dir).specFile;
+    const { pid } = supervisor.ensure({
+      dir,
+      marker,
+      command: "sh",
+      args: ["-c", "sleep 300 & wait", marker],
+      logFile: "driver.log",
+    });
+    const alive = (p: number) =>
+      fs.existsSync(`/proc/${p}`) && !/\) Z/.test(fs.readFileSync(`/proc/${p}/stat`, "utf8"));
+    let child = 0;
+    for (let i = 0; i < 50 && !child; i++) {
+      child = Number(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ")[0]);
+      if (!child) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(alive(child)).toBe(true);
+    expect((await jobs.observe("cc2", ["j3"]))[0]).toMatchObject({ running: true, pid });
+    await jobs.deleteGroup("cc2");
+    expect(alive(pid)).toBe(false);
+    for (let i = 0; i < 50 && alive(child); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(child)).toBe(false);
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });

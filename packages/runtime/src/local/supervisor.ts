@@ -122,21 +122,35 @@ async function waitForExit(pid: number, marker: string, ms: number): Promise<boo
 }
 
 /**
+ * SIGKILL to the instance's process group (it leads one: started detached), so a child it runs
+ * (a job driver's Python runner) dies with it; to the process alone if it leads none.
+ */
+function killHard(pid: number): void {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+    process.kill(pgrp === pid ? -pid : pid, "SIGKILL");
+  } catch {
+    // gone meanwhile
+  }
+}
+
+/**
  * SIGTERM (or `ask`, a kind's own way to ask the process to end), then SIGKILL after `graceMs`;
  * resolves once the process is gone.
  */
 async function terminate(rec: ProcessRecord, graceMs: number, ask?: (rec: ProcessRecord) => void): Promise<void> {
-  try {
-    if (ask && graceMs > 0) ask(rec);
-    else process.kill(rec.pid, graceMs > 0 ? "SIGTERM" : "SIGKILL");
-  } catch {
-    return;
-  }
-  if (await waitForExit(rec.pid, rec.marker, graceMs)) return;
-  try {
-    process.kill(rec.pid, "SIGKILL");
-  } catch {
-    // gone meanwhile
+  if (!isOurs(rec.pid, rec.marker)) return;
+  if (graceMs <= 0) killHard(rec.pid);
+  else {
+    try {
+      if (ask) ask(rec);
+      else process.kill(rec.pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    if (await waitForExit(rec.pid, rec.marker, graceMs)) return;
+    killHard(rec.pid);
   }
   await waitForExit(rec.pid, rec.marker, 5_000);
 }
