@@ -7,12 +7,10 @@ import { Menu, MenuItem } from "./menu";
 export function UserMenu() {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions());
-  const signOut = useMutation(
-    trpc.auth.signOut.mutationOptions({
-      // A full load drops every cached query of the signed-out user.
-      onSuccess: () => window.location.assign("/sign-in"),
-    }),
-  );
+  // A full load drops every cached query of the signed-out user.
+  const toSignIn = () => window.location.assign("/sign-in");
+  const signOut = useMutation(trpc.auth.signOut.mutationOptions({ onSuccess: toSignIn }));
+  const signOutEverywhere = useMutation(trpc.auth.signOutEverywhere.mutationOptions({ onSuccess: toSignIn }));
   const user = me.data?.user;
   const initials = (user?.name ?? "?")
     .split(/\s+/)
@@ -49,6 +47,9 @@ export function UserMenu() {
           </div>
           <MenuItem onSelect={() => signOut.mutate()} data-testid="sign-out">
             Sign out
+          </MenuItem>
+          <MenuItem onSelect={() => signOutEverywhere.mutate()} data-testid="sign-out-everywhere">
+            Sign out everywhere
           </MenuItem>
         </>
       )}
