@@ -75,7 +75,7 @@ const sessions = new Map<string, Session>();
 interface ConnectTarget {
   host: string;
   port: number;
-  /** host:port:pid:startedAt of the connect server. */
+  /** host:port:pid of the connect server process. */
   server: string;
 }
 
@@ -235,7 +235,7 @@ async function connectTarget(db: Db, scope: OrgScope, computeClusterId: string) 
   const target: ConnectTarget = {
     host: node.host,
     port: node.port,
-    server: `${node.host}:${node.port}:${node.pid}:${node.startedAt?.getTime()}`,
+    server: `${node.host}:${node.port}:${node.pid}`,
   };
   return { cluster, target };
 }
@@ -292,6 +292,29 @@ export async function validateJobSql(db: Db, scope: OrgScope, input: ValidateJob
       await client.createTempView(input.view, source, { timeoutMs: ANALYZE_TIMEOUT_MS });
     } catch (e) {
       return failed(input.watermark ? "watermark" : "schema", e);
+    }
+    // Spark drops a watermark from a batch plan before resolving it: its column is checked here.
+    if (input.watermark) {
+      const column = input.watermark.column;
+      let type: string | undefined;
+      try {
+        const quoted = `\`${column.replace(/`/g, "``")}\``;
+        const columns = await client.schema(
+          { sql: { query: `SELECT ${quoted} FROM ${input.view}` } },
+          { timeoutMs: ANALYZE_TIMEOUT_MS },
+        );
+        type = columns[0]?.type;
+      } catch (e) {
+        return failed("watermark", e);
+      }
+      if (type !== "timestamp" && type !== "timestamp_ntz") {
+        return {
+          ok: false,
+          field: "watermark",
+          errorClass: "EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE",
+          message: `[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time \`${column}\` has the invalid type ${type}, but expected "TIMESTAMP".`,
+        };
+      }
     }
     try {
       const columns = await client.schema({ sql: { query: input.sql } }, { timeoutMs: ANALYZE_TIMEOUT_MS });
