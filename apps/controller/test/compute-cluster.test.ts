@@ -190,8 +190,9 @@ describe("compute clusters", () => {
     } finally {
       await client.close();
     }
+    // Registered with the master; it holds a core (at most one) only while queries need one.
     const app = (await masterUi())!.activeApps.find((a) => a.name === "weir-sql-workspace");
-    expect(app?.cores).toBe(1);
+    expect(app?.cores).toBeLessThanOrEqual(1);
   }, 300_000);
 
   test("kill -9 of a worker: DEGRADED with which and why, then RUNNING by itself with a new pid", async () => {

@@ -41,9 +41,12 @@ describe("the connect server", () => {
     });
   });
 
-  test("holds one core and modest memory, reads Kafka with the pinned jars, no SQL on files", () => {
+  test("holds at most one core (none when idle) and modest memory, reads Kafka with the pinned jars, no SQL on files", () => {
     expect(props).toMatchObject({
       "spark.cores.max": "1",
+      "spark.dynamicAllocation.enabled": "true",
+      "spark.dynamicAllocation.minExecutors": "0",
+      "spark.dynamicAllocation.maxExecutors": "1",
       "spark.executor.memory": "512m",
       "spark.driver.memory": "512m",
       "spark.jars": "/j/a.jar,/j/b.jar",

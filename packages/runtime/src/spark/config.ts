@@ -80,6 +80,8 @@ export const CONNECT_DRIVER_MEMORY_MB = 512;
 export const CONNECT_EXECUTOR_MEMORY_MB = 512;
 /** The cores the connect server's executors may hold on the cluster's workers, in all. */
 export const CONNECT_CORES = 1;
+/** The connect server's executor is released after this long without a query. */
+export const CONNECT_IDLE_SECONDS = 60;
 
 /**
  * The properties file of a cluster's Spark Connect server: a client-mode driver of the cluster's
@@ -105,6 +107,17 @@ export function connectProperties(
     ["spark.port.maxRetries", "0"],
     ["spark.cores.max", String(Math.max(1, node.cores || CONNECT_CORES))],
     ["spark.executor.cores", "1"],
+    // An executor only while the workspace is used: a held core and 512m would starve the jobs
+    // of a small cluster (one t2.small worker offers 1 core and 1 GiB). Shuffle tracking lets an
+    // executor go without an external shuffle service; the first query after idling waits for
+    // an executor to start (a few seconds).
+    ["spark.dynamicAllocation.enabled", "true"],
+    ["spark.dynamicAllocation.shuffleTracking.enabled", "true"],
+    ["spark.dynamicAllocation.minExecutors", "0"],
+    ["spark.dynamicAllocation.maxExecutors", "1"],
+    ["spark.dynamicAllocation.executorIdleTimeout", `${CONNECT_IDLE_SECONDS}s`],
+    ["spark.dynamicAllocation.shuffleTracking.timeout", `${CONNECT_IDLE_SECONDS}s`],
+    ["spark.dynamicAllocation.schedulerBacklogTimeout", "100ms"],
     ["spark.executor.memory", `${node.memoryMb || CONNECT_EXECUTOR_MEMORY_MB}m`],
     ["spark.local.dir", dirs.local],
     ["spark.sql.warehouse.dir", dirs.warehouse],
