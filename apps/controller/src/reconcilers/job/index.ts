@@ -304,16 +304,17 @@ const keepDriverRunning = step<JobPass>("keep-driver-running", async (p) => {
     await p.event({ type: "WARNING", reason: "Failed", message: `The driver could not start: ${why}` });
     return failed(`The driver could not start: ${why}`);
   }
+  if (!result.startedNow.has(job.id)) return;
   // (A driver stopped with Weir's shutdown is announced by the policy.)
-  if (result.startedNow.has(job.id) && p.observed?.lastExit !== PLANNED_EXIT) {
+  if (p.observed?.lastExit !== PLANNED_EXIT) {
     const restarted = wasRunning;
     await p.event({
       type: "NORMAL",
       reason: restarted ? "Restarted" : "Started",
       message: `${restarted ? `Restarted the driver (restart ${p.job.restartCount})` : "Started the driver"}: pid ${p.job.pid}, attempt ${job.attempt}, ${job.cores} core${job.cores === 1 ? "" : "s"}, UI port ${job.uiPort}.`,
     });
-    await observe(p);
   }
+  await observe(p);
 });
 
 const record = step<JobPass>("record", async (p) => {
