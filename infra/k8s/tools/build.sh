@@ -3,14 +3,17 @@
 # pinned version, into a cache outside the repo: $WEIR_K8S_CACHE (default ~/.cache/weir/k8s),
 # then generates the operators' CRDs (crds.sh). Prints the directory holding bin/kube-apiserver
 # and bin/etcd. Cold: ~15 min on 2 cores; warm (everything cached): well under a second.
-#   build.sh --check   builds nothing: prints {"bin": …, "crds": […]} as JSON if everything is
+#   build.sh --check   builds nothing: prints {"bin": …, "crds": […], "helm": …|null} as JSON if these are
 #                      there, else says what is missing and exits 2 (the test harness uses it).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 KUBE_VERSION="${KUBE_VERSION:-v1.34.2}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+# Helm renders and lints Weir's own chart (infra/k8s/chart) in the tests; built from its Go module.
+HELM_VERSION="${HELM_VERSION:-v3.19.0}"
 CACHE="${WEIR_K8S_CACHE:-$HOME/.cache/weir/k8s}"
 OUT="$CACHE/kube-$KUBE_VERSION-etcd-$ETCD_VERSION"
+HELM="$CACHE/helm-$HELM_VERSION/bin/helm"
 
 if [ "${1:-}" = "--check" ]; then
   crds="$("$HERE/crds.sh" --check)" || exit 2
@@ -20,7 +23,8 @@ if [ "${1:-}" = "--check" ]; then
       exit 2
     fi
   done
-  printf '{"bin":"%s","crds":%s}\n' "$OUT/bin" "$crds"
+  # helm is reported, not required: only the chart's tests need it (and say so when it is missing).
+  printf '{"bin":"%s","crds":%s,"helm":%s}\n' "$OUT/bin" "$crds" "$([ -x "$HELM" ] && echo "\"$HELM\"" || echo null)"
   exit 0
 fi
 
@@ -74,4 +78,7 @@ GO
   mv "$OUT/bin/kube-apiserver.tmp" "$OUT/bin/kube-apiserver"
 fi
 "$HERE/crds.sh" >/dev/null
+if [ ! -x "$HELM" ]; then
+  GOBIN="$(dirname "$HELM")" GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+fi
 echo "$OUT"

@@ -79,7 +79,7 @@ describe("Strimzi status", () => {
     expect(strimziClusterStatus(null, [])).toMatchObject({ exists: false, ready: false });
     expect(strimziClusterStatus(kafka(), []).message).toMatch(/pick the cluster up/);
     expect(strimziClusterStatus(kafka({ observedGeneration: 1, conditions: [ready] }), []).message).toMatch(
-      /apply generation 2/,
+      /apply the latest spec/,
     );
     expect(
       strimziClusterStatus(

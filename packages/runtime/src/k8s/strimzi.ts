@@ -411,7 +411,7 @@ export function strimziClusterStatus(
     message = !status.conditions
       ? "Waiting for the Strimzi operator to pick the cluster up"
       : !caughtUp
-        ? `Waiting for the Strimzi operator to apply generation ${generation}`
+        ? "Waiting for the Strimzi operator to apply the latest spec"
         : (ready?.message ?? notReady?.message ?? ready?.reason ?? "Strimzi reports the cluster not ready");
   }
   return {

@@ -30,13 +30,14 @@ export interface ApiServer {
   server: string;
   /** A kubeconfig file for the server (a cluster admin's token, the test CA). */
   kubeconfigPath: string;
-  kubeConfig(): KubeConfig;
+  /** The cluster admin's config, or one of `users` (authenticated, authorised only by RBAC). */
+  kubeConfig(user?: string): KubeConfig;
   /** Stops kube-apiserver and etcd by pid and removes their data. */
   stop(): Promise<void>;
 }
 
 /** Where build.sh put the binaries and the CRDs; a clear error when they are not there. */
-export function builtArtifacts(): { bin: string; crds: string[] } {
+export function builtArtifacts(): { bin: string; crds: string[]; helm: string | null } {
   try {
     return JSON.parse(
       execFileSync("bash", [BUILD, "--check"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
@@ -130,7 +131,7 @@ async function waitFor(what: string, ms: number, check: () => Promise<boolean>, 
 }
 
 /** Starts etcd and kube-apiserver, applies the CRDs and waits until they are Established. */
-export async function startApiServer(opts: { readyTimeoutMs?: number } = {}): Promise<ApiServer> {
+export async function startApiServer(opts: { readyTimeoutMs?: number; users?: string[] } = {}): Promise<ApiServer> {
   const { bin, crds } = builtArtifacts();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-k8s-"));
   const children: ChildProcess[] = [];
@@ -141,7 +142,12 @@ export async function startApiServer(opts: { readyTimeoutMs?: number } = {}): Pr
   try {
     await makeCerts(dir);
     const token = randomBytes(24).toString("hex");
-    fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},weir-test,1,system:masters\n`);
+    const userTokens = new Map((opts.users ?? []).map((u) => [u, randomBytes(24).toString("hex")]));
+    fs.writeFileSync(
+      path.join(dir, "tokens.csv"),
+      [`${token},weir-test,1,system:masters`, ...[...userTokens].map(([u, t], i) => `${t},${u},${i + 2}`)].join("\n") +
+        "\n",
+    );
     const [etcdClient, etcdPeer, securePort] = await freePorts(3);
     const etcdLog = path.join(dir, "etcd.log");
     const etcd = startProcess(
@@ -195,9 +201,14 @@ export async function startApiServer(opts: { readyTimeoutMs?: number } = {}): Pr
         "current-context": "weir-test",
       }),
     );
-    const kubeConfig = () => {
+    const kubeConfig = (user?: string) => {
       const kc = new KubeConfig();
       kc.loadFromFile(kubeconfigPath);
+      if (user) {
+        const t = userTokens.get(user);
+        if (!t) throw new Error(`startApiServer was not given the user ${user}`);
+        kc.users = [{ name: "weir-test", token: t }];
+      }
       return kc;
     };
     const ca = fs.readFileSync(path.join(dir, "ca.crt"));
@@ -273,4 +284,35 @@ export async function writeStatus(
       { ...ref, body: { status } },
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
     );
+}
+
+const CHART = path.join(repoRoot, "infra", "k8s", "chart");
+
+function helmBinary(): string {
+  const { helm } = builtArtifacts();
+  if (!helm)
+    throw new Error("helm is not built: run infra/k8s/tools/build.sh (it builds helm from its Go module once).");
+  return helm;
+}
+
+/** `helm lint` of Weir's chart with the given values; throws with helm's output when it fails. */
+export async function lintChart(values: Record<string, string>): Promise<string> {
+  const helm = helmBinary();
+  const set = Object.entries(values).flatMap(([k, v]) => ["--set", `${k}=${v}`]);
+  const { stdout } = await run(helm, ["lint", CHART, "--strict", ...set]);
+  return stdout;
+}
+
+/** `helm template` of Weir's chart: the manifests it renders. */
+export async function renderChart(
+  release: string,
+  namespace: string,
+  values: Record<string, string>,
+): Promise<(KubernetesObject & { metadata: { name: string; namespace?: string } })[]> {
+  const helm = helmBinary();
+  const set = Object.entries(values).flatMap(([k, v]) => ["--set", `${k}=${v}`]);
+  const { stdout } = await run(helm, ["template", release, CHART, "--namespace", namespace, ...set]);
+  return (loadAllYaml(stdout) as (KubernetesObject & { metadata: { name: string; namespace?: string } })[]).filter(
+    Boolean,
+  );
 }
