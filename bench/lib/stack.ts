@@ -43,7 +43,7 @@ export interface BenchStack {
 export async function startBenchStack(
   name: string,
   drivers?: (dataDir: string) => Omit<ReconcilerDeps, "secretKey"> & {
-    onExit?: (enqueue: (kind: "KafkaCluster" | "ComputeCluster", id: string) => void) => void;
+    onExit?: (enqueue: (kind: "KafkaCluster" | "ComputeCluster" | "Job", id: string) => void) => void;
   },
 ): Promise<BenchStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `weir-bench-${name}-`));
