@@ -6,7 +6,10 @@ export async function register() {
   if (env().NEXT_RUNTIME !== "nodejs") return;
   const { answerUnsupportedMethods } = await import("./server/unsupported-methods");
   const { installServerGuards } = await import("@weir/api/server-guards");
-  // Installed last, so they run first: every answer, a refused method's too, carries the security headers.
+  const { handleRest, handleTrpc } = await import("@weir/api/http");
+  const { domain } = await import("./server/domain");
+  // Installed last, so they run first: every answer, a refused method's too, carries the security
+  // headers, and API calls are answered without going through Next.
   answerUnsupportedMethods();
-  installServerGuards();
+  installServerGuards({ rest: (req) => handleRest(domain(), req), trpc: (req) => handleTrpc(domain(), req) });
 }

@@ -6,9 +6,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { resetEnv } from "@weir/env";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { handleTrpc } from "../src/http.ts";
+import { handleRest, handleTrpc } from "../src/http.ts";
 import { clientIp, PEER_HEADER } from "../src/request-guards.ts";
-import { guardRequest } from "../src/server-guards.ts";
+import { guardRequest, installServerGuards } from "../src/server-guards.ts";
 import { startHarness, type Reply } from "./harness.ts";
 
 let h: Awaited<ReturnType<typeof startHarness>>;
@@ -332,6 +332,38 @@ describe("security headers", () => {
       expect(viaTls.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
     } finally {
       await s.close();
+    }
+  });
+
+  test("the server answers the API itself: the socket's address in the audit log, cookies and headers kept", async () => {
+    const undo = installServerGuards({
+      rest: (req) => handleRest(h.domain, req),
+      trpc: (req) => handleTrpc(h.domain, req),
+    });
+    const server = http.createServer((_req, res) => res.end("next"));
+    try {
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const email = `lean-${Date.now()}@example.com`;
+      const r = await fetch(`${base}/api/v1/auth/sign-up`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": "6.6.6.6", [PEER_HEADER]: "6.6.6.6" },
+        body: JSON.stringify({ email, password: "correct horse battery", name: "Lean" }),
+      });
+      expect(r.status).toBe(201);
+      expect(r.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(r.headers.getSetCookie().some((c) => c.startsWith("weir_session="))).toBe(true);
+      const body = (await r.json()) as { organization: { id: string } };
+      const row = await h.db.auditEvent.findFirstOrThrow({
+        where: { orgId: body.organization.id, action: "user.sign_up" },
+      });
+      expect(row.ip).toBe("127.0.0.1");
+      const trpc = await fetch(`${base}/api/trpc/pricing.priceBook`);
+      expect(trpc.headers.get("content-type")).toMatch(/json/);
+      expect(await (await fetch(`${base}/elsewhere`)).text()).toBe("next");
+    } finally {
+      undo();
+      await new Promise((r) => server.close(r));
     }
   });
 });
