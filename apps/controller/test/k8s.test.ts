@@ -12,9 +12,11 @@ import {
   KubernetesRejectedError,
   jobSpecConfigMap,
   jobStatusFromSparkApplication,
+  k8sName,
   kafkaResourceName,
   sparkApplicationName,
   sparkApplicationResource,
+  userSecretName,
   type SparkApplicationStatus,
   kafkaTopicResource,
   kafkaUserResource,
@@ -279,6 +281,78 @@ describe("a Kafka cluster on Kubernetes through Weir's REST API", () => {
       60_000,
     );
     expect(c.brokers.at(-1)).toMatchObject({ nodeId: 5, status: "RUNNING" });
+  });
+
+  test("topic, user, ACL → KafkaTopic and KafkaUser; the operators' Ready → READY; topic delete → gone", async () => {
+    const name = kafkaResourceName(id);
+    const ready = (generation: number) => ({
+      observedGeneration: generation,
+      conditions: [{ type: "Ready", status: "True", lastTransitionTime: new Date().toISOString() }],
+    });
+    expect(
+      (
+        await h.rest("POST", `/clusters/${id}/topics`, {
+          as: { bearer },
+          body: { name: "orders", partitions: 6, replicationFactor: 3 },
+        })
+      ).status,
+    ).toBe(201);
+    const user = await h.rest("POST", `/clusters/${id}/users`, { as: { bearer }, body: { name: "orders-app" } });
+    expect(user.status).toBe(201);
+    const acl = await h.rest("POST", `/clusters/${id}/acls`, {
+      as: { bearer },
+      body: { principal: "User:orders-app", resourceType: "TOPIC", resourceName: "orders", operation: "READ" },
+    });
+    expect(acl.status).toBe(201);
+
+    const topicName = k8sName(name, "orders");
+    const topic = await until("the KafkaTopic", () => read("KafkaTopic", topicName), 60_000);
+    expect(topic.spec).toEqual({ topicName: "orders", partitions: 6, replicas: 3, config: {} });
+    const kafkaUser = await until(
+      "the KafkaUser with its ACL",
+      async () => {
+        const u = await read("KafkaUser", "orders-app");
+        return (u?.spec as { authorization?: { acls: unknown[] } })?.authorization?.acls.length === 1 ? u : null;
+      },
+      60_000,
+    );
+    expect(kafkaUser.spec).toMatchObject({
+      authentication: {
+        type: "scram-sha-512",
+        password: { valueFrom: { secretKeyRef: { name: userSecretName(id, "orders-app"), key: "password" } } },
+      },
+      authorization: {
+        type: "simple",
+        acls: [
+          { resource: { type: "topic", name: "orders", patternType: "literal" }, operations: ["Read"], type: "allow" },
+        ],
+      },
+    });
+    // The password the API returned once is what the User Operator reads.
+    const secret = await client.read<K8sObject & { data: Record<string, string> }>({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: userSecretName(id, "orders-app"), namespace: NS },
+    });
+    expect(Buffer.from(secret!.data.password!, "base64").toString()).toBe(user.body.password);
+    const statusOf = () => h.db.topic.findFirst({ where: { clusterId: id, name: "orders" } });
+    expect((await statusOf())?.status).toBe("PROVISIONING");
+
+    await writeStatus("kafkatopics", topicName, ready(topic.metadata.generation));
+    await writeStatus("kafkausers", "orders-app", ready(kafkaUser.metadata.generation));
+    await until("topic READY", async () => (await statusOf())?.status === "READY", 30_000);
+    await until(
+      "user and ACL READY",
+      async () =>
+        (await h.db.kafkaUser.findFirst({ where: { clusterId: id, name: "orders-app" } }))?.status === "READY" &&
+        (await h.db.acl.findFirst({ where: { clusterId: id } }))?.status === "READY",
+      30_000,
+    );
+    expect(
+      (await h.rest("DELETE", `/clusters/${id}/topics/orders?confirm=orders`, { as: { bearer } })).status,
+    ).toBeLessThan(300);
+    await until("the KafkaTopic gone", async () => (await read("KafkaTopic", topicName)) === null, 30_000);
+    await until("the topic row gone", async () => (await statusOf()) === null, 30_000);
   });
 
   test("delete → every resource Weir created is gone, and so is the cluster", async () => {

@@ -1,10 +1,13 @@
 // The shape every child resource of a Kafka cluster shares (Topic, KafkaUser, Acl; Jobs of a
 // compute cluster follow the same shape): wait until the parent cluster serves, then act on it
 // through the pooled Admin client. Kafka's refusal of the user's spec leaves the resource FAILED
-// with Kafka's reason; anything else (Kafka unreachable, our bug) is retried.
+// with Kafka's reason; anything else (Kafka unreachable, our bug) is retried. On a cluster whose
+// runtime is "kubernetes" a kind acts through the declarative driver instead (Strimzi's
+// KafkaTopic/KafkaUser), and the API server's refusal is the user's fault the same way.
 import type { Db, KafkaClusterModel } from "@weir/db";
 import { asConditions, decryptSecret, isServing, kafkaError, type Kind } from "@weir/domain";
-import { kafkaAdmins, kafkaRefusal, type KafkaAdmin } from "@weir/runtime";
+import { kafkaAdmins, kafkaRefusal, type DeclarativeBrokerRuntime, type KafkaAdmin } from "@weir/runtime";
+import { KubernetesRejectedError } from "@weir/runtime/k8s";
 import {
   ReconcileError,
   statusUpdate,
@@ -42,7 +45,20 @@ export interface KafkaChildKind<R extends ChildRow> {
   update(db: Db, where: { id: string; generation?: number }, data: ReturnType<typeof statusUpdate>): Promise<unknown>;
   /** Makes Kafka match the row; only called while the parent cluster serves. */
   act(pass: ChildPass<R>): Promise<ReconcileOutcome>;
+  /** The same for a cluster on Kubernetes, through its operator's resources. */
+  actDeclarative(pass: DeclarativeChildPass<R>): Promise<ReconcileOutcome>;
 }
+
+export interface DeclarativeChildPass<R extends ChildRow> extends Omit<ChildPass<R>, "admin"> {
+  driver: DeclarativeBrokerRuntime;
+}
+
+/** While the operator has not applied the spec: not an error, looked at again in a few seconds. */
+export const waitingForOperator = (message: string | null): ReconcileOutcome => ({
+  status: "PROVISIONING",
+  statusReason: message ?? "Waiting for the operator",
+  requeueAfterMs: 5000,
+});
 
 /** Kafka's refusal of our spec is the user's to fix; anything else we retry. */
 export function asReconcileError(e: unknown, clusterName: string): ReconcileError {
@@ -56,7 +72,7 @@ export function asReconcileError(e: unknown, clusterName: string): ReconcileErro
 }
 
 export function kafkaChildReconciler<R extends ChildRow>(
-  deps: { secretKey: string },
+  deps: { secretKey: string; kubernetes?: DeclarativeBrokerRuntime },
   k: KafkaChildKind<R>,
 ): Reconciler {
   return {
@@ -77,6 +93,27 @@ export function kafkaChildReconciler<R extends ChildRow>(
       const row = await k.load(db, id);
       if (!row) return { status: "DELETING", statusReason: "Deleted" };
       const { cluster } = row;
+      if (cluster.runtime === "kubernetes") {
+        if (!deps.kubernetes) {
+          throw new ReconcileError(
+            "NoKubernetesDriver",
+            "The cluster runs on Kubernetes but this controller has no Kubernetes driver (WEIR_RUNTIME=kubernetes).",
+          );
+        }
+        if (!isServing("KafkaCluster", cluster.status)) {
+          return {
+            status: row.status === "DELETING" ? "DELETING" : "PROVISIONING",
+            statusReason: `Waiting for the cluster "${cluster.name}" to run`,
+            requeueAfterMs: 10_000,
+          };
+        }
+        try {
+          return await k.actDeclarative({ db, id, row, event, secretKey: deps.secretKey, driver: deps.kubernetes });
+        } catch (e) {
+          if (e instanceof KubernetesRejectedError) throw new ReconcileError("KubernetesRejected", e.message, "user");
+          throw e;
+        }
+      }
       const admin = isServing("KafkaCluster", cluster.status)
         ? kafkaAdmins.forCluster(cluster, (encrypted) => decryptSecret(encrypted, deps.secretKey))
         : null;

@@ -14,7 +14,13 @@ import {
   kafkaRefusal,
   topicConfigs,
 } from "@weir/runtime";
-import { kafkaChildReconciler, type ChildPass } from "../framework/kafka-child.ts";
+import type { DeclarativeBrokerRuntime } from "@weir/runtime";
+import {
+  kafkaChildReconciler,
+  waitingForOperator,
+  type ChildPass,
+  type DeclarativeChildPass,
+} from "../framework/kafka-child.ts";
 import { runPipeline, step } from "../framework/pipeline.ts";
 import { topicSnapshots } from "./kafka-snapshot.ts";
 
@@ -166,13 +172,36 @@ const reconcileTopic = (pass: ChildPass<TopicRow>) =>
     steps,
   );
 
-export const topicReconciler = (deps: { secretKey: string }) =>
+// On Kubernetes the topic is a KafkaTopic: Strimzi's Topic Operator creates, alters and deletes it.
+async function reconcileTopicResource({ db, id, row: t, driver, event }: DeclarativeChildPass<TopicRow>) {
+  const { cluster } = t;
+  if (t.status === "DELETING") {
+    await driver.deleteTopic(cluster.id, cluster.kafkaVersion, t.name);
+    await db.topic.delete({ where: { id } });
+    return { status: "DELETING", statusReason: "KafkaTopic deleted" };
+  }
+  await driver.applyTopic({
+    clusterId: cluster.id,
+    kafkaVersion: cluster.kafkaVersion,
+    name: t.name,
+    partitions: t.partitions,
+    replicationFactor: t.replicationFactor,
+    configs: asConfigs(t.configs),
+  });
+  const seen = await driver.observeChild(cluster.id, cluster.kafkaVersion, "topic", t.name);
+  if (!seen.ready) return waitingForOperator(seen.message);
+  if (t.status !== "READY" || t.observedGeneration !== t.generation) await event(created(t));
+  return ready(t.partitions, t.replicationFactor, t.partitions);
+}
+
+export const topicReconciler = (deps: { secretKey: string; kubernetes?: DeclarativeBrokerRuntime }) =>
   kafkaChildReconciler(deps, {
     kind: "Topic",
     listIds: async (db) => (await db.topic.findMany({ select: { id: true } })).map((r) => r.id),
     load,
     update: (db, where, data) => db.topic.updateMany({ where, data }),
     act: reconcileTopic,
+    actDeclarative: reconcileTopicResource,
   });
 
 function ready(partitions: number, rf: number, actualPartitions: number) {

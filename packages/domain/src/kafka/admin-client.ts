@@ -53,8 +53,11 @@ export function requireServing(cluster: ClusterRow): KafkaAdmin {
   return admin;
 }
 
-/** Like requireServing, but null instead of an error: for reads and checks that can do without Kafka. */
+/** Like requireServing, but null instead of an error: for reads and checks that can do without Kafka.
+ * Null for a Strimzi cluster: its only listener is TLS, which Weir's Admin client does not speak
+ * yet, so checks that can do without Kafka do without it there. */
 export function servingAdmin(cluster: ClusterRow): KafkaAdmin | null {
+  if (cluster.runtime === "kubernetes") return null;
   return isServing("KafkaCluster", cluster.status) ? adminForCluster(cluster, secretKey()) : null;
 }
 

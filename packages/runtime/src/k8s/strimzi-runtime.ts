@@ -3,11 +3,25 @@
 // cluster's state back from the resources' status. It never talks to the pods itself.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ObservedInstance } from "../instances.ts";
-import type { DeclarativeBrokerRuntime, DeclarativeClusterSpec, ObservedCluster } from "../kafka/runtime.ts";
+import type {
+  DeclarativeBrokerRuntime,
+  DeclarativeClusterSpec,
+  DeclarativeTopic,
+  DeclarativeUser,
+  ObservedChild,
+  ObservedCluster,
+} from "../kafka/runtime.ts";
 import { KubernetesClient } from "./client.ts";
 import {
   CLUSTER_ID_LABEL,
+  k8sName,
   kafkaResourceName,
+  kafkaTopicResource,
+  kafkaUserResource,
+  PASSWORD_KEY,
+  strimziChildStatus,
+  userPasswordSecret,
+  userSecretName,
   POOL_ROLES,
   poolName,
   strimziClusterResources,
@@ -88,6 +102,82 @@ export class KubernetesKafkaRuntime implements DeclarativeBrokerRuntime {
   }
 
   private readonly lastReadySince = new Map<string, Date | null>();
+
+  async applyTopic(t: DeclarativeTopic): Promise<void> {
+    await this.client.apply(
+      kafkaTopicResource({
+        clusterId: t.clusterId,
+        namespace: this.namespace,
+        kafkaVersion: t.kafkaVersion,
+        topic: t.name,
+        partitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        config: t.configs,
+      }),
+    );
+  }
+
+  async deleteTopic(clusterId: string, kafkaVersion: string, name: string): Promise<void> {
+    await this.client.delete({
+      apiVersion: strimziReleaseFor(kafkaVersion).apiVersion,
+      kind: "KafkaTopic",
+      metadata: { name: k8sName(kafkaResourceName(clusterId), name), namespace: this.namespace },
+    });
+  }
+
+  /** The password goes into a Secret the KafkaUser reads; it is never logged or returned. */
+  async applyUser(u: DeclarativeUser): Promise<void> {
+    if (u.password !== null) {
+      await this.client.apply(
+        userPasswordSecret({
+          clusterId: u.clusterId,
+          namespace: this.namespace,
+          username: u.name,
+          password: u.password,
+        }),
+      );
+    }
+    await this.client.apply(
+      kafkaUserResource({
+        clusterId: u.clusterId,
+        namespace: this.namespace,
+        kafkaVersion: u.kafkaVersion,
+        username: u.name,
+        passwordSecret: { name: userSecretName(u.clusterId, u.name), key: PASSWORD_KEY },
+        acls: u.acls,
+      }),
+    );
+  }
+
+  async deleteUser(clusterId: string, kafkaVersion: string, name: string): Promise<void> {
+    await this.client.delete({
+      apiVersion: strimziReleaseFor(kafkaVersion).apiVersion,
+      kind: "KafkaUser",
+      metadata: { name, namespace: this.namespace },
+    });
+    await this.client.delete({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: userSecretName(clusterId, name), namespace: this.namespace },
+    });
+  }
+
+  async observeChild(
+    clusterId: string,
+    kafkaVersion: string,
+    kind: "topic" | "user",
+    name: string,
+  ): Promise<ObservedChild> {
+    const o = await this.client.read<Resource>({
+      apiVersion: strimziReleaseFor(kafkaVersion).apiVersion,
+      kind: kind === "topic" ? "KafkaTopic" : "KafkaUser",
+      metadata: {
+        name: kind === "topic" ? k8sName(kafkaResourceName(clusterId), name) : name,
+        namespace: this.namespace,
+      },
+    });
+    return strimziChildStatus(o);
+  }
 
   /** A node runs while its pool lists it; it has run since the cluster last became Ready. */
   async observe(clusterId: string, names: string[]): Promise<ObservedInstance[]> {

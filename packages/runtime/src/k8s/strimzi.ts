@@ -327,6 +327,46 @@ export function kafkaTopicResource(input: {
   };
 }
 
+/** The Secret holding a Weir user's password (the KafkaUser reads it). */
+export const userSecretName = (clusterId: string, username: string) =>
+  k8sName(`${kafkaResourceName(clusterId)}-user`, username);
+
+export function userPasswordSecret(input: {
+  clusterId: string;
+  namespace: string;
+  username: string;
+  password: string;
+}): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: userSecretName(input.clusterId, input.username),
+      namespace: input.namespace,
+      labels: labels(input.clusterId),
+    },
+    type: "Opaque",
+    stringData: { [PASSWORD_KEY]: input.password },
+  };
+}
+
+/** A KafkaTopic's or KafkaUser's state: Ready at its generation, or why not. */
+export function strimziChildStatus(
+  o: (K8sObject & { metadata: { generation?: number }; status?: Record<string, unknown> }) | null,
+): { exists: boolean; ready: boolean; message: string | null } {
+  if (!o) return { exists: false, ready: false, message: "The resource does not exist" };
+  const status = (o.status ?? {}) as { conditions?: Condition[]; observedGeneration?: number };
+  const ready = readyCondition(o as { status?: { conditions?: Condition[] } });
+  const caughtUp = (status.observedGeneration ?? 0) >= (o.metadata.generation ?? 0);
+  if (ready?.status === "True" && caughtUp) return { exists: true, ready: true, message: null };
+  const message = !status.conditions
+    ? `Waiting for Strimzi's ${o.kind === "KafkaTopic" ? "Topic" : "User"} Operator to pick it up`
+    : !caughtUp
+      ? `Waiting for Strimzi's ${o.kind === "KafkaTopic" ? "Topic" : "User"} Operator to apply the latest spec`
+      : (ready?.message ?? ready?.reason ?? "Strimzi reports it not ready");
+  return { exists: true, ready: false, message };
+}
+
 /** Everything Weir applies for a cluster, in order (the Secret before the user that reads it). */
 export function strimziClusterResources(input: StrimziClusterInput & { adminPassword: string }): K8sObject[] {
   return [

@@ -3,6 +3,7 @@
 // DeclarativeBrokerRuntime for drivers handed the whole desired cluster (Kubernetes: Strimzi
 // resources, which its operator turns into pods). Both share the InstanceDriver view of nodes.
 import type { EnsureResult, InstanceDriver } from "../instances.ts";
+import type { StrimziAcl } from "../k8s/strimzi.ts";
 
 export type NodeRole = "broker" | "controller" | "broker,controller";
 
@@ -68,4 +69,35 @@ export interface DeclarativeBrokerRuntime extends InstanceDriver {
   /** Idempotent: applies the cluster's resources and deletes the ones no longer wanted. */
   applyCluster(spec: DeclarativeClusterSpec): Promise<void>;
   observeCluster(clusterId: string): Promise<ObservedCluster>;
+  /** Topics and users as the platform's own resources (Strimzi's KafkaTopic and KafkaUser). */
+  applyTopic(t: DeclarativeTopic): Promise<void>;
+  deleteTopic(clusterId: string, kafkaVersion: string, name: string): Promise<void>;
+  /** `password` is written when set; the user keeps the last one otherwise. */
+  applyUser(u: DeclarativeUser): Promise<void>;
+  deleteUser(clusterId: string, kafkaVersion: string, name: string): Promise<void>;
+  observeChild(clusterId: string, kafkaVersion: string, kind: "topic" | "user", name: string): Promise<ObservedChild>;
+}
+
+export interface DeclarativeTopic {
+  clusterId: string;
+  kafkaVersion: string;
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+}
+
+export interface DeclarativeUser {
+  clusterId: string;
+  kafkaVersion: string;
+  name: string;
+  password: string | null;
+  acls: StrimziAcl[];
+}
+
+export interface ObservedChild {
+  exists: boolean;
+  /** Ready at the spec last applied. */
+  ready: boolean;
+  message: string | null;
 }
