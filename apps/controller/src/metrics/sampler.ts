@@ -60,8 +60,10 @@ export class MetricsSampler {
 
   async sampleAll(): Promise<void> {
     const { db } = this.opts;
+    // Local clusters only: a Strimzi cluster's brokers export their metrics in the cluster (its
+    // pods' JMX exporter), which this sampler does not read yet.
     const clusters = await db.kafkaCluster.findMany({
-      where: { status: { in: KAFKA_SERVING } },
+      where: { status: { in: KAFKA_SERVING }, runtime: "local" },
       include: { brokers: true },
     });
     for (const c of clusters) {

@@ -40,6 +40,7 @@ import {
 import { runPipeline, stayFailed, step, type Step } from "../../framework/pipeline.ts";
 import { leasePorts, releasePorts } from "../../framework/ports.ts";
 import {
+  ReconcileError,
   statusStore,
   type EventInput,
   type Reconciler,
@@ -468,6 +469,14 @@ export function computeClusterReconciler(deps: ComputeReconcilerDeps): Reconcile
     async reconcile(ctx) {
       const cluster = await loadCluster(ctx.db, ctx.id);
       if (!cluster) return { status: ctx.current.status, statusReason: ctx.current.statusReason };
+      if (cluster.runtime === "kubernetes" && cluster.status !== "DELETING") {
+        // Never run a cluster created for Kubernetes as local processes.
+        throw new ReconcileError(
+          "KubernetesNotSupported",
+          "Compute clusters on Kubernetes (the Spark Operator) are not built yet: create it with WEIR_RUNTIME=local.",
+          "user",
+        );
+      }
       const pass: ComputePass = {
         ...ctx,
         runtime: deps.runtime,
