@@ -220,8 +220,11 @@ def postgres_upsert(spark, sink, creds):
         jprops = spark._jvm.java.util.Properties()
         for k in ("user", "password"):
             jprops.setProperty(k, props[k])
-        spark._jvm.java.lang.Class.forName("org.postgresql.Driver")
-        conn = spark._jvm.java.sql.DriverManager.getConnection(url, jprops)
+        # spark.jars are in Spark's own class loader, which neither Class.forName nor DriverManager
+        # (it refuses drivers its caller cannot see) looks in: load the driver there, connect with it.
+        jvm = spark._jvm
+        loader = jvm.java.lang.Thread.currentThread().getContextClassLoader()
+        conn = jvm.java.lang.Class.forName("org.postgresql.Driver", True, loader).newInstance().connect(url, jprops)
         try:
             conn.setAutoCommit(False)
             st = conn.createStatement()
