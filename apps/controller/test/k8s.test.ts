@@ -355,6 +355,35 @@ describe("a Kafka cluster on Kubernetes through Weir's REST API", () => {
     await until("the topic row gone", async () => (await statusOf()) === null, 30_000);
   });
 
+  test("scale in → the pool shrinks; the node Strimzi removed leaves Weir's rows and its run interval ends", async () => {
+    expect((await h.rest("PATCH", `/clusters/${id}`, { as: { bearer }, body: { brokerCount: 4 } })).status).toBe(200);
+    const pool = await until(
+      "4 replicas",
+      async () => {
+        const p = await read("KafkaNodePool", poolName(id, "brokers"));
+        return (p?.spec as { replicas: number }).replicas === 4 ? p : null;
+      },
+      60_000,
+    );
+    await writeStatus("kafkanodepools", poolName(id, "brokers"), {
+      observedGeneration: pool.metadata.generation,
+      nodeIds: [1, 2, 3, 4],
+      replicas: 4,
+    });
+    const c = await until(
+      "RUNNING with 4 brokers",
+      async () => {
+        const c = await get();
+        return c.status === "RUNNING" && c.brokers.length === 4 ? c : null;
+      },
+      60_000,
+    );
+    expect(c.brokers.map((b: { nodeId: number }) => b.nodeId)).toEqual([1, 2, 3, 4]);
+    expect(await h.db.runInterval.count({ where: { resourceId: id, dimension: "BROKER_HOURS", endedAt: null } })).toBe(
+      4,
+    );
+  });
+
   test("delete → every resource Weir created is gone, and so is the cluster", async () => {
     const res = await h.rest("DELETE", `/clusters/${id}`, { as: { bearer } });
     expect(res.status).toBeLessThan(300);
