@@ -25,7 +25,7 @@ import {
   type K8sObject,
 } from "@weir/runtime/k8s";
 import { LocalKafkaRuntime } from "@weir/runtime/local";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
 import {
   lintChart,
@@ -79,7 +79,22 @@ const sampleInput = (clusterId: string) => ({
   adminPassword: "s3cret-password",
 });
 
+// Missing binaries fail every test with the build instruction (a failed beforeAll would only skip
+// them, and skipped tests are not counted as failures).
+let setupError: unknown;
+beforeEach(() => {
+  if (setupError) throw setupError;
+});
+
 beforeAll(async () => {
+  try {
+    await setUp();
+  } catch (e) {
+    setupError = e;
+  }
+}, 240_000);
+
+async function setUp() {
   api = await startApiServer({ users: [CONTROLLER_SA] });
   const kc = api.kubeConfig();
   client = new KubernetesClient(kc);
@@ -93,7 +108,7 @@ beforeAll(async () => {
   await until("org ready", async () => (await h.db.project.count({ where: { orgId: me.orgId } })) > 0, 30_000);
   await h.db.project.updateMany({ where: { orgId: me.orgId }, data: { maxBrokersPerCluster: 9 } });
   bearer = await h.apiKey(me, "ADMIN");
-}, 240_000);
+}
 
 afterAll(async () => {
   await tc?.stop();
