@@ -184,9 +184,13 @@ beforeAll(async () => {
       ORDERS.map((o) => JSON.stringify(o)),
     ).then(() => true),
   );
+  let seen = "";
   await until("the connect server RUNNING", async () => {
     const c = (await h.rest("GET", `/compute-clusters/${ccId}`, { as: { bearer: dev } })).body;
+    seen = `${c.status} ${c.statusReason}; connect ${c.connect?.status} ${c.connect?.statusReason}`;
     return c.status === "RUNNING" && c.connect?.status === "RUNNING";
+  }).catch((e: Error) => {
+    throw new Error(`${e.message} (last seen ${seen}); its log:\n${engine.logTail(ccId, "connect", 40)}`);
   });
 }, 300_000);
 

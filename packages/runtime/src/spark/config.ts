@@ -110,14 +110,13 @@ export function connectProperties(
     // An executor only while the workspace is used: a held core and 512m would starve the jobs
     // of a small cluster (one t2.small worker offers 1 core and 1 GiB). Shuffle tracking lets an
     // executor go without an external shuffle service; the first query after idling waits for
-    // an executor to start (a few seconds).
+    // an executor to start (the 1 s backlog timeout, whole seconds only, then a few seconds).
     ["spark.dynamicAllocation.enabled", "true"],
     ["spark.dynamicAllocation.shuffleTracking.enabled", "true"],
     ["spark.dynamicAllocation.minExecutors", "0"],
     ["spark.dynamicAllocation.maxExecutors", "1"],
     ["spark.dynamicAllocation.executorIdleTimeout", `${CONNECT_IDLE_SECONDS}s`],
     ["spark.dynamicAllocation.shuffleTracking.timeout", `${CONNECT_IDLE_SECONDS}s`],
-    ["spark.dynamicAllocation.schedulerBacklogTimeout", "100ms"],
     ["spark.executor.memory", `${node.memoryMb || CONNECT_EXECUTOR_MEMORY_MB}m`],
     ["spark.local.dir", dirs.local],
     ["spark.sql.warehouse.dir", dirs.warehouse],
