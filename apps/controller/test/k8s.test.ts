@@ -10,6 +10,7 @@ import {
   KubernetesClient,
   KubernetesKafkaRuntime,
   KubernetesRejectedError,
+  KubernetesSparkJobs,
   jobSpecConfigMap,
   jobStatusFromSparkApplication,
   k8sName,
@@ -515,6 +516,43 @@ describe("a job as a Spark Operator SparkApplication, against the operator's own
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubernetesRejectedError);
     expect((err as Error).message).toMatch(/spec.type: Unsupported value: "Pyhton"/);
+  });
+
+  test("the jobs driver applies, reads the operator's status back, and deletes what it made", async () => {
+    const jobs = new KubernetesSparkJobs(client, NS);
+    const otherJob = "7c7c7c7c-0000-4000-8000-000000000002";
+    const other = sparkApplicationName(otherJob);
+    const base = app("always");
+    const spec = base.spec as { image: string; driver: { serviceAccount: string } };
+    await jobs.apply(
+      {
+        jobId: otherJob,
+        computeClusterId: "6b6b6b6b-0000-4000-8000-000000000001",
+        image: spec.image,
+        connectorJars: ["spark-sql-kafka-0-10_2.13-4.2.0.jar"],
+        cores: 1,
+        driverMemoryMb: 512,
+        executorMemoryMb: 512,
+        executors: 1,
+        restartPolicy: "never",
+        serviceAccount: spec.driver.serviceAccount,
+      },
+      { kind: "batch-sql", sql: "SELECT 1" },
+    );
+    expect(await jobs.observe(otherJob)).toMatchObject({ status: "QUEUED" });
+    await writeResourceStatus(
+      api.kubeConfig(),
+      { ...SPARK, name: other },
+      // The CRD requires driverInfo in a status; the operator always writes it.
+      { applicationState: { state: "SUBMISSION_FAILED", errorMessage: "image pull back-off" }, driverInfo: {} },
+    );
+    expect(await jobs.observe(otherJob)).toMatchObject({
+      status: "FAILED",
+      statusReason: "The operator could not submit the application: image pull back-off",
+    });
+    await jobs.delete(otherJob);
+    expect(await jobs.observe(otherJob)).toBeNull();
+    expect(await client.list("v1", "ConfigMap", NS, `weir.dev/job-id=${otherJob}`)).toEqual([]);
   });
 });
 

@@ -2,7 +2,9 @@
 // and the mapping of its status back to Weir's job statuses. The same job runner the local driver
 // starts (spark/runner/weir_job_runner.py) is the main file, baked into Weir's job image with the
 // pinned connector jars; the job's spec reaches it as a ConfigMap mounted into the driver.
+// KubernetesSparkJobs applies, observes and deletes them.
 import { SPARK_VERSION } from "../versions.ts";
+import type { KubernetesClient } from "./client.ts";
 import { MANAGED_BY, type K8sObject } from "./strimzi.ts";
 
 export const SPARK_API_VERSION = "sparkoperator.k8s.io/v1beta2";
@@ -32,7 +34,7 @@ export interface SparkApplicationInput {
   serviceAccount: string;
 }
 
-export const sparkApplicationName = (jobId: string) => `weir-job-${jobId.replace(/-/g, "").slice(0, 12)}`;
+export const sparkApplicationName = (jobId: string) => `weir-job-${jobId.replace(/-/g, "").slice(0, 20)}`;
 
 /** The job's restart policy in the operator's terms (retries as the local instance policy does). */
 export function sparkRestartPolicy(p: JobRestartPolicy): Record<string, unknown> {
@@ -155,3 +157,47 @@ export function jobSpecConfigMap(input: { jobId: string; namespace: string; name
     data: { "job-spec.json": JSON.stringify(input.spec) },
   };
 }
+
+/**
+ * Jobs on the Spark Operator: a job's spec ConfigMap and SparkApplication applied (server-side,
+ * strict), its status read back and mapped, everything labelled with the job's id deleted. The Job
+ * reconciler does not use it yet.
+ */
+export class KubernetesSparkJobs {
+  constructor(
+    private readonly client: KubernetesClientLike,
+    readonly namespace: string,
+  ) {}
+
+  async apply(input: Omit<SparkApplicationInput, "namespace" | "specConfigMap">, spec: unknown): Promise<void> {
+    const specConfigMap = `${sparkApplicationName(input.jobId)}-spec`;
+    await this.client.apply(
+      jobSpecConfigMap({ jobId: input.jobId, namespace: this.namespace, name: specConfigMap, spec }),
+    );
+    await this.client.apply(sparkApplicationResource({ ...input, namespace: this.namespace, specConfigMap }));
+  }
+
+  /** Null when the application does not exist (never applied, or deleted). */
+  async observe(jobId: string): Promise<MappedJobStatus | null> {
+    const app = await this.client.read<K8sObject & { status?: SparkApplicationStatus }>({
+      apiVersion: SPARK_API_VERSION,
+      kind: "SparkApplication",
+      metadata: { name: sparkApplicationName(jobId), namespace: this.namespace },
+    });
+    return app ? jobStatusFromSparkApplication(app.status) : null;
+  }
+
+  async delete(jobId: string): Promise<void> {
+    const selector = `${JOB_ID_LABEL}=${jobId}`;
+    for (const [apiVersion, kind] of [
+      [SPARK_API_VERSION, "SparkApplication"],
+      ["v1", "ConfigMap"],
+    ] as const) {
+      for (const o of await this.client.list<K8sObject>(apiVersion, kind, this.namespace, selector)) {
+        await this.client.delete({ apiVersion, kind, metadata: { name: o.metadata.name, namespace: this.namespace } });
+      }
+    }
+  }
+}
+
+type KubernetesClientLike = Pick<KubernetesClient, "apply" | "read" | "list" | "delete">;
