@@ -202,9 +202,14 @@ async function main() {
       { name: "openapi.json", path: "/openapi.json", floor: "/openapi.json", headers: {} },
     ];
 
-    for (const s of scenarios) {
+    // A scenario the console cannot answer (an older build given with --web may not read rows this
+    // database's seed writes) is left out, and said so.
+    for (const s of [...scenarios]) {
       const check = await fetch(`${base}${s.path}`, { headers: s.headers });
-      if (!check.ok) throw new Error(`${s.name}: ${check.status} ${await check.text()}`);
+      if (!check.ok) {
+        console.log(`  left out: ${s.name}: ${check.status} ${(await check.text()).slice(0, 200)}`);
+        scenarios.splice(scenarios.indexOf(s), 1);
+      }
     }
     // Warm both servers (JIT, pools, Next's route compilation) before measuring.
     for (const s of scenarios) {
