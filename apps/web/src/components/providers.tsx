@@ -33,8 +33,11 @@ function makeQueryClient() {
       },
     }),
     // Every failed change is told to the user in the API's own words; forms also show field errors.
+    // A mutation whose page shows its own error in place (a SQL query's Spark error under the
+    // editor) says `meta: { toast: false }`.
     mutationCache: new MutationCache({
-      onError: (error) => {
+      onError: (error, _variables, _context, mutation) => {
+        if (mutation.meta?.toast === false) return;
         toast.error(errorMessage(error));
       },
     }),

@@ -129,5 +129,6 @@ export function useJobDownload() {
 
 export function useWorkspaceQuery() {
   const trpc = useTRPC();
-  return useMutation(trpc.workspace.query.mutationOptions());
+  // Spark's error shows under the editor; a toast would repeat it.
+  return useMutation(trpc.workspace.query.mutationOptions({ meta: { toast: false } }));
 }

@@ -164,7 +164,7 @@ const JobRow = memo(function JobRow({ computeClusterId, job: j }: { computeClust
         <span className="text-xs text-slate-500">{j.kindLabel}</span>
       </Td>
       <Td className="max-w-72 min-w-40">
-        <div className="flex flex-col gap-1">
+        <div className="flex flex-col items-start gap-1">
           <JobStatusBadge status={j.status} />
           <JobReason status={j.status} reason={j.statusReason} className="line-clamp-2" />
         </div>

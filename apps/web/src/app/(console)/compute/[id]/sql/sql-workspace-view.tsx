@@ -42,9 +42,13 @@ export function SqlWorkspaceView({ computeClusterId }: { computeClusterId: strin
   const body = errorBody(query.error);
   const fields = body?.fields ?? {};
   const viewError = (i: number, key: "view" | "schema" | "topic") => fields[`views.${i}.${key}`];
-  const sqlError = query.error
+  const rawSqlError = query.error
     ? (fields.sql ?? (Object.keys(fields).some((k) => k.startsWith("views.")) ? undefined : errorMessage(query.error)))
     : undefined;
+  // Spark's message, then (after its first line) the analysed plan, which only some readers want.
+  const nl = rawSqlError?.indexOf("\n") ?? -1;
+  const sqlError = nl === -1 ? rawSqlError : rawSqlError!.slice(0, nl);
+  const sqlPlan = nl === -1 ? "" : rawSqlError!.slice(nl + 1).trim();
 
   function setTopics(topics: string[]) {
     const next = topics.map((t) => views.find((v) => v.topic === t) ?? { topic: t, view: viewNameFor(t), schema: "" });
@@ -174,6 +178,14 @@ export function SqlWorkspaceView({ computeClusterId }: { computeClusterId: strin
               hint="Ctrl+Enter (⌘+Enter) runs the query. Spark SQL; each view reads the topic's current contents."
               data-testid="workspace-sql"
             />
+            {sqlPlan && (
+              <details className="text-xs text-slate-600" data-testid="workspace-error-plan">
+                <summary className="cursor-pointer select-none">Spark&rsquo;s plan of the query</summary>
+                <pre className="mt-1 max-h-64 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-[11px] leading-4">
+                  {sqlPlan}
+                </pre>
+              </details>
+            )}
             <div className="flex flex-wrap items-center gap-3">
               <Button type="submit" pending={query.isPending} disabled={!sql.trim()} data-testid="workspace-run">
                 Run
