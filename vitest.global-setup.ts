@@ -4,6 +4,7 @@ import { prepareTemplate, startTestPostgres, TEMPLATE_DB } from "@weir/db/testin
 import { env } from "@weir/env";
 import { ensureKafka } from "@weir/runtime/artifacts";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
+import { extractProtos } from "@weir/spark-connect";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -16,7 +17,8 @@ export default async function setup(project: TestProject) {
   // The pinned Kafka jars and Spark (pyspark venv + connector jars), fetched once into the cache
   // before any test file starts brokers or engines (Spark's first install takes about 90 s).
   ensureKafka(env().WEIR_CACHE_DIR);
-  ensureSpark(env().WEIR_CACHE_DIR, { log: (line) => console.log(line) });
+  const spark = ensureSpark(env().WEIR_CACHE_DIR, { log: (line) => console.log(line) });
+  await extractProtos(spark.connectJar, env().WEIR_CACHE_DIR);
   const server = await startTestPostgres();
   await prepareTemplate(server.url);
   project.provide("templateDatabaseUrl", server.url(TEMPLATE_DB));

@@ -8,6 +8,7 @@ import { applyMigrations } from "@weir/db/migrate";
 import { seedPriceBook } from "@weir/domain";
 import { env } from "@weir/env";
 import { ensureKafka, ensureSpark, RuntimeSetupError } from "@weir/runtime/artifacts";
+import { extractProtos } from "@weir/spark-connect";
 
 const say = (msg: string) => console.log(`[weir] ${msg}`);
 
@@ -30,6 +31,8 @@ async function main() {
   // installs it (about 90 s, 525 MB); later starts reuse the cache offline.
   const spark = ensureSpark(e.WEIR_CACHE_DIR, { log: say });
   say(`Apache Spark ${spark.version} ready in ${spark.sparkHome}`);
+  // The SQL workspace's client loads Spark Connect's protos from the pinned jar, extracted here.
+  await extractProtos(spark.connectJar, e.WEIR_CACHE_DIR);
 }
 
 main().then(

@@ -4,9 +4,8 @@
 import { randomUUID } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import { env } from "@weir/env";
-import { ensureSpark } from "@weir/runtime/spark-artifacts";
 import { DataType as ArrowType, tableFromIPC, type Field } from "apache-arrow";
-import { extractProtos, loadProtos, type SparkConnectProtos } from "./protos.ts";
+import { currentProtos, extractProtos, loadProtos, type SparkConnectProtos } from "./protos.ts";
 
 export interface SparkConnectClientOptions {
   host: string;
@@ -15,7 +14,7 @@ export interface SparkConnectClientOptions {
   userId?: string;
   /** A UUID; a new one by default. Spark requires the UUID format. */
   sessionId?: string;
-  /** The pinned spark-connect jar whose protos to use; default: from ensureSpark(WEIR_CACHE_DIR). */
+  /** The spark-connect jar whose protos to use; default: those setup extracted from the pinned one (currentProtos). */
   connectJar?: string;
   /** Where extracted protos are cached; default WEIR_CACHE_DIR. */
   cacheDir?: string;
@@ -248,8 +247,8 @@ export class SparkConnectClient {
   private connect(): Promise<{ stub: grpc.Client; protos: SparkConnectProtos }> {
     this.ready ??= (async () => {
       const cacheDir = this.opts.cacheDir ?? env().WEIR_CACHE_DIR;
-      const jar = this.opts.connectJar ?? ensureSpark(cacheDir).connectJar;
-      const protos = loadProtos(await extractProtos(jar, cacheDir));
+      const jar = this.opts.connectJar;
+      const protos = loadProtos(jar ? await extractProtos(jar, cacheDir) : currentProtos(cacheDir));
       const stub = new protos.Service(`${this.opts.host}:${this.opts.port}`, grpc.credentials.createInsecure(), {
         // Arrow batches can be large; Spark's own default cap is 128 MiB.
         "grpc.max_receive_message_length": 128 << 20,

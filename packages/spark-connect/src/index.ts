@@ -10,4 +10,4 @@ export {
   type SqlResult,
 } from "./client.ts";
 export { CONNECT_SERVER_CLASS, connectServerArgs, connectServerEnv, type ConnectServerSpec } from "./server.ts";
-export { extractProtos, loadProtos } from "./protos.ts";
+export { currentProtos, extractProtos, loadProtos } from "./protos.ts";

@@ -19,6 +19,8 @@ export function wantedEntry(name: string): boolean {
 export const ROOT_PROTOS = ["spark/connect/base.proto", "google/rpc/status.proto", "google/rpc/error_details.proto"];
 
 const DONE = ".complete";
+/** Names the extraction of the pinned jar, so a process that never sees the jar can load the protos. */
+const CURRENT = "current";
 
 function sha256File(file: string): string {
   const hash = createHash("sha256");
@@ -111,6 +113,34 @@ async function doExtract(connectJar: string, cacheDir: string): Promise<string> 
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  markCurrent(root, dir);
+  return dir;
+}
+
+function markCurrent(root: string, dir: string) {
+  const tmp = path.join(root, `.${CURRENT}-${process.pid}`);
+  fs.writeFileSync(tmp, `${path.basename(dir)}\n`);
+  fs.renameSync(tmp, path.join(root, CURRENT));
+}
+
+/**
+ * The include dir of the protos extracted last (setup extracts the pinned jar's on every start),
+ * without touching the jar: the console loads this and never the Spark install code.
+ */
+export function currentProtos(cacheDir: string): string {
+  const root = path.join(cacheDir, "spark-connect-protos");
+  let name = "";
+  try {
+    name = fs.readFileSync(path.join(root, CURRENT), "utf8").trim();
+  } catch {
+    // not extracted yet
+  }
+  const dir = path.join(root, name);
+  if (!name || !fs.existsSync(path.join(dir, DONE))) {
+    throw new Error(
+      `Spark Connect's protos are not in ${root} yet: they are extracted from the pinned Spark when Weir starts (pnpm start).`,
+    );
   }
   return dir;
 }
