@@ -94,7 +94,7 @@ function JobHeader({ job: j, canChange }: { job: Job; canChange: boolean }) {
           <p className="text-sm text-slate-600" data-testid="job-status-meaning">
             {jobStatusMeaning(j.status)}
           </p>
-          {j.statusReason && j.status !== "FAILED" && (
+          {j.statusReason && j.status !== "FAILED" && j.statusReason !== jobStatusMeaning(j.status) && (
             <p className="text-sm text-slate-700" data-testid="job-status-reason">
               {j.statusReason}
             </p>
