@@ -469,3 +469,34 @@ describe("logs and results", () => {
     expect(refused.body.error.fields).toHaveProperty("jobId");
   });
 });
+
+describe("deleting the compute cluster", () => {
+  test("marks its jobs DELETING first, so the controller removes their drivers, Kafka users and ACLs", async () => {
+    const project = await h.db.project.findFirstOrThrow({ where: { orgId: owner.orgId } });
+    const other = await h.db.computeCluster.create({
+      data: {
+        orgId: owner.orgId,
+        projectId: project.id,
+        name: "short-lived",
+        sparkVersion: "4.2.0",
+        workerCount: 1,
+        workerInstanceType: "t2.small",
+        kafkaClusterId: kafkaId,
+        status: "RUNNING",
+      },
+    });
+    const created = await h.rest("POST", `/compute-clusters/${other.id}/jobs`, {
+      as: { bearer: dev },
+      body: streaming(),
+    });
+    expect(created.status).toBe(201);
+    const res = await h.rest("DELETE", `/compute-clusters/${other.id}?confirmName=short-lived`, {
+      as: { bearer: dev },
+    });
+    expect(res.status).toBe(200);
+    const job = await h.db.job.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(job).toMatchObject({ status: "DELETING", desiredState: "stopped", generation: 2 });
+    // The Kafka user and ACLs stay until the job's reconciler removes them from Kafka.
+    expect(await h.db.kafkaUser.count({ where: { name: jobKafkaUsername(job.id) } })).toBe(1);
+  });
+});

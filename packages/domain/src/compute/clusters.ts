@@ -279,6 +279,21 @@ export function computeClustersService(db: Db) {
           data: { status: "DELETING", statusReason: "Stopping Spark and deleting data", generation: { increment: 1 } },
           include,
         });
+        // Its jobs go first: the controller stops each driver and removes the job's Kafka user
+        // and ACLs, and the cluster waits for them before it stops Spark.
+        const jobs = await tx.job.findMany({ where: { computeClusterId: c.id, status: { not: "DELETING" } } });
+        if (jobs.length > 0) {
+          await tx.job.updateMany({
+            where: { id: { in: jobs.map((j) => j.id) } },
+            data: {
+              status: "DELETING",
+              statusReason: "Deleted with its compute cluster",
+              desiredState: "stopped",
+              generation: { increment: 1 },
+            },
+          });
+          for (const j of jobs) await notifyReconcile(tx, "Job", j.id);
+        }
         await recordAudit(tx, scope, {
           action: "compute_cluster.delete",
           resourceType: "compute_cluster",

@@ -116,6 +116,15 @@ const rowOf = (n: ComputeNodeModel): InstanceRow => ({
 
 const deleteIfAsked = step<ComputePass>("delete-if-asked", async ({ db, cluster, runtime, event }) => {
   if (cluster.status !== "DELETING") return;
+  // Jobs are deleted first (the API marked them), each with its Kafka user and ACLs.
+  const jobs = await db.job.count({ where: { computeClusterId: cluster.id } });
+  if (jobs > 0) {
+    return {
+      status: "DELETING",
+      statusReason: `Waiting for ${plural(jobs, "job")} to be deleted`,
+      requeueAfterMs: 1000,
+    };
+  }
   await removeInstances(
     db,
     runtime,
