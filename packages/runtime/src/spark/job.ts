@@ -7,8 +7,12 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The runner shipped with Weir (the only Python in the project). */
-export const JOB_RUNNER_PATH = fileURLToPath(new URL("./runner/weir_job_runner.py", import.meta.url));
+/**
+ * The runner shipped with Weir (the only Python in the project). Built from this module's own
+ * path rather than `new URL("./runner/…", import.meta.url)`, which the console's bundler turns
+ * into a static asset URL that is not a file (the console imports this module but never runs jobs).
+ */
+export const JOB_RUNNER_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), "runner", "weir_job_runner.py");
 
 /** Heaps below about 450 MiB are refused by Spark (INVALID_DRIVER_MEMORY). */
 export const MIN_DRIVER_MEMORY_MB = 512;
