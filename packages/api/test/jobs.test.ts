@@ -500,3 +500,23 @@ describe("deleting the compute cluster", () => {
     expect(await h.db.kafkaUser.count({ where: { name: jobKafkaUsername(job.id) } })).toBe(1);
   });
 });
+
+describe("events", () => {
+  test("what the controller recorded for the job, newest first; another org gets a 404", async () => {
+    const job = (await api("POST", "/jobs", streaming())).body;
+    await h.db.resourceEvent.create({
+      data: {
+        orgId: owner.orgId,
+        kind: "Job",
+        resourceId: job.id,
+        type: "WARNING",
+        reason: "DriverExited",
+        message: "The driver exited with 137",
+      },
+    });
+    const res = await api("GET", `/jobs/${job.id}/events`);
+    expect(res.status).toBe(200);
+    expect(res.body.items[0]).toMatchObject({ reason: "DriverExited", message: "The driver exited with 137" });
+    expect((await api("GET", `/jobs/${job.id}/events`, undefined, strangerKey)).status).toBe(404);
+  });
+});

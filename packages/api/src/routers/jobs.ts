@@ -150,6 +150,19 @@ export const jobsRouter = router({
     .output(job)
     .mutation(({ ctx, input }) => ctx.domain.jobs.start(ctx.scope, input)),
 
+  events: orgProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: `${one}/events`,
+        tags,
+        summary: "What the controller did and saw: driver starts, exits with log excerpts, restarts, failures",
+      },
+    })
+    .input(jobIdInput)
+    .output(z.object({ items: z.array(s.resourceEvent) }))
+    .query(async ({ ctx, input }) => ({ items: await ctx.domain.jobs.events(ctx.scope, input) })),
+
   logs: orgProcedure
     .meta({
       openapi: {

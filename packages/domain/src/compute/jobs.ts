@@ -20,6 +20,7 @@ import {
 import type { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import { asConditions } from "../conditions.ts";
+import { resourceEvents } from "../events.ts";
 import type { OrgScope } from "../context.ts";
 import { encryptSecret } from "../crypto.ts";
 import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
@@ -387,6 +388,12 @@ export function jobsService(db: Db) {
 
     async get(scope: OrgScope, input: z.infer<typeof jobIdInput>) {
       return detail(await find(scope, input));
+    },
+
+    /** What the controller did and saw: driver starts, exits with log excerpts, restarts, failures. */
+    async events(scope: OrgScope, input: z.infer<typeof jobIdInput>) {
+      const job = await find(scope, input);
+      return resourceEvents(db, "Job", job.id);
     },
 
     async create(scope: OrgScope, input: z.infer<typeof createJobInput>) {

@@ -4,6 +4,7 @@ import type { AppRouter } from "@weir/api";
 import { jobIsBusy } from "@weir/domain/rules";
 import type { inferRouterOutputs } from "@trpc/server";
 import { errorBody } from "@/lib/errors";
+import { eventsPollInterval } from "@/lib/polling";
 import { download } from "@/lib/money";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
 
@@ -39,6 +40,11 @@ export function useJobs(id: string) {
 export function useJob(id: string, jobId: string) {
   const trpc = useTRPC();
   return useQuery(trpc.jobs.get.queryOptions({ id, jobId }, { refetchInterval: (q) => jobPollInterval(q.state) }));
+}
+
+export function useJobEvents(id: string, jobId: string, status: string | undefined) {
+  const trpc = useTRPC();
+  return useQuery(trpc.jobs.events.queryOptions({ id, jobId }, { refetchInterval: eventsPollInterval("Job", status) }));
 }
 
 /** A running streaming job writes a sample per micro-batch: poll faster while it runs. */

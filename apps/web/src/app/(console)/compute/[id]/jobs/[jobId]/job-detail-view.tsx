@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { TypedNameDeleteDialog } from "@/components/console/delete-dialog";
+import { ResourceEvents } from "@/components/console/resource-events";
 import { LinkButton } from "@/components/console/link-button";
 import { ConditionsTable, Fact } from "@/components/console/resource-facts";
 import { useCurrentOrg } from "@/components/console/use-org";
@@ -14,7 +15,7 @@ import { errorBody, errorMessage } from "@/lib/errors";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import { ComputeBreadcrumb } from "../../compute-breadcrumb";
 import { sparkUiHref } from "../../spark-nodes-card";
-import { useDeleteJob, useJob, useStartJob, useStopJob, type Job } from "../hooks";
+import { useDeleteJob, useJob, useJobEvents, useStartJob, useStopJob, type Job } from "../hooks";
 import { JobStatusBadge, jobStatusMeaning, SinkGuarantee } from "../job-status";
 import { SpecFlow } from "../spec-flow";
 import { JobLogs } from "./job-logs";
@@ -64,11 +65,16 @@ export function JobDetailView({ id, jobId }: { id: string; jobId: string }) {
           <SpecCard job={j} />
           {j.kind === "streaming-sql" && <JobProgressCard job={j} />}
           {j.kind === "batch-sql" && <JobResultCard job={j} />}
+          <JobEvents job={j} />
           <JobLogs job={j} />
         </>
       )}
     </div>
   );
+}
+
+function JobEvents({ job: j }: { job: Job }) {
+  return <ResourceEvents events={useJobEvents(j.computeClusterId, j.id, j.status)} what="job" />;
 }
 
 function JobHeader({ job: j, canChange }: { job: Job; canChange: boolean }) {
