@@ -387,6 +387,22 @@ describe("jobs", () => {
     expect([...new Set(totals(out.records)["10:01 apple"])]).toEqual([10, 15]);
   }, 300_000);
 
+  test("kill -9 of the worker: the compute cluster restarts it and the job survives (same driver)", async () => {
+    const before = (await getJob(revenue.id))!;
+    const worker = await h.db.computeNode.findFirstOrThrow({ where: { computeClusterId, role: "worker" } });
+    process.kill(worker.pid!, "SIGKILL");
+    await until("the worker restarted", async () => {
+      const w = await h.db.computeNode.findFirst({ where: { id: worker.id } });
+      return w && w.pid !== worker.pid && w.status === "RUNNING" && w.restartCount > worker.restartCount;
+    });
+    produce("orders", [order(9, "apple", 1, "2026-01-01T10:02:30Z")]);
+    await until("the aggregate after the worker came back", async () =>
+      latest(totals(out.records))["10:02 apple"] === 1 ? true : undefined,
+    );
+    const after = (await getJob(revenue.id))!;
+    expect(after).toMatchObject({ status: "RUNNING", pid: before.pid, restartCount: before.restartCount });
+  }, 300_000);
+
   test("the job's Kafka user cannot read a topic outside its sources", async () => {
     produce("secrets", ["s3cret"]);
     const refused = spawnSync("kcat", [...kcatAuth(revenue), "-C", "-t", "secrets", "-o", "beginning", "-e", "-q"], {

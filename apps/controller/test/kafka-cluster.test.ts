@@ -624,12 +624,14 @@ describe("Kafka clusters", () => {
         },
         180_000,
       );
-      expect(failed.statusReason).toMatch(/could not start/i);
-      const events = (await h.rest("GET", `/clusters/${id}/events`, { as: { bearer } })).body.items;
-      const exited = events.filter((e: { reason: string }) => e.reason === "BrokerExited");
-      expect(exited.map((e: { message: string }) => e.message).join("\n")).toMatch(
-        /Address already in use|BindException/,
-      );
+      const events = (await h.rest("GET", `/clusters/${id}/events`, { as: { bearer } })).body.items as {
+        reason: string;
+        message: string;
+      }[];
+      // The reason, and the broker's exits with their log tails, say why.
+      const said = `${failed.statusReason}\n${events.map((e) => `${e.reason}: ${e.message}`).join("\n")}`;
+      expect(failed.statusReason, said).toMatch(/could not start/i);
+      expect(said).toMatch(/Address already in use|BindException|Fatal error during broker startup/);
       expect(javaPids(id)).toEqual([]);
     } finally {
       blocker.close();

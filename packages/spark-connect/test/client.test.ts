@@ -6,7 +6,14 @@ import path from "node:path";
 import { env } from "@weir/env";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectServerArgs, extractProtos, loadProtos, SparkConnectClient, SparkSqlError } from "../src/index.ts";
+import {
+  connectServerArgs,
+  currentProtos,
+  extractProtos,
+  loadProtos,
+  SparkConnectClient,
+  SparkSqlError,
+} from "../src/index.ts";
 import { startTestConnectServer, type TestConnectServer } from "../src/testing.ts";
 
 describe("connectServerArgs", () => {
@@ -53,9 +60,12 @@ describe("extractProtos", () => {
       expect(fs.existsSync(path.join(dir, "google", "rpc", "error_details.proto"))).toBe(true);
       const marker = JSON.parse(fs.readFileSync(path.join(dir, ".complete"), "utf8"));
       expect(marker.sha256.startsWith(path.basename(dir))).toBe(true);
-      // No temp dirs are left behind, and a second call is the same dir.
-      expect(fs.readdirSync(path.dirname(dir))).toEqual([path.basename(dir)]);
+      // No temp dirs are left behind, a second call is the same dir, and it is the one a process
+      // without the jar (the console) loads.
+      expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual([path.basename(dir), "current"]);
       expect(await extractProtos(connectJar, cacheDir)).toBe(dir);
+      expect(currentProtos(cacheDir)).toBe(dir);
+      expect(() => currentProtos(path.join(cacheDir, "elsewhere"))).toThrow(/not in .* yet/);
       expect(Object.keys(loadProtos(dir).Service.service)).toEqual(
         expect.arrayContaining(["ExecutePlan", "Interrupt", "ReleaseSession"]),
       );
