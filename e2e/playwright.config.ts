@@ -61,6 +61,8 @@ export default defineConfig({
       WEIR_DATA_DIR: path.join(os.tmpdir(), `weir-e2e-${process.pid}`),
       // Meter every few seconds so the billing journey sees usage without waiting an hour.
       WEIR_METERING_INTERVAL_SECONDS: "5",
+      // Journeys come "through a proxy" as different clients (tests/client.ts).
+      WEIR_TRUSTED_PROXIES: "127.0.0.1",
     },
   },
 });

@@ -4,6 +4,9 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { asOwnClient } from "./client.ts";
+
+test.use(asOwnClient());
 
 const PASSWORD = "correct horse battery staple";
 // The e2e server's own embedded Postgres (see playwright.config.ts); pg comes from @weir/db.

@@ -4,6 +4,9 @@
 // brokers, and deleting it with a typed name.
 import { exec } from "node:child_process";
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { asOwnClient } from "./client.ts";
+
+test.use(asOwnClient());
 
 const PASSWORD = "correct horse battery staple";
 const NAME = "orders";

@@ -3,6 +3,9 @@
 // console's authenticated proxy (and not for anyone else), scaling out to two workers, and
 // deleting it with a typed name.
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { asOwnClient } from "./client.ts";
+
+test.use(asOwnClient());
 
 const PASSWORD = "correct horse battery staple";
 const NAME = "etl";

@@ -1,6 +1,9 @@
 // The foundation journeys: an account and its organisation, API keys that work against the REST
 // API, the audit trail they leave, and managing members.
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { asOwnClient } from "./client.ts";
+
+test.use(asOwnClient());
 
 const PASSWORD = "correct horse battery staple";
 

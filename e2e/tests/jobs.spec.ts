@@ -5,6 +5,9 @@
 // job's driver are all real processes started by the controller.
 import { execFile } from "node:child_process";
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { asOwnClient } from "./client.ts";
+
+test.use(asOwnClient());
 
 const PASSWORD = "correct horse battery staple";
 const email = `jobs-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;

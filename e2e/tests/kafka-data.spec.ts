@@ -3,6 +3,9 @@
 // Kafka started by the controller; kcat plays the outside consumer.
 import { execFile } from "node:child_process";
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { asOwnClient } from "./client.ts";
+
+test.use(asOwnClient());
 
 const PASSWORD = "correct horse battery staple";
 
