@@ -3,9 +3,9 @@
 // topic, watched until it runs with its progress chart moving, its driver log searched, then
 // stopped and deleted. The Kafka broker, the Spark master, worker, Spark Connect server and the
 // job's driver are all real processes started by the controller.
-import { execFile } from "node:child_process";
-import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { asOwnClient } from "./client.ts";
+import { api, kcatAs, type KafkaCredential } from "./kafka.ts";
 
 test.use(asOwnClient());
 
@@ -14,7 +14,7 @@ const email = `jobs-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@exam
 
 let kafkaId = "";
 let computeId = "";
-let credential: { username: string; password: string; bootstrapServers: string } | null = null;
+let credential: KafkaCredential | null = null;
 
 async function shot(page: Page, testInfo: TestInfo, name: string) {
   // From the top: a full-page screenshot of a scrolled page repeats the sticky sidebar midway.
@@ -22,37 +22,7 @@ async function shot(page: Page, testInfo: TestInfo, name: string) {
   await page.screenshot({ path: testInfo.outputPath(`jobs-${name}.png`), fullPage: true });
 }
 
-async function api(request: APIRequestContext, method: string, path: string, data?: unknown) {
-  const res = await request.fetch(`/api/v1${path}`, { method, ...(data === undefined ? {} : { data }) });
-  const body = await res.json().catch(() => null);
-  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${JSON.stringify(body)}`);
-  return body;
-}
-
-function kcat(args: string[], input?: string): Promise<string> {
-  const c = credential!;
-  return new Promise((resolve, reject) => {
-    const p = execFile(
-      "kcat",
-      [
-        "-b",
-        c.bootstrapServers,
-        "-X",
-        "security.protocol=SASL_PLAINTEXT",
-        "-X",
-        "sasl.mechanisms=SCRAM-SHA-512",
-        "-X",
-        `sasl.username=${c.username}`,
-        "-X",
-        `sasl.password=${c.password}`,
-        ...args,
-      ],
-      { timeout: 60_000 },
-      (error, out, err) => (error ? reject(new Error(`kcat: ${err}`)) : resolve(String(out))),
-    );
-    if (input !== undefined) p.stdin!.end(input);
-  });
-}
+const kcat = (args: string[], input?: string) => kcatAs(credential!, args, input);
 
 const PRODUCTS = ["apple", "banana", "cherry"];
 /** `n` JSON orders, one a line, amounts 1..n cycling over the products. */

@@ -1,52 +1,22 @@
 // Journeys over a running cluster's data: topics, Kafka users with ACL presets, consumer groups
 // with a previewed offset reset, and the message browser. The cluster is a real one-broker
 // Kafka started by the controller; kcat plays the outside consumer.
-import { execFile } from "node:child_process";
-import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { asOwnClient } from "./client.ts";
+import { api, kcatAs, type KafkaCredential } from "./kafka.ts";
 
 test.use(asOwnClient());
 
 const PASSWORD = "correct horse battery staple";
 
 let clusterId = "";
-let credential: { username: string; password: string; bootstrapServers: string } | null = null;
+let credential: KafkaCredential | null = null;
 
 async function shot(page: Page, testInfo: TestInfo, name: string) {
   await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
 }
 
-function kcat(args: string[], input?: string): Promise<string> {
-  const c = credential!;
-  return new Promise((resolve, reject) => {
-    const p = execFile(
-      "kcat",
-      [
-        "-b",
-        c.bootstrapServers,
-        "-X",
-        "security.protocol=SASL_PLAINTEXT",
-        "-X",
-        "sasl.mechanisms=SCRAM-SHA-512",
-        "-X",
-        `sasl.username=${c.username}`,
-        "-X",
-        `sasl.password=${c.password}`,
-        ...args,
-      ],
-      { timeout: 60_000 },
-      (error, out, err) => (error ? reject(new Error(`kcat: ${err}`)) : resolve(String(out))),
-    );
-    if (input !== undefined) p.stdin!.end(input);
-  });
-}
-
-async function api(request: APIRequestContext, method: string, path: string, data?: unknown) {
-  const res = await request.fetch(`/api/v1${path}`, { method, ...(data === undefined ? {} : { data }) });
-  const body = await res.json().catch(() => null);
-  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${JSON.stringify(body)}`);
-  return body;
-}
+const kcat = (args: string[], input?: string) => kcatAs(credential!, args, input);
 
 test.describe.configure({ mode: "serial" });
 
