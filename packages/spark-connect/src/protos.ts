@@ -77,9 +77,10 @@ const extracted = new Map<string, Promise<string>>();
 /**
  * Extracts the protos of `connectJar` (once per jar checksum) under `cacheDir` and returns the
  * include dir. A half-written extraction (a crash mid-way) is redone; two processes extracting at
- * once each write their own temp dir and the first rename wins.
+ * once each write their own temp dir and the first rename wins. Every call also points
+ * `current` at it (currentProtos), an extraction found from an earlier start included.
  */
-export function extractProtos(connectJar: string, cacheDir: string): Promise<string> {
+export async function extractProtos(connectJar: string, cacheDir: string): Promise<string> {
   const key = `${connectJar}\0${cacheDir}`;
   let p = extracted.get(key);
   if (!p) {
@@ -87,7 +88,9 @@ export function extractProtos(connectJar: string, cacheDir: string): Promise<str
     p.catch(() => extracted.delete(key));
     extracted.set(key, p);
   }
-  return p;
+  const dir = await p;
+  markCurrent(path.dirname(dir), dir);
+  return dir;
 }
 
 async function doExtract(connectJar: string, cacheDir: string): Promise<string> {
@@ -114,7 +117,6 @@ async function doExtract(connectJar: string, cacheDir: string): Promise<string> 
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  markCurrent(root, dir);
   return dir;
 }
 

@@ -65,6 +65,10 @@ describe("extractProtos", () => {
       expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual([path.basename(dir), "current"]);
       expect(await extractProtos(connectJar, cacheDir)).toBe(dir);
       expect(currentProtos(cacheDir)).toBe(dir);
+      // A cache extracted before the pointer existed gets it on the next call.
+      fs.rmSync(path.join(cacheDir, "spark-connect-protos", "current"));
+      expect(await extractProtos(connectJar, cacheDir)).toBe(dir);
+      expect(currentProtos(cacheDir)).toBe(dir);
       expect(() => currentProtos(path.join(cacheDir, "elsewhere"))).toThrow(/not in .* yet/);
       expect(Object.keys(loadProtos(dir).Service.service)).toEqual(
         expect.arrayContaining(["ExecutePlan", "Interrupt", "ReleaseSession"]),
