@@ -19,3 +19,4 @@ export * from "./kafka/users.ts";
 export * from "./kafka/acls.ts";
 export * from "./kafka/groups.ts";
 export * from "./kafka/messages.ts";
+export * from "./connect/index.ts";
