@@ -86,6 +86,7 @@ const dimension = z.enum([
   "DATA_OUT_GB",
   "COMPUTE_NODE_HOURS",
   "JOB_HOURS",
+  "CONNECT_WORKER_HOURS",
 ]);
 
 export const price = z.object({
@@ -134,7 +135,9 @@ const clusterOption = z.object({
   fits: z.boolean(),
   reasoning: z.string(),
   perBroker: z.object({ throughputMBps: z.number(), partitions: z.number(), storageGb: z.number() }),
-  limits: z.object({ throughputMBps: z.number(), partitions: z.number(), storageGb: z.number() }),
+  limits: z.object({ throughputMBps: z.number(), partitions: z.number(), storageGb: z.number(), brokers: z.number() }),
+  /** Project quota fields that stand in the way of creating this option. */
+  quotaBlocks: z.array(z.enum(["maxBrokersPerCluster", "maxStorageGbPerBroker"])),
   estimate: priced,
 });
 
@@ -154,6 +157,8 @@ export const estimate = z.object({
   dataOutGb: z.string(),
   recommended: clusterOption.nullable(),
   options: z.array(clusterOption),
+  /** The project quota the estimate respects (what every new project gets). */
+  quota: z.object({ maxBrokersPerCluster: z.number(), maxStorageGbPerBroker: z.number() }).nullable(),
 });
 
 export const usage = z.object({

@@ -2,7 +2,13 @@
 // (see shared/reference/market.md). Prices are strings: money never passes through a float.
 
 export type Dimension =
-  "BROKER_HOURS" | "STORAGE_GB_HOURS" | "DATA_IN_GB" | "DATA_OUT_GB" | "COMPUTE_NODE_HOURS" | "JOB_HOURS";
+  | "BROKER_HOURS"
+  | "STORAGE_GB_HOURS"
+  | "DATA_IN_GB"
+  | "DATA_OUT_GB"
+  | "COMPUTE_NODE_HOURS"
+  | "JOB_HOURS"
+  | "CONNECT_WORKER_HOURS";
 
 export interface PriceEntry {
   sku: string;
@@ -31,6 +37,18 @@ const sparkNode = (sku: string, vcpu: number, memoryGib: number, instance: strin
   unit: "hour",
   unitPrice: total,
   description: `Spark worker, ${vcpu} vCPU, ${memoryGib} GiB ($0.05 software + $${instance} instance)`,
+  vcpu,
+  memoryGib,
+});
+
+// Kafka Connect workers, priced like a managed Connect service's capacity units ($0.11 per hour for
+// 1 vCPU and 4 GiB), doubling with each size.
+const connectWorker = (sku: string, vcpu: number, memoryGib: number, unitPrice: string): PriceEntry => ({
+  sku,
+  dimension: "CONNECT_WORKER_HOURS",
+  unit: "hour",
+  unitPrice,
+  description: `Kafka Connect worker, ${vcpu} vCPU, ${memoryGib} GiB`,
   vcpu,
   memoryGib,
 });
@@ -83,5 +101,9 @@ export const defaultPriceBook: { effectiveFrom: string; notes: string; prices: P
       unitPrice: "0.00",
       description: "Spark job runtime (included: runs on the compute cluster's nodes, billed as Spark node hours)",
     },
+    connectWorker("connect.1mcu", 1, 4, "0.11"),
+    connectWorker("connect.2mcu", 2, 8, "0.22"),
+    connectWorker("connect.4mcu", 4, 16, "0.44"),
+    connectWorker("connect.8mcu", 8, 32, "0.88"),
   ],
 };

@@ -82,6 +82,7 @@ const dimensionOrder: Dimension[] = [
   "DATA_OUT_GB",
   "COMPUTE_NODE_HOURS",
   "JOB_HOURS",
+  "CONNECT_WORKER_HOURS",
 ];
 
 /** Hours of the UTC calendar month that `at` falls in. */
@@ -175,10 +176,17 @@ export interface Plan {
     instanceType: string;
     hours: number;
   };
+  connect?: {
+    name?: string;
+    workers: number;
+    instanceType: string;
+    hours: number;
+  };
 }
 
 export const PLAN_KAFKA_ID = "plan-kafka";
 export const PLAN_COMPUTE_ID = "plan-compute";
+export const PLAN_CONNECT_ID = "plan-connect";
 
 /** The usage running `plan` would meter: exactly what metering records for the same hours. */
 export function usageOf(plan: Plan): Usage {
@@ -209,6 +217,17 @@ export function usageOf(plan: Plan): Usage {
       resourceId: PLAN_COMPUTE_ID,
       resourceName: c.name ?? "Spark cluster",
       dimension: "COMPUTE_NODE_HOURS",
+      sku: c.instanceType,
+      quantity: new Dec(c.hours).times(c.workers),
+    });
+  }
+  if (plan.connect) {
+    const c = plan.connect;
+    items.push({
+      resourceKind: "ConnectCluster",
+      resourceId: PLAN_CONNECT_ID,
+      resourceName: c.name ?? "Connect cluster",
+      dimension: "CONNECT_WORKER_HOURS",
       sku: c.instanceType,
       quantity: new Dec(c.hours).times(c.workers),
     });

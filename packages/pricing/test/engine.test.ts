@@ -203,6 +203,33 @@ describe("job runtime", () => {
   });
 });
 
+describe("Connect workers", () => {
+  test("CONNECT_WORKER_HOURS: 2 × connect.1mcu for a 720-hour month is $158.40, estimated as metered", () => {
+    const plan: Plan = { connect: { name: "cdc", workers: 2, instanceType: "connect.1mcu", hours: 720 } };
+    const e = estimate(plan, book);
+    expect(e.lines.map((l) => [l.resourceName, l.dimension, l.sku, l.quantity, l.unitPrice, l.amount])).toEqual([
+      ["cdc", "CONNECT_WORKER_HOURS", "connect.1mcu", "1440", "0.11", "158.40"],
+    ]);
+    const metered = price(
+      {
+        hoursInMonth: 720,
+        items: [
+          {
+            resourceKind: "ConnectCluster",
+            resourceId: "x",
+            resourceName: "cdc",
+            dimension: "CONNECT_WORKER_HOURS",
+            sku: "connect.1mcu",
+            quantity: 1440,
+          },
+        ],
+      },
+      book,
+    );
+    expect(metered.total).toBe(e.total);
+  });
+});
+
 describe("sizing", () => {
   const base = {
     writeMBps: 10,

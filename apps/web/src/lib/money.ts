@@ -34,6 +34,7 @@ export const dimensionLabel: Record<string, string> = {
   DATA_OUT_GB: "Data out",
   COMPUTE_NODE_HOURS: "Spark node hours",
   JOB_HOURS: "Spark job hours",
+  CONNECT_WORKER_HOURS: "Connect worker hours",
 };
 
 /** Saves text as a file in the browser. */

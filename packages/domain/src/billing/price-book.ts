@@ -17,6 +17,7 @@ export const dimensions = [
   "DATA_OUT_GB",
   "COMPUTE_NODE_HOURS",
   "JOB_HOURS",
+  "CONNECT_WORKER_HOURS",
 ] as const satisfies readonly UsageDimension[];
 
 /** What a price in each dimension is per; fixed, so a published version cannot get it wrong. */
@@ -27,6 +28,7 @@ export const unitOf: Record<UsageDimension, PriceEntry["unit"]> = {
   DATA_OUT_GB: "GB",
   COMPUTE_NODE_HOURS: "hour",
   JOB_HOURS: "hour",
+  CONNECT_WORKER_HOURS: "hour",
 };
 
 const money = z
@@ -140,6 +142,11 @@ async function skusInUse(tx: Tx): Promise<Map<string, { dimension: UsageDimensio
     select: { workerInstanceType: true },
   }))
     add("COMPUTE_NODE_HOURS", c.workerInstanceType, "used by a compute cluster");
+  for (const c of await tx.connectCluster.findMany({
+    distinct: ["workerInstanceType"],
+    select: { workerInstanceType: true },
+  }))
+    add("CONNECT_WORKER_HOURS", c.workerInstanceType, "used by a Connect cluster");
   for (const r of await tx.runInterval.findMany({
     where: { endedAt: null },
     distinct: ["dimension", "sku"],

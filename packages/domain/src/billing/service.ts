@@ -46,6 +46,7 @@ export const meteredUnit: Record<UsageDimension, string> = {
   DATA_OUT_GB: "GB",
   COMPUTE_NODE_HOURS: "hour",
   JOB_HOURS: "hour",
+  CONNECT_WORKER_HOURS: "hour",
 };
 
 function periodOf(m: string | undefined, now = new Date()) {
