@@ -9,6 +9,9 @@
 // - Storage per broker = retained bytes × RF / brokers plus 30% headroom, rounded up to 10 GB,
 //   at most 16,384 GB per broker.
 // - At least RF brokers, at most 30 per cluster.
+// - Within the project quota when one is given (the domain passes the quota every new project
+//   gets): storage per broker and brokers per cluster are capped by it, so what is recommended
+//   can be created; when only the quota stands in the way, the option says which field.
 import { Decimal } from "decimal.js";
 import { Dec, estimate, type Plan, type PriceBook, type Priced } from "./engine.ts";
 
@@ -28,6 +31,12 @@ export const brokerCapacity: Record<string, { throughputMBps: number; maxPartiti
 export const MAX_BROKERS_PER_CLUSTER = 30;
 export const MAX_STORAGE_GB_PER_BROKER = 16_384;
 export const STORAGE_HEADROOM = 0.3;
+
+/** The project limits a created cluster must respect (packages/domain's project quotas). */
+export interface SizingQuota {
+  maxBrokersPerCluster: number;
+  maxStorageGbPerBroker: number;
+}
 
 export interface Workload {
   writeMBps: number;
@@ -51,7 +60,9 @@ export interface ClusterOption {
   fits: boolean;
   reasoning: string;
   perBroker: { throughputMBps: number; partitions: number; storageGb: number };
-  limits: { throughputMBps: number; partitions: number; storageGb: number };
+  limits: { throughputMBps: number; partitions: number; storageGb: number; brokers: number };
+  /** Quota fields that stand in the way of creating this option (empty when none do). */
+  quotaBlocks: (keyof SizingQuota)[];
   estimate: Priced;
 }
 
@@ -65,6 +76,8 @@ export interface Recommendation {
   recommended: ClusterOption | null;
   /** Two or three configurations side by side, recommended first. */
   options: ClusterOption[];
+  /** The quota the recommendation respects, when one was given. */
+  quota: SizingQuota | null;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -76,7 +89,7 @@ export function sizableTypes(book: PriceBook): string[] {
   return Object.keys(brokerCapacity).filter((t) => priced.has(t));
 }
 
-export function recommend(w: Workload, book: PriceBook): Recommendation {
+export function recommend(w: Workload, book: PriceBook, quota?: SizingQuota): Recommendation {
   const days = w.days ?? 30;
   const hoursInMonth = days * 24;
   const rf = w.replicationFactor;
@@ -85,12 +98,18 @@ export function recommend(w: Workload, book: PriceBook): Recommendation {
   const brokerTraffic = ingress + egress;
   const retainedGb = (w.writeMBps * w.retentionHours * 3600 * rf) / 1000;
   const seconds = new Dec(hoursInMonth).times(3600);
+  const maxStorageGb = Math.min(MAX_STORAGE_GB_PER_BROKER, quota?.maxStorageGbPerBroker ?? Infinity);
+  const maxBrokers = Math.min(MAX_BROKERS_PER_CLUSTER, quota?.maxBrokersPerCluster ?? Infinity);
   const dataInGb = new Dec(w.writeMBps).times(seconds).div(1000).toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
   const dataOutGb = new Dec(w.writeMBps)
     .times(w.readFanout)
     .times(seconds)
     .div(1000)
     .toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
+
+  // Options whose every problem is a quota (they would fit a larger quota).
+  const quotaOnlyOptions = new Set<ClusterOption>();
+  const quotaOnly = (o: ClusterOption) => quotaOnlyOptions.has(o);
 
   const option = (instanceType: string, fixedBrokers?: number): ClusterOption => {
     const cap = brokerCapacity[instanceType];
@@ -99,7 +118,7 @@ export function recommend(w: Workload, book: PriceBook): Recommendation {
           rf,
           Math.ceil(brokerTraffic / cap.throughputMBps),
           Math.ceil((w.partitions * rf) / cap.maxPartitionsPerBroker),
-          Math.ceil((retainedGb * (1 + STORAGE_HEADROOM)) / MAX_STORAGE_GB_PER_BROKER),
+          Math.ceil((retainedGb * (1 + STORAGE_HEADROOM)) / maxStorageGb),
         )
       : rf;
     const brokers = fixedBrokers ?? needed;
@@ -112,18 +131,32 @@ export function recommend(w: Workload, book: PriceBook): Recommendation {
     const limits = {
       throughputMBps: cap?.throughputMBps ?? Infinity,
       partitions: cap?.maxPartitionsPerBroker ?? Infinity,
-      storageGb: MAX_STORAGE_GB_PER_BROKER,
+      storageGb: maxStorageGb,
+      brokers: maxBrokers,
     };
     const problems: string[] = [];
+    const quotaBlocks: (keyof SizingQuota)[] = [];
     if (brokers < rf) problems.push(`replication factor ${rf} needs at least ${rf} brokers`);
     if (brokers > MAX_BROKERS_PER_CLUSTER)
       problems.push(`it would take ${brokers} brokers, more than the ${MAX_BROKERS_PER_CLUSTER} a cluster may have`);
+    else if (quota && brokers > quota.maxBrokersPerCluster) {
+      quotaBlocks.push("maxBrokersPerCluster");
+      problems.push(
+        `it would take ${brokers} brokers, more than the ${fmt(quota.maxBrokersPerCluster)} the project quota allows (maxBrokersPerCluster)`,
+      );
+    }
     if (perBroker.throughputMBps > limits.throughputMBps)
       problems.push(`${fmt(perBroker.throughputMBps)} MB/s per broker exceeds its ${fmt(limits.throughputMBps)} MB/s`);
     if (perBroker.partitions > limits.partitions)
       problems.push(`${fmt(perBroker.partitions)} partition replicas per broker exceed its ${fmt(limits.partitions)}`);
     if (storageGbPerBroker > MAX_STORAGE_GB_PER_BROKER)
       problems.push(`${fmt(storageGbPerBroker)} GB per broker exceeds ${fmt(MAX_STORAGE_GB_PER_BROKER)} GB`);
+    else if (quota && storageGbPerBroker > quota.maxStorageGbPerBroker) {
+      quotaBlocks.push("maxStorageGbPerBroker");
+      problems.push(
+        `${fmt(storageGbPerBroker)} GB per broker exceeds the project quota of ${fmt(quota.maxStorageGbPerBroker)} GB (maxStorageGbPerBroker)`,
+      );
+    }
     const fits = problems.length === 0;
     const head = `${brokers} × ${instanceType}`;
     const reasoning = fits
@@ -145,7 +178,7 @@ export function recommend(w: Workload, book: PriceBook): Recommendation {
           }
         : {}),
     };
-    return {
+    const result: ClusterOption = {
       brokers,
       instanceType,
       storageGbPerBroker,
@@ -153,8 +186,11 @@ export function recommend(w: Workload, book: PriceBook): Recommendation {
       reasoning,
       perBroker,
       limits,
+      quotaBlocks,
       estimate: estimate(plan, book),
     };
+    if (!fits && quotaBlocks.length === problems.length) quotaOnlyOptions.add(result);
+    return result;
   };
 
   const types = sizableTypes(book);
@@ -165,7 +201,10 @@ export function recommend(w: Workload, book: PriceBook): Recommendation {
     const all = types.map((t) => option(t, w.brokers));
     const fitting = all.filter((o) => o.fits);
     recommended = fitting.reduce<ClusterOption | null>((best, o) => (!best || cost(o).lt(cost(best)) ? o : best), null);
-    anchor = recommended?.instanceType ?? types[types.length - 1]!;
+    // Nothing fits: show the cheapest type that only the quota keeps out, else the largest.
+    const onlyQuota = all.filter(quotaOnly);
+    const closest = onlyQuota.reduce<ClusterOption | null>((b, o) => (!b || cost(o).lt(cost(b)) ? o : b), null);
+    anchor = recommended?.instanceType ?? closest?.instanceType ?? types[types.length - 1]!;
   } else {
     anchor = w.brokerInstanceType;
     const o = option(anchor, w.brokers);
@@ -181,11 +220,14 @@ export function recommend(w: Workload, book: PriceBook): Recommendation {
     if (o.fits || !recommended) options.push(o);
   }
 
+  const first = options[0]!;
   const summary = recommended
     ? recommended.reasoning
     : w.brokerInstanceType === "auto"
-      ? `No offered size fits this workload: even ${options[0]!.reasoning.replace(/ does not fit:/, " falls short:")}`
-      : `${options[0]!.reasoning} Try “size it for me” or a larger type.`;
+      ? quotaOnly(first)
+        ? `No offered size fits this workload within the project quota: ${first.reasoning.replace(/ does not fit:/, " would need")}. Ask for a larger quota, or plan less retention or throughput.`
+        : `No offered size fits this workload: even ${first.reasoning.replace(/ does not fit:/, " falls short:")}`
+      : `${first.reasoning} Try “size it for me” or a larger type.`;
 
   return {
     fits: recommended !== null,
@@ -201,5 +243,6 @@ export function recommend(w: Workload, book: PriceBook): Recommendation {
     dataOutGb: dataOutGb.toString(),
     recommended,
     options,
+    quota: quota ?? null,
   };
 }

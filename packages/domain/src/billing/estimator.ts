@@ -1,9 +1,11 @@
 // The public cost estimator: sizes a cluster for a workload and prices it with the price book in
-// force, through the same engine that prices invoices.
+// force, through the same engine that prices invoices, within the quota every new project gets
+// (the one source of the limits the create form enforces), so "Create this cluster" can succeed.
 import type { Db } from "@weir/db";
 import { recommend, sizableTypes } from "@weir/pricing";
 import { z } from "zod";
 import { invalid } from "../errors.ts";
+import { defaultProjectQuotas } from "../orgs/provision.ts";
 import { requirePriceBookInForce, toPriceBook } from "./price-book.ts";
 
 export const estimateInput = z.strictObject({
@@ -41,7 +43,7 @@ export function estimatorService(db: Db) {
       if (input.compute && !computeTypes.includes(input.compute.instanceType)) {
         throw invalid("compute.instanceType", `Must be one of ${computeTypes.join(", ")}`);
       }
-      return { priceBookVersion: v.version, currency: v.currency, ...recommend(input, book) };
+      return { priceBookVersion: v.version, currency: v.currency, ...recommend(input, book, defaultProjectQuotas) };
     },
   };
 }

@@ -340,6 +340,13 @@ function Result({
             {data.traffic.ingressMBps.toLocaleString("en-US")} in, {data.traffic.egressMBps.toLocaleString("en-US")}{" "}
             out, replication included); {data.traffic.retainedGb.toLocaleString("en-US")} GB retained across replicas.
           </p>
+          {data.quota && (
+            <p className="text-xs text-slate-500" data-testid="estimate-quota">
+              Sized within the project quota a cluster is created under: at most{" "}
+              {data.quota.maxBrokersPerCluster.toLocaleString("en-US")} brokers and{" "}
+              {data.quota.maxStorageGbPerBroker.toLocaleString("en-US")} GB of storage per broker.
+            </p>
+          )}
           {rec && (
             <div>
               <Link
@@ -428,6 +435,8 @@ function Result({
                     <Badge tone="brand">Recommended</Badge>
                   ) : o.fits ? (
                     <Badge tone="success">Fits</Badge>
+                  ) : o.quotaBlocks.length > 0 ? (
+                    <Badge tone="warning">Over the project quota</Badge>
                   ) : (
                     <Badge tone="warning">Does not fit</Badge>
                   )}
