@@ -4,6 +4,7 @@ export { organizationReconciler } from "./reconcilers/organization.ts";
 export { kafkaClusterReconciler, ADMIN_USERNAME } from "./reconcilers/kafka-cluster/index.ts";
 export { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
 export { jobReconciler } from "./reconcilers/job/index.ts";
+export { connectClusterReconciler } from "./reconcilers/connect-cluster/index.ts";
 
 import type { BrokerRuntime, DeclarativeBrokerRuntime, EngineRuntime, JobRuntime } from "@weir/runtime";
 import { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
@@ -14,6 +15,7 @@ import { topicReconciler } from "./reconcilers/topic.ts";
 import { kafkaUserReconciler } from "./reconcilers/kafka-user.ts";
 import { aclReconciler } from "./reconcilers/acl.ts";
 import { jobReconciler } from "./reconcilers/job/index.ts";
+import { connectClusterReconciler, type ConnectWorkerDriver } from "./reconcilers/connect-cluster/index.ts";
 
 export interface ReconcilerDeps {
   runtime: BrokerRuntime;
@@ -23,6 +25,8 @@ export interface ReconcilerDeps {
   engine?: EngineRuntime;
   /** The job driver; without it jobs are not reconciled. */
   jobs?: JobRuntime;
+  /** The Connect driver and the pinned plugins' directories; without them Connect is not reconciled. */
+  connect?: { runtime: ConnectWorkerDriver; pluginPath(): Promise<string[]> };
   /** Decrypts the credentials Weir keeps to administer clusters. */
   secretKey: string;
 }
@@ -39,6 +43,7 @@ export function createReconcilers(deps: ReconcilerDeps): { reconcilers: Reconcil
       aclReconciler(deps),
       ...(deps.engine ? [computeClusterReconciler({ runtime: deps.engine })] : []),
       ...(deps.jobs ? [jobReconciler({ runtime: deps.jobs, secretKey: deps.secretKey })] : []),
+      ...(deps.connect ? [connectClusterReconciler({ ...deps.connect, secretKey: deps.secretKey })] : []),
     ],
     close: () => clusters.close(),
   };

@@ -3,6 +3,7 @@ import { createDb, type Db } from "@weir/db";
 import { env } from "@weir/env";
 import { LocalJobRuntime, LocalKafkaRuntime, LocalSparkRuntime, LocalSupervisor } from "@weir/runtime/local";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
+import { ensureConnectRuntime, LocalConnectRuntime } from "@weir/runtime";
 import { Controller } from "./framework/controller.ts";
 import { PeriodicTask } from "./framework/periodic.ts";
 import { createReconcilers } from "./index.ts";
@@ -60,7 +61,13 @@ async function main() {
           (k8s) => new k8s.KubernetesKafkaRuntime(k8s.kubeConfigFromEnv(), e.WEIR_K8S_NAMESPACE),
         )
       : undefined;
-  const kinds = createReconcilers({ runtime, kubernetes, engine, jobs, secretKey: e.WEIR_SECRET_KEY });
+  // Connect workers: the pinned jars are fetched by set-up; this reads where the plugins are.
+  const connectRuntime = new LocalConnectRuntime({ dataDir: e.WEIR_DATA_DIR, cacheDir: e.WEIR_CACHE_DIR });
+  const connect = {
+    runtime: connectRuntime,
+    pluginPath: async () => (await ensureConnectRuntime({ cacheDir: e.WEIR_CACHE_DIR })).pluginPath,
+  };
+  const kinds = createReconcilers({ runtime, kubernetes, engine, jobs, connect, secretKey: e.WEIR_SECRET_KEY });
   const controller = new Controller({
     db,
     databaseUrl: e.DATABASE_URL,
@@ -81,6 +88,10 @@ async function main() {
   jobs.onExit((computeClusterId, jobId, code) => {
     log("info", `Job/${jobId}: the driver on ComputeCluster/${computeClusterId} exited (${code})`);
     controller.enqueue({ kind: "Job", id: jobId });
+  });
+  connectRuntime.onExit((clusterId, worker, code) => {
+    log("warn", `ConnectCluster/${clusterId}: ${worker} exited (${code})`);
+    controller.enqueue({ kind: "ConnectCluster", id: clusterId });
   });
   const tasks = periodicTasks(db, runtime, log);
   await controller.start();

@@ -4,6 +4,7 @@ import { authRouter } from "./routers/auth.ts";
 import { billingRouter } from "./routers/billing.ts";
 import { clustersRouter } from "./routers/clusters.ts";
 import { computeClustersRouter } from "./routers/compute-clusters.ts";
+import { connectClustersRouter } from "./routers/connect-clusters.ts";
 import { jobsRouter } from "./routers/jobs.ts";
 import { membersRouter, organizationsRouter } from "./routers/orgs.ts";
 import { pricingRouter } from "./routers/pricing.ts";
@@ -25,6 +26,7 @@ export const appRouter = router({
   billing: billingRouter,
   clusters: clustersRouter,
   computeClusters: computeClustersRouter,
+  connectClusters: connectClustersRouter,
   jobs: jobsRouter,
   workspace: workspaceRouter,
   topics: topicsRouter,

@@ -29,6 +29,8 @@ export * from "./compute/clusters.ts";
 export * from "./compute/job-input.ts";
 export * from "./compute/jobs.ts";
 export * from "./compute/workspace.ts";
+export * from "./connect/rules.ts";
+export * from "./connect/clusters.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";
@@ -41,6 +43,7 @@ import { clustersService } from "./kafka/clusters.ts";
 import { computeClustersService } from "./compute/clusters.ts";
 import { jobsService } from "./compute/jobs.ts";
 import { workspaceService } from "./compute/workspace.ts";
+import { connectClustersService } from "./connect/clusters.ts";
 import { aclsService } from "./kafka/acls.ts";
 import { consumerGroupsService } from "./kafka/groups.ts";
 import { messagesService } from "./kafka/messages.ts";
@@ -68,6 +71,7 @@ export function createDomain(db: Db) {
     computeClusters: computeClustersService(db),
     jobs: jobsService(db),
     workspace: workspaceService(db),
+    connectClusters: connectClustersService(db),
   };
 }
 

@@ -8,7 +8,17 @@
 /** The Postgres channel the API notifies and the controller listens on. */
 export const NOTIFY_CHANNEL = "weir_reconcile";
 
-export const KINDS = ["Organization", "KafkaCluster", "Topic", "KafkaUser", "Acl", "ComputeCluster", "Job"] as const;
+export const KINDS = [
+  "Organization",
+  "KafkaCluster",
+  "Topic",
+  "KafkaUser",
+  "Acl",
+  "ComputeCluster",
+  "Job",
+  "ConnectCluster",
+  "Connector",
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const RESOURCE_STATUSES = [
@@ -69,6 +79,15 @@ const job: StatusMeaning = {
   frozen: ["DELETING"],
 };
 
+// A connector serves while Connect runs it (DEGRADED: some task failed); it rests once running,
+// paused or failed.
+const connector: StatusMeaning = {
+  serving: ["RUNNING", "DEGRADED"],
+  settled: ["RUNNING", "PAUSED", "FAILED"],
+  inProgress: ["PROVISIONING", "UPDATING", "DELETING"],
+  frozen: ["DELETING"],
+};
+
 const meanings: Record<Kind, StatusMeaning> = {
   Organization: applied,
   KafkaCluster: clusterLike,
@@ -77,6 +96,8 @@ const meanings: Record<Kind, StatusMeaning> = {
   KafkaUser: applied,
   Acl: applied,
   Job: job,
+  ConnectCluster: clusterLike,
+  Connector: connector,
 };
 
 export const isServing = (kind: Kind, status: string | null | undefined) =>

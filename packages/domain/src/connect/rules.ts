@@ -1,0 +1,30 @@
+// Kafka Connect's names and rules that the domain, the controller and the console share: pure,
+// no I/O (`@weir/domain/rules`).
+
+/** The workers' own Kafka user: one per Connect cluster. */
+export const connectKafkaUsername = (connectClusterId: string) => `weir-connect-${connectClusterId.slice(0, 8)}`;
+
+/** A connector's own Kafka user: one per connector. */
+export const connectorKafkaUsername = (connectorId: string) => `weir-connector-${connectorId.slice(0, 8)}`;
+
+/** How the driver names a worker of a Connect cluster. */
+export const connectWorkerName = (index: number) => `worker-${index}`;
+
+/** The default Connect worker instance type (the smallest in the default price book). */
+export const DEFAULT_CONNECT_INSTANCE_TYPE = "connect.1mcu";
+
+/** Internal topics' replication: three copies where the Kafka cluster has three brokers. */
+export const connectReplicationFactor = (brokerCount: number) => Math.max(1, Math.min(3, brokerCount));
+
+/** Partitions and configs of the three internal topics, as Connect's own defaults have them. */
+export const CONNECT_INTERNAL_TOPIC_SPECS = {
+  config: { partitions: 1, configs: { "cleanup.policy": "compact" } },
+  offset: { partitions: 25, configs: { "cleanup.policy": "compact" } },
+  status: { partitions: 5, configs: { "cleanup.policy": "compact" } },
+} as const;
+
+/** Kafka's ACL operation names as Weir stores them ("DescribeConfigs" → "DESCRIBE_CONFIGS"). */
+export const aclOperationName = (op: string) => op.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+
+export const CONNECTOR_DESIRED_STATES = ["RUNNING", "PAUSED"] as const;
+export type ConnectorDesiredState = (typeof CONNECTOR_DESIRED_STATES)[number];
