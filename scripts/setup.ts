@@ -1,13 +1,13 @@
 // Start-up work that runs once per `pnpm start`, in a process of its own that exits when done
 // (so the launcher, which lives as long as Weir, never holds the migration engine or the Prisma
-// client): applies the migrations, seeds the price book, and makes sure the pinned Kafka jars and
-// Spark runtime are in the cache (fetched on the first start). Compiled to dist/setup.mjs; the launcher runs it
+// client): applies the migrations, seeds the price book, and makes sure the pinned Kafka jars,
+// the Kafka Connect runtime and Spark runtime are in the cache (fetched on the first start). Compiled to dist/setup.mjs; the launcher runs it
 // with DATABASE_URL set.
 import { createDb } from "@weir/db";
 import { applyMigrations } from "@weir/db/migrate";
 import { seedPriceBook } from "@weir/domain";
 import { env } from "@weir/env";
-import { ensureKafka, ensureSpark, RuntimeSetupError } from "@weir/runtime/artifacts";
+import { ensureConnectRuntime, ensureKafka, ensureSpark, RuntimeSetupError } from "@weir/runtime/artifacts";
 import { extractProtos } from "@weir/spark-connect";
 
 const say = (msg: string) => console.log(`[weir] ${msg}`);
@@ -27,6 +27,9 @@ async function main() {
   }
   const kafka = ensureKafka(e.WEIR_CACHE_DIR);
   say(`Apache Kafka ${kafka.version} jars ready in ${kafka.libDir}`);
+  // Kafka Connect's worker and its plugins (Debezium, MirrorMaker 2): about 70 MB, fetched once.
+  const connect = await ensureConnectRuntime({ cacheDir: e.WEIR_CACHE_DIR });
+  say(`Kafka Connect ${connect.version} and its plugins ready`);
   // Spark for compute clusters: pyspark in a venv plus the connector jars. The first start
   // installs it (about 90 s, 525 MB); later starts reuse the cache offline.
   const spark = ensureSpark(e.WEIR_CACHE_DIR, { log: say });

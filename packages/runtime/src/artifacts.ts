@@ -4,16 +4,16 @@
 // own settings, so no host is named here), verifies every checksum, and reuses the cache offline
 // afterwards. Problems come back as one sentence with the fix. The Maven fetch and check are
 // shared with Spark's connector jars (pinned-jars.ts); Spark itself is spark-artifacts.ts,
-// re-exported here so one import fetches both.
-import fs from "node:fs";
+// re-exported here so one import fetches both; so is the Kafka Connect runtime (connect/artifacts.ts).
 import path from "node:path";
 
-import { fetchPinnedJars, findJava, infraDir, lockPinnedJars, pomProperty, type PinnedJars } from "./pinned-jars.ts";
+import { ensurePinnedJars, findJava, infraDir, lockPinnedJars, pomProperty, type PinnedJars } from "./pinned-jars.ts";
 import { RuntimeSetupError } from "./versions.ts";
 
 export { KAFKA_VERSIONS, DEFAULT_KAFKA_VERSION, RuntimeSetupError, type KafkaVersion } from "./versions.ts";
 export { findJava } from "./pinned-jars.ts";
 export { ensureSpark, lockSpark, SPARK_VERSION, type SparkArtifacts } from "./spark-artifacts.ts";
+export { ensureConnectRuntime, lockConnect, type ConnectArtifacts } from "./connect/artifacts.ts";
 
 const kafkaJars: PinnedJars = { label: "Kafka", dir: infraDir("kafka") };
 
@@ -31,21 +31,7 @@ export function ensureKafka(cacheDir: string): KafkaArtifacts {
   const java = findJava();
   const version = pomProperty(kafkaJars, "kafka.version");
   const libDir = path.join(cacheDir, `kafka-${version}`, "libs");
-  const stamp = path.join(libDir, ".verified");
-  if (!fs.existsSync(stamp)) {
-    const tmp = `${libDir}.tmp-${process.pid}`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(tmp, { recursive: true });
-    try {
-      fetchPinnedJars(kafkaJars, tmp);
-      fs.writeFileSync(path.join(tmp, ".verified"), `${new Date().toISOString()}\n`);
-      fs.rmSync(libDir, { recursive: true, force: true });
-      fs.renameSync(tmp, libDir);
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  }
-  const jars = fs.readdirSync(libDir).filter((f) => f.endsWith(".jar"));
+  const jars = ensurePinnedJars(kafkaJars, libDir);
   const agent = jars.find((j) => j.startsWith("jmx_prometheus_javaagent"));
   if (!agent)
     throw new RuntimeSetupError(`The JMX exporter agent is missing from ${libDir}; delete that folder and retry.`);

@@ -2,8 +2,9 @@
 // and a checksums.sha256 with the SHA-256 of each. Maven copies them (it reads Maven Central
 // through the machine's own settings, so no host is named here), every jar is checked against
 // its pin, and `pnpm runtimes:lock` rewrites the pins. Also the JDK check. Kafka
-// (artifacts.ts) and Spark (spark-artifacts.ts) are the users; problems are one sentence with
-// the fix (RuntimeSetupError).
+// (artifacts.ts), Spark (spark-artifacts.ts) and Kafka Connect (connect/artifacts.ts: the worker
+// and one folder per plugin) are the users; problems are one sentence with the fix
+// (RuntimeSetupError).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -130,6 +131,41 @@ export function fetchPinnedJars(jars: PinnedJars, dir: string): string[] {
       );
   }
   return got.sort();
+}
+
+/**
+ * Makes sure `libDir` holds the pom's verified jars: fetched and checked once into a temporary
+ * folder beside it, which then takes its place (a `.verified` stamp marks a complete copy, so an
+ * interrupted fetch is redone). Afterwards reused offline. Returns the jar names.
+ */
+export function ensurePinnedJars(jars: PinnedJars, libDir: string): string[] {
+  const stamp = path.join(libDir, ".verified");
+  if (!fs.existsSync(stamp)) {
+    const tmp = `${libDir}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    try {
+      fetchPinnedJars(jars, tmp);
+      fs.writeFileSync(path.join(tmp, ".verified"), `${new Date().toISOString()}\n`);
+      fs.rmSync(libDir, { recursive: true, force: true });
+      fs.renameSync(tmp, libDir);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return fs
+    .readdirSync(libDir)
+    .filter((f) => f.endsWith(".jar"))
+    .sort();
+}
+
+/** A short digest of the pins (checksums.sha256): names a cache folder that changes with them. */
+export function pinDigest(jars: PinnedJars): string {
+  const file = path.join(jars.dir, "checksums.sha256");
+  if (!fs.existsSync(file)) {
+    throw new RuntimeSetupError(`${rel(file)} is missing; run \`pnpm runtimes:lock\` to pin the ${jars.label} jars.`);
+  }
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex").slice(0, 12);
 }
 
 /** Re-pins: resolves the pom afresh and writes checksums.sha256 (a developer step, then commit). */

@@ -1,4 +1,14 @@
-// The pinned Kafka Connect runtime: the worker's jars and one directory per plugin.
+// The pinned Kafka Connect runtime: infra/runtimes/connect/worker (the distributed worker, at the
+// brokers' Kafka release) and one folder per plugin (infra/runtimes/connect/<plugin id>), each a
+// pom plus checksums.sha256 like the Kafka jars (pinned-jars.ts does the fetching and checking).
+// In the cache:
+//   <cacheDir>/connect/worker-<digest>/*.jar          the worker's classpath
+//   <cacheDir>/connect/plugins/<id>-<digest>/*.jar    one plugin.path entry per plugin
+// where <digest> names the pins, so a re-pinned runtime lands in a new folder.
+import path from "node:path";
+import { env } from "@weir/env";
+import { ensurePinnedJars, findJava, infraDir, lockPinnedJars, pinDigest, type PinnedJars } from "../pinned-jars.ts";
+import { CONNECT_KAFKA_VERSION, CONNECT_PLUGINS, type ConnectPluginId } from "./config.ts";
 
 export interface ConnectArtifacts {
   version: string;
@@ -9,8 +19,41 @@ export interface ConnectArtifacts {
   pluginPath: string[];
 }
 
-/** Ensures the pinned Connect worker and plugins are in the cache (fetching them once). */
+const workerJars: PinnedJars = { label: "Kafka Connect worker", dir: infraDir(path.join("connect", "worker")) };
+
+const pluginJars = (id: ConnectPluginId): PinnedJars => ({
+  label: `Kafka Connect plugin ${id}`,
+  dir: infraDir(path.join("connect", id)),
+});
+
+/** Every pinned set of the Connect runtime (for fetching and re-pinning). */
+export function connectPins(): PinnedJars[] {
+  return [workerJars, ...CONNECT_PLUGINS.map((p) => pluginJars(p.id))];
+}
+
+/**
+ * Ensures the pinned Connect worker and plugins are in the cache (fetching them once with Maven,
+ * every jar checked against its pin) and returns the worker's classpath and the plugin.path.
+ */
 export async function ensureConnectRuntime(opts?: { cacheDir?: string }): Promise<ConnectArtifacts> {
-  void opts;
-  throw new Error("not built yet");
+  return ensureConnectRuntimeSync(opts?.cacheDir ?? env().WEIR_CACHE_DIR);
+}
+
+export function ensureConnectRuntimeSync(cacheDir: string): ConnectArtifacts {
+  const java = findJava("Kafka Connect workers");
+  const root = path.join(cacheDir, "connect");
+  const workerDir = path.join(root, `worker-${pinDigest(workerJars)}`);
+  const classpath = ensurePinnedJars(workerJars, workerDir).map((j) => path.join(workerDir, j));
+  const pluginPath = CONNECT_PLUGINS.map((p) => {
+    const jars = pluginJars(p.id);
+    const dir = path.join(root, "plugins", `${p.id}-${pinDigest(jars)}`);
+    ensurePinnedJars(jars, dir);
+    return dir;
+  });
+  return { version: CONNECT_KAFKA_VERSION, java, classpath, pluginPath };
+}
+
+/** Re-pins the worker and every plugin (a developer step, then commit). */
+export function lockConnect(): string[] {
+  return connectPins().map((p) => lockPinnedJars(p));
 }
