@@ -144,7 +144,8 @@ describe("the public estimator", () => {
     const r = await h.rest("POST", "/pricing/estimate", {
       body: {
         ...workload,
-        writeMBps: 50,
+        // 20 MB/s × a day × RF 3 × 1.3 = 6,739 GB: 7 brokers within the project quota of 1,000 GB each.
+        writeMBps: 20,
         brokerInstanceType: "auto",
         compute: { workers: 2, instanceType: "t2.small", hoursPerDay: 24 },
       },
