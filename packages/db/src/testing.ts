@@ -31,10 +31,17 @@ export async function adminQuery(serverUrl: string, sql: string): Promise<void> 
   }
 }
 
-/** Starts a throwaway server; `url(db)` builds a connection string for one of its databases. */
-export async function startTestPostgres() {
+/**
+ * Starts a throwaway server; `url(db)` builds a connection string for one of its databases.
+ * `settings` are extra server settings, e.g. { wal_level: "logical" } for a CDC source.
+ */
+export async function startTestPostgres(opts: { settings?: Record<string, string> } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "weir-pg-"));
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), port: await freePort() });
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(dir, "data"),
+    port: await freePort(),
+    settings: opts.settings,
+  });
   return {
     url: server.url,
     async stop() {
