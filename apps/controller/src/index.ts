@@ -5,6 +5,7 @@ export { kafkaClusterReconciler, ADMIN_USERNAME } from "./reconcilers/kafka-clus
 export { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
 export { jobReconciler } from "./reconcilers/job/index.ts";
 export { connectClusterReconciler } from "./reconcilers/connect-cluster/index.ts";
+export { connectorReconciler } from "./reconcilers/connect-connector/index.ts";
 
 import type { BrokerRuntime, DeclarativeBrokerRuntime, EngineRuntime, JobRuntime } from "@weir/runtime";
 import { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
@@ -16,6 +17,7 @@ import { kafkaUserReconciler } from "./reconcilers/kafka-user.ts";
 import { aclReconciler } from "./reconcilers/acl.ts";
 import { jobReconciler } from "./reconcilers/job/index.ts";
 import { connectClusterReconciler, type ConnectWorkerDriver } from "./reconcilers/connect-cluster/index.ts";
+import { connectorReconciler, type ConnectSecretStore } from "./reconcilers/connect-connector/index.ts";
 
 export interface ReconcilerDeps {
   runtime: BrokerRuntime;
@@ -26,7 +28,7 @@ export interface ReconcilerDeps {
   /** The job driver; without it jobs are not reconciled. */
   jobs?: JobRuntime;
   /** The Connect driver and the pinned plugins' directories; without them Connect is not reconciled. */
-  connect?: { runtime: ConnectWorkerDriver; pluginPath(): Promise<string[]> };
+  connect?: { runtime: ConnectWorkerDriver & ConnectSecretStore; pluginPath(): Promise<string[]> };
   /** Decrypts the credentials Weir keeps to administer clusters. */
   secretKey: string;
 }
@@ -43,7 +45,12 @@ export function createReconcilers(deps: ReconcilerDeps): { reconcilers: Reconcil
       aclReconciler(deps),
       ...(deps.engine ? [computeClusterReconciler({ runtime: deps.engine })] : []),
       ...(deps.jobs ? [jobReconciler({ runtime: deps.jobs, secretKey: deps.secretKey })] : []),
-      ...(deps.connect ? [connectClusterReconciler({ ...deps.connect, secretKey: deps.secretKey })] : []),
+      ...(deps.connect
+        ? [
+            connectClusterReconciler({ ...deps.connect, secretKey: deps.secretKey }),
+            connectorReconciler({ runtime: deps.connect.runtime, secretKey: deps.secretKey }),
+          ]
+        : []),
     ],
     close: () => clusters.close(),
   };

@@ -5,6 +5,7 @@ import { billingRouter } from "./routers/billing.ts";
 import { clustersRouter } from "./routers/clusters.ts";
 import { computeClustersRouter } from "./routers/compute-clusters.ts";
 import { connectClustersRouter } from "./routers/connect-clusters.ts";
+import { connectorsRouter } from "./routers/connectors.ts";
 import { jobsRouter } from "./routers/jobs.ts";
 import { membersRouter, organizationsRouter } from "./routers/orgs.ts";
 import { pricingRouter } from "./routers/pricing.ts";
@@ -27,6 +28,7 @@ export const appRouter = router({
   clusters: clustersRouter,
   computeClusters: computeClustersRouter,
   connectClusters: connectClustersRouter,
+  connectors: connectorsRouter,
   jobs: jobsRouter,
   workspace: workspaceRouter,
   topics: topicsRouter,

@@ -31,6 +31,7 @@ export * from "./compute/jobs.ts";
 export * from "./compute/workspace.ts";
 export * from "./connect/rules.ts";
 export * from "./connect/clusters.ts";
+export * from "./connect/connectors.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";
@@ -44,6 +45,7 @@ import { computeClustersService } from "./compute/clusters.ts";
 import { jobsService } from "./compute/jobs.ts";
 import { workspaceService } from "./compute/workspace.ts";
 import { connectClustersService } from "./connect/clusters.ts";
+import { connectorsService } from "./connect/connectors.ts";
 import { aclsService } from "./kafka/acls.ts";
 import { consumerGroupsService } from "./kafka/groups.ts";
 import { messagesService } from "./kafka/messages.ts";
@@ -72,6 +74,7 @@ export function createDomain(db: Db) {
     jobs: jobsService(db),
     workspace: workspaceService(db),
     connectClusters: connectClustersService(db),
+    connectors: connectorsService(db),
   };
 }
 

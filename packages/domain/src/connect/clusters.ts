@@ -18,7 +18,7 @@ import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../err
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { acceptsChanges } from "../status.ts";
-import { aclOperationName, connectKafkaUsername, DEFAULT_CONNECT_INSTANCE_TYPE } from "./rules.ts";
+import { connectKafkaUsername, DEFAULT_CONNECT_INSTANCE_TYPE } from "./rules.ts";
 
 const workerCount = z.number().int("Must be a whole number").min(1, "Must be at least 1").max(1000);
 
@@ -98,19 +98,8 @@ function secretKey(): string {
 }
 
 /** The ACL rows of a Connect cluster's worker user: its group and its three internal topics, nothing else. */
-export function connectWorkerAclRows(connectClusterId: string, username: string) {
-  return connectWorkerAcls(connectClusterId).flatMap((a) =>
-    a.operations.map((op) => ({
-      principal: `User:${username}`,
-      host: "*",
-      resourceType: a.resourceType,
-      resourceName: a.name,
-      patternType: a.patternType,
-      operation: aclOperationName(op),
-      permission: "ALLOW" as const,
-    })),
-  );
-}
+export const connectWorkerAclRows = (connectClusterId: string, username: string) =>
+  connectWorkerAcls(username, connectClusterId);
 
 export function connectClustersService(db: Db) {
   async function find(scope: OrgScope, id: string): Promise<Row> {

@@ -16,15 +16,8 @@ export const DEFAULT_CONNECT_INSTANCE_TYPE = "connect.1mcu";
 /** Internal topics' replication: three copies where the Kafka cluster has three brokers. */
 export const connectReplicationFactor = (brokerCount: number) => Math.max(1, Math.min(3, brokerCount));
 
-/** Partitions and configs of the three internal topics, as Connect's own defaults have them. */
-export const CONNECT_INTERNAL_TOPIC_SPECS = {
-  config: { partitions: 1, configs: { "cleanup.policy": "compact" } },
-  offset: { partitions: 25, configs: { "cleanup.policy": "compact" } },
-  status: { partitions: 5, configs: { "cleanup.policy": "compact" } },
-} as const;
-
-/** Kafka's ACL operation names as Weir stores them ("DescribeConfigs" → "DESCRIBE_CONFIGS"). */
-export const aclOperationName = (op: string) => op.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+/** Connect's internal topics are compacted: it keeps the latest config, offset and status per key. */
+export const CONNECT_INTERNAL_TOPIC_CONFIGS = { "cleanup.policy": "compact" } as const;
 
 export const CONNECTOR_DESIRED_STATES = ["RUNNING", "PAUSED"] as const;
 export type ConnectorDesiredState = (typeof CONNECTOR_DESIRED_STATES)[number];

@@ -11,14 +11,19 @@ import { randomUUID } from "node:crypto";
 import type { ConnectWorkerModel, Db } from "@weir/db";
 import {
   asConditions,
-  CONNECT_INTERNAL_TOPIC_SPECS,
+  CONNECT_INTERNAL_TOPIC_CONFIGS,
   connectReplicationFactor,
   connectWorkerName,
   decryptSecret,
   isServing,
   notifyReconcile,
 } from "@weir/domain";
-import { ConnectRestClient, type LocalConnectRuntime, type ObservedInstance } from "@weir/runtime";
+import {
+  CONNECT_INTERNAL_PARTITIONS,
+  ConnectRestClient,
+  type LocalConnectRuntime,
+  type ObservedInstance,
+} from "@weir/runtime";
 import {
   closeRunIntervals,
   defaultInstancePolicy,
@@ -93,12 +98,11 @@ const rowOf = (w: ConnectWorkerModel): InstanceRow => ({
 
 const restUrl = (w: { host: string; restPort: number }) => `http://${w.host}:${w.restPort}`;
 
-const internalTopics = (c: ClusterRow) =>
-  [
-    { name: c.configTopic, ...CONNECT_INTERNAL_TOPIC_SPECS.config },
-    { name: c.offsetTopic, ...CONNECT_INTERNAL_TOPIC_SPECS.offset },
-    { name: c.statusTopic, ...CONNECT_INTERNAL_TOPIC_SPECS.status },
-  ] as const;
+const internalTopics = (c: ClusterRow) => [
+  { name: c.configTopic, partitions: CONNECT_INTERNAL_PARTITIONS.config, configs: CONNECT_INTERNAL_TOPIC_CONFIGS },
+  { name: c.offsetTopic, partitions: CONNECT_INTERNAL_PARTITIONS.offset, configs: CONNECT_INTERNAL_TOPIC_CONFIGS },
+  { name: c.statusTopic, partitions: CONNECT_INTERNAL_PARTITIONS.status, configs: CONNECT_INTERNAL_TOPIC_CONFIGS },
+];
 
 const staying = (p: ConnectPass) => p.cluster.workers.filter((w) => !p.leaving.has(w.index));
 
