@@ -254,6 +254,9 @@ export const kafkaCluster = z.object({
   brokerCount: z.number(),
   brokerInstanceType: z.string(),
   storageGbPerBroker: z.number(),
+  /** storageGbPerBroker in bytes: what each broker's log dirs are watched against. */
+  storageQuotaBytes: z.number(),
+  storageProtection: z.enum(["retention-bytes", "alert-only"]),
   saslMechanism: z.string(),
   securityProtocol: z.string(),
   /** The driver that runs the cluster: processes on the controller's host, or Strimzi on Kubernetes. */

@@ -8,6 +8,7 @@ export * from "./kafka/topic-rules.ts";
 export * from "./kafka/acl-rules.ts";
 export * from "./kafka/user-rules.ts";
 export * from "./kafka/message-rules.ts";
+export * from "./kafka/storage-rules.ts";
 export * from "./compute/job-rules.ts";
 export * from "./compute/spark-schema.ts";
 export * from "./billing/job-metering-rules.ts";

@@ -70,6 +70,13 @@ const schema = z.object({
   WEIR_KUBECONFIG: z.string().optional(),
   /** The namespace Weir creates its Kubernetes resources in. */
   WEIR_K8S_NAMESPACE: z.string().default("weir"),
+  /** Test-only: bytes in one GB of a Kafka cluster's provisioned storage (1 GiB). Tests set a
+   * few MiB so a broker given 10 "GB" passes its storage thresholds with little data written. */
+  WEIR_STORAGE_GB_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 ** 3),
 });
 
 export type Env = z.infer<typeof schema>;

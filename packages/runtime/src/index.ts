@@ -19,4 +19,5 @@ export * from "./kafka/users.ts";
 export * from "./kafka/acls.ts";
 export * from "./kafka/groups.ts";
 export * from "./kafka/messages.ts";
+export * from "./kafka/storage.ts";
 export * from "./connect/index.ts";

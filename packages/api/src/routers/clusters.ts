@@ -64,7 +64,8 @@ export const clustersRouter = router({
         method: "PATCH",
         path: "/clusters/{id}",
         tags,
-        summary: "Change the broker count; partitions are moved to or off the brokers",
+        summary:
+          "Change the broker count (partitions move to or off the brokers), the storage per broker (a larger size applies live; a smaller one is refused with 409 while the data would not fit) or the storage protection",
       },
     })
     .input(updateClusterInput)

@@ -15,21 +15,37 @@ import { requireRole } from "../roles.ts";
 import { asConditions } from "../conditions.ts";
 import { resourceEvents } from "../events.ts";
 import { acceptsChanges } from "../status.ts";
+import { defaultProjectQuotas } from "../orgs/provision.ts";
+import {
+  DEFAULT_STORAGE_PROTECTION,
+  STORAGE_PROTECTIONS,
+  STORAGE_WARN_RATIO,
+  formatBytes,
+  type StorageProtection,
+} from "./storage-rules.ts";
 
 /** Below this a broker cannot hold its own logs and the internal topics comfortably. */
 const MIN_STORAGE_GB = 10;
 /** Brokers 1-3 of a cluster created with 3 or fewer also run the KRaft quorum. */
 const MAX_COMBINED = 3;
 
+/** A broker's provisioned storage in bytes (1 GB = 1 GiB; tests shrink it, see WEIR_STORAGE_GB_BYTES). */
+export const storageQuotaBytes = (gb: number) => gb * env().WEIR_STORAGE_GB_BYTES;
+
+const storageGb = z.number().int("Must be a whole number").min(MIN_STORAGE_GB, `Must be at least ${MIN_STORAGE_GB} GB`);
+const storageProtection = z
+  .enum(STORAGE_PROTECTIONS)
+  .describe(
+    'What happens when a broker\'s log dirs pass 95 % of its storage: "retention-bytes" caps the largest topics\' retention.bytes, "alert-only" only warns',
+  );
+
 export const createClusterInput = z.strictObject({
   name: resourceName,
   projectId: z.uuid().optional(),
   brokerCount: z.number().int("Must be a whole number").min(1, "Must be at least 1"),
   brokerInstanceType: z.string().min(1, "Must not be empty").max(64),
-  storageGbPerBroker: z
-    .number()
-    .int("Must be a whole number")
-    .min(MIN_STORAGE_GB, `Must be at least ${MIN_STORAGE_GB} GB`),
+  storageGbPerBroker: storageGb,
+  storageProtection: storageProtection.default(DEFAULT_STORAGE_PROTECTION),
   kafkaVersion: z.string().default(DEFAULT_KAFKA_VERSION),
 });
 
@@ -37,7 +53,10 @@ export const clusterIdInput = z.strictObject({ id: z.uuid() });
 
 export const updateClusterInput = z.strictObject({
   id: z.uuid(),
-  brokerCount: z.number().int("Must be a whole number").min(1, "Must be at least 1"),
+  brokerCount: z.number().int("Must be a whole number").min(1, "Must be at least 1").optional(),
+  /** Growing applies live; shrinking is refused while the data would not fit. */
+  storageGbPerBroker: storageGb.optional(),
+  storageProtection: storageProtection.optional(),
   /** Optional optimistic concurrency: the generation the caller saw. */
   generation: z.number().int().optional(),
 });
@@ -73,6 +92,8 @@ const view = (c: ClusterRow) => ({
   brokerCount: c.brokerCount,
   brokerInstanceType: c.brokerInstanceType,
   storageGbPerBroker: c.storageGbPerBroker,
+  storageQuotaBytes: storageQuotaBytes(c.storageGbPerBroker),
+  storageProtection: c.storageProtection as StorageProtection,
   saslMechanism: c.saslMechanism,
   // Strimzi's listener is TLS (Weir's local brokers listen on loopback only).
   securityProtocol: c.runtime === "kubernetes" ? "SASL_SSL" : "SASL_PLAINTEXT",
@@ -144,8 +165,8 @@ export function clustersService(db: Db) {
             hourly: p.unitPrice.toString(),
           })),
         minStorageGb: MIN_STORAGE_GB,
-        maxStorageGb: project?.maxStorageGbPerBroker ?? 1000,
-        maxBrokers: project?.maxBrokersPerCluster ?? 9,
+        maxStorageGb: project?.maxStorageGbPerBroker ?? defaultProjectQuotas.maxStorageGbPerBroker,
+        maxBrokers: project?.maxBrokersPerCluster ?? defaultProjectQuotas.maxBrokersPerCluster,
       };
     },
 
@@ -194,6 +215,7 @@ export function clustersService(db: Db) {
               brokerCount: input.brokerCount,
               brokerInstanceType: input.brokerInstanceType,
               storageGbPerBroker: input.storageGbPerBroker,
+              storageProtection: input.storageProtection,
               runtime: env().WEIR_RUNTIME,
               statusReason: "Waiting for the controller",
               progressTotal: input.brokerCount * 2 + 1,
@@ -222,7 +244,11 @@ export function clustersService(db: Db) {
       }
     },
 
-    /** Changes the broker count (scale out or in); the controller moves partitions. */
+    /**
+     * Changes the broker count (scale out or in; the controller moves partitions), the storage
+     * per broker (growing applies live; shrinking is refused while the data would not fit) and
+     * the storage protection.
+     */
     async update(scope: OrgScope, input: z.infer<typeof updateClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "change Kafka clusters");
       const c = await find(scope, input.id);
@@ -237,19 +263,22 @@ export function clustersService(db: Db) {
         );
       }
       const project = await db.project.findFirstOrThrow({ where: { id: c.projectId } });
-      if (input.brokerCount > project.maxBrokersPerCluster) {
+      const brokerCount = input.brokerCount ?? c.brokerCount;
+      const storage = input.storageGbPerBroker ?? c.storageGbPerBroker;
+      const protection = input.storageProtection ?? c.storageProtection;
+      if (brokerCount > project.maxBrokersPerCluster) {
         throw invalid("brokerCount", `Must be at most ${project.maxBrokersPerCluster} (the project's limit)`);
       }
       const combined = c.brokers.filter((b) => b.roles === "broker,controller").length;
-      if (input.brokerCount < combined) {
+      if (brokerCount < combined) {
         throw invalid(
           "brokerCount",
           `Must be at least ${combined}: brokers 1-${Math.min(combined, MAX_COMBINED)} also run this cluster's controller quorum`,
         );
       }
-      if (input.brokerCount < c.brokerCount) {
+      if (brokerCount < c.brokerCount) {
         const tooWide = await db.topic.findFirst({
-          where: { clusterId: c.id, replicationFactor: { gt: input.brokerCount } },
+          where: { clusterId: c.id, replicationFactor: { gt: brokerCount } },
           select: { name: true, replicationFactor: true },
         });
         if (tooWide) {
@@ -259,15 +288,46 @@ export function clustersService(db: Db) {
           );
         }
       }
-      if (input.brokerCount === c.brokerCount) return view(c);
+      if (storage > project.maxStorageGbPerBroker) {
+        throw invalid(
+          "storageGbPerBroker",
+          `Must be at most ${project.maxStorageGbPerBroker} GB (the project's limit)`,
+        );
+      }
+      if (storage < c.storageGbPerBroker) {
+        // What the brokers' log dirs hold now (the controller's last look at each): the new size
+        // must leave it below the warning threshold, or the cluster would degrade at once.
+        const fullest = c.brokers.reduce<(typeof c.brokers)[number] | null>(
+          (m, b) => (b.roles.includes("broker") && (!m || b.diskUsedBytes > m.diskUsedBytes) ? b : m),
+          null,
+        );
+        const used = Number(fullest?.diskUsedBytes ?? 0);
+        const fits = storageQuotaBytes(storage) * STORAGE_WARN_RATIO;
+        if (used > fits) {
+          throw conflict(
+            `Broker ${fullest!.nodeId} holds ${formatBytes(used)}; ${storage} GB per broker would leave it above ${STORAGE_WARN_RATIO * 100} % (${formatBytes(fits)}). Delete data or lower retention first, or keep at least ${Math.ceil(used / STORAGE_WARN_RATIO / storageQuotaBytes(1))} GB.`,
+            "storageGbPerBroker",
+          );
+        }
+      }
+      const changes: Record<string, { from: string | number; to: string | number }> = {};
+      if (brokerCount !== c.brokerCount) changes.brokerCount = { from: c.brokerCount, to: brokerCount };
+      if (storage !== c.storageGbPerBroker) changes.storageGbPerBroker = { from: c.storageGbPerBroker, to: storage };
+      if (protection !== c.storageProtection) changes.storageProtection = { from: c.storageProtection, to: protection };
+      if (Object.keys(changes).length === 0) return view(c);
+      const scaling = brokerCount !== c.brokerCount;
       const updated = await db.$transaction(async (tx) => {
         const u = await tx.kafkaCluster.update({
           where: { id: c.id },
           data: {
-            brokerCount: input.brokerCount,
+            brokerCount,
+            storageGbPerBroker: storage,
+            storageProtection: protection,
             generation: { increment: 1 },
-            status: "UPDATING",
-            statusReason: `Scaling from ${c.brokerCount} to ${input.brokerCount} brokers`,
+            // Storage and protection apply live: only scaling changes the status.
+            ...(scaling
+              ? { status: "UPDATING", statusReason: `Scaling from ${c.brokerCount} to ${brokerCount} brokers` }
+              : {}),
           },
           include: { brokers: { orderBy: { nodeId: "asc" } }, project: { select: { name: true } } },
         });
@@ -276,7 +336,7 @@ export function clustersService(db: Db) {
           resourceType: "kafka_cluster",
           resourceId: c.id,
           resourceName: c.name,
-          details: { brokerCount: { from: c.brokerCount, to: input.brokerCount } },
+          details: changes,
         });
         await notifyReconcile(tx, "KafkaCluster", c.id);
         return u;
@@ -353,7 +413,7 @@ export function clustersService(db: Db) {
         take: 5000,
       });
       return {
-        storageQuotaBytes: c.storageGbPerBroker * 1024 ** 3 * (input.nodeId === undefined ? c.brokerCount : 1),
+        storageQuotaBytes: storageQuotaBytes(c.storageGbPerBroker) * (input.nodeId === undefined ? c.brokerCount : 1),
         samples: rows.map((r) => ({
           at: r.sampledAt,
           bytesInPerSec: r.bytesInPerSec,

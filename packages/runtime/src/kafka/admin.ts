@@ -168,19 +168,6 @@ export class KafkaAdmin {
     return res.topics.reduce((n, t) => n + t.partitions.length, 0);
   }
 
-  /** Bytes on disk per broker, from DescribeLogDirs. */
-  async logDirSizes(): Promise<Map<number, number>> {
-    const dirs = await this.admin.describeLogDirs({ topics: [] });
-    const sizes = new Map<number, number>();
-    for (const d of dirs) {
-      let total = 0;
-      for (const r of d.results)
-        for (const t of r.topics) for (const p of t.partitions) total += Number(p.partitionSize);
-      sizes.set(d.broker, total);
-    }
-    return sizes;
-  }
-
   async close(): Promise<void> {
     const raw = this.raw;
     this.raw = null;

@@ -2,7 +2,7 @@
 // state from the broker processes (the driver) and from Kafka itself (DescribeCluster and
 // Metadata through the Admin protocol). A pass is a pipeline of named, idempotent steps:
 //   delete-if-asked → stay-failed → identity → node-rows → keep-nodes-running → observe-kafka
-//   → record-nodes → announce-running → scale → status
+//   → record-nodes → watch-storage → announce-running → scale → status
 // A cluster whose runtime is "kubernetes" is handed whole to a declarative driver (Strimzi):
 // the same pipeline with the process steps (keep-nodes-running, observe-kafka, scale) replaced
 // by apply-resources and observe-resources (Strimzi's Ready condition, node ids, bootstrap
@@ -38,6 +38,7 @@ import { runPipeline, stayFailed, step, type Step } from "../../framework/pipeli
 import { leasePorts } from "../../framework/ports.ts";
 import { ReconcileError, statusStore, type Reconciler, type ReconcileOutcome } from "../../framework/types.ts";
 import { scaleStep } from "./scale.ts";
+import { watchStorage } from "./storage.ts";
 import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
 import type { ClusterPass, ClusterWithBrokers } from "./types.ts";
 
@@ -357,6 +358,7 @@ const steps: Step<ClusterPass>[] = [
   keepNodesRunning,
   observeKafka,
   recordNodes,
+  watchStorage,
   announceRunning,
   scale,
   status,
@@ -431,6 +433,7 @@ function observation(pass: ClusterPass, now = Date.now()): ClusterObservation {
     }),
     kafkaError: kafka.error,
     underReplicated: kafka.topics.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length,
+    storage: pass.storage,
     scaling:
       pass.leaving.size > 0 ||
       pass.adding > 0 ||

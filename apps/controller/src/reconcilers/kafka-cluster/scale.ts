@@ -82,10 +82,12 @@ async function spreadAfterScaleOut(pass: ClusterPass, admin: KafkaAdmin): Promis
   // A new cluster has nothing to spread; its RUNNING outcome records Balanced.
   if (cluster.generation === 1 || balanced?.observedGeneration === cluster.generation) return;
   const keep = keptBrokers(pass);
-  const moves = balancedAssignment(
-    pass.kafka.topics.filter((t) => !t.internal),
-    keep,
-  );
+  const topics = pass.kafka.topics.filter((t) => !t.internal);
+  // A new generation that added no broker (a storage or protection change) moves nothing: only a
+  // broker that holds no replica yet calls for spreading.
+  const holding = new Set(topics.flatMap((t) => t.partitions.flatMap((p) => p.replicas)));
+  if (topics.length === 0 || keep.every((b) => holding.has(b))) return;
+  const moves = balancedAssignment(topics, keep);
   if (moves.length > 0) {
     await admin.reassign(moves);
     await pass.event({

@@ -2,6 +2,7 @@
 // the driver) and Kafka's own view (registered brokers, partition health). No I/O, so every
 // case is unit-tested without a JVM (test/kafka-cluster-status.test.ts).
 import type { ResourceStatus } from "@weir/db";
+import type { StorageLevel } from "@weir/domain";
 import type { ReconcileOutcome } from "../../framework/types.ts";
 
 export interface NodeObservation {
@@ -21,6 +22,26 @@ export interface NodeObservation {
   lastExit: string | null;
 }
 
+export interface StorageObservation {
+  level: StorageLevel;
+  /** Why, naming the fullest broker and (above the warning) its largest topics. */
+  message: string;
+}
+
+export const STORAGE_CONDITION = "StorageWithinQuota";
+
+export const storageReason = (level: StorageLevel) =>
+  level === "full" ? "StorageFull" : level === "warn" ? "StorageHigh" : "WithinQuota";
+
+function storageCondition(s: StorageObservation) {
+  return {
+    type: STORAGE_CONDITION,
+    status: s.level === "ok" ? ("True" as const) : ("False" as const),
+    reason: storageReason(s.level),
+    message: s.message,
+  };
+}
+
 export interface ClusterObservation {
   /** The cluster has never been RUNNING (status PROVISIONING). */
   firstRun: boolean;
@@ -32,6 +53,8 @@ export interface ClusterObservation {
   underReplicated: number;
   /** Brokers are being added or removed, or partitions spread, for a new generation. */
   scaling: boolean;
+  /** The fullest broker's log dirs against the storage per broker; unknown while not observed. */
+  storage?: StorageObservation;
 }
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -96,7 +119,9 @@ export function clusterStatus(o: ClusterObservation): ReconcileOutcome {
       requeueAfterMs: 1000,
     };
   }
-  if (!ready || o.underReplicated > 0) {
+  const storage = o.storage ? [storageCondition(o.storage)] : [];
+  const full = o.storage?.level === "full";
+  if (!ready || o.underReplicated > 0 || full) {
     const parts: string[] = [];
     const down = o.nodes.filter((n) => !n.leaving && !n.running);
     const rejoining = o.nodes.filter((n) => !n.leaving && n.running && n.rejoining);
@@ -107,16 +132,20 @@ export function clusterStatus(o: ClusterObservation): ReconcileOutcome {
     if (unregistered.length > 0) parts.push(`${names(unregistered, "broker")} not registered yet`);
     if (o.kafkaError) parts.push(`the Admin API did not answer (${o.kafkaError})`);
     if (o.underReplicated > 0) parts.push(`${plural(o.underReplicated, "partition")} under-replicated`);
+    if (full) parts.push(`storage almost full: ${o.storage!.message}`);
     return {
       status: "DEGRADED",
       statusReason: `Degraded: ${parts.join("; ")}`,
-      conditions: [{ type: "Ready", status: "False", reason: "Degraded", message: parts.join("; ") }],
+      conditions: [{ type: "Ready", status: "False", reason: "Degraded", message: parts.join("; ") }, ...storage],
       requeueAfterMs: 1000,
     };
   }
   return {
     status: "RUNNING",
-    statusReason: `${plural(brokers.length, "broker")} running`,
+    statusReason:
+      o.storage?.level === "warn"
+        ? `${plural(brokers.length, "broker")} running; storage high: ${o.storage.message}`
+        : `${plural(brokers.length, "broker")} running`,
     conditions: [
       {
         type: "Ready",
@@ -126,6 +155,7 @@ export function clusterStatus(o: ClusterObservation): ReconcileOutcome {
       },
       { type: "Scaled", status: "True", reason: "Scaled", message: plural(brokers.length, "broker") },
       { type: "Balanced", status: "True", reason: "Balanced", message: "Partitions spread over the brokers" },
+      ...storage,
     ],
     requeueAfterMs: 5000,
   };

@@ -8,6 +8,7 @@ import type {
   TopicPartitions,
 } from "@weir/runtime";
 import type { EventInput, StatusRecord } from "../../framework/types.ts";
+import type { StorageObservation } from "./status.ts";
 
 export type ClusterWithBrokers = KafkaClusterModel & { brokers: BrokerModel[] };
 
@@ -38,4 +39,6 @@ export interface ClusterPass {
   /** Set by the observe-Kafka step. */
   admin?: KafkaAdmin;
   kafka: { registered: Set<number>; topics: (TopicPartitions & { internal: boolean })[]; error: string | null };
+  /** Set by the watch-storage step: the fullest broker against the storage per broker. */
+  storage?: StorageObservation;
 }

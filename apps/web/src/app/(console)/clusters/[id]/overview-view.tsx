@@ -1,5 +1,11 @@
 "use client";
-import { roleAtLeast } from "@weir/domain/rules";
+import {
+  STORAGE_DEGRADED_RATIO,
+  STORAGE_PROTECTIONS,
+  STORAGE_WARN_RATIO,
+  roleAtLeast,
+  type StorageProtection,
+} from "@weir/domain/rules";
 import { acceptsChanges } from "@weir/domain/status";
 import { Button, Card, CardHeader, Spinner, Table, Td, Th, cn } from "@weir/ui";
 import { useRouter } from "next/navigation";
@@ -32,6 +38,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
   const org = useCurrentOrg();
   const role = org.data?.role;
   const [scaling, setScaling] = useState(false);
+  const [resizing, setResizing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const c = cluster.data;
 
@@ -51,17 +58,29 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
         cluster={c}
         actions={
           canChange && (
-            <Button
-              variant="secondary"
-              onClick={() => setScaling(true)}
-              disabled={!canScale}
-              title={canScale ? undefined : "Wait until the cluster is running"}
-              data-testid="change-broker-count"
-            >
-              Change broker count
-            </Button>
+            <div className="flex gap-2">
+              <Button
+                variant="secondary"
+                onClick={() => setResizing(true)}
+                disabled={!canScale}
+                title={canScale ? undefined : "Wait until the cluster is running"}
+                data-testid="change-storage"
+              >
+                Change storage
+              </Button>
+              <Button
+                variant="secondary"
+                onClick={() => setScaling(true)}
+                disabled={!canScale}
+                title={canScale ? undefined : "Wait until the cluster is running"}
+                data-testid="change-broker-count"
+              >
+                Change broker count
+              </Button>
+            </div>
           )
         }
+        canChange={canChange && canScale}
       />
       <BrokersCard cluster={c} />
       <ConnectCard cluster={c} canReveal={roleAtLeast(role, "ADMIN")} />
@@ -86,6 +105,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
         </Card>
       )}
       {scaling && <ScaleDialog cluster={c} onClose={() => setScaling(false)} />}
+      {resizing && <StorageDialog cluster={c} onClose={() => setResizing(false)} />}
       {deleting && <DeleteDialog cluster={c} onClose={() => setDeleting(false)} />}
     </div>
   );
@@ -95,7 +115,39 @@ function ClusterEvents({ cluster: c }: { cluster: Cluster }) {
   return <ResourceEvents events={useClusterEvents(c.id, c.status)} what="cluster" />;
 }
 
-function StatusCard({ cluster: c, actions }: { cluster: Cluster; actions: ReactNode }) {
+const protectionLabel: Record<StorageProtection, string> = {
+  "retention-bytes": "Cap retention.bytes of the largest topics",
+  "alert-only": "Alert only",
+};
+
+/** What happens at 95 % of a broker's storage; changed in place (it applies live). */
+function ProtectionSelect({ cluster: c, canChange }: { cluster: Cluster; canChange: boolean }) {
+  const update = useUpdateCluster();
+  if (!canChange) return <>{protectionLabel[c.storageProtection]}</>;
+  return (
+    <select
+      aria-label="Storage protection"
+      data-testid="storage-protection"
+      className="w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-xs"
+      value={c.storageProtection}
+      disabled={update.isPending}
+      onChange={(e) =>
+        update.mutate(
+          { id: c.id, storageProtection: e.target.value as StorageProtection },
+          { onSuccess: (u) => toast.success(`Storage protection: ${protectionLabel[u.storageProtection]}`) },
+        )
+      }
+    >
+      {STORAGE_PROTECTIONS.map((p) => (
+        <option key={p} value={p}>
+          {protectionLabel[p]}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function StatusCard({ cluster: c, actions, canChange }: { cluster: Cluster; actions: ReactNode; canChange: boolean }) {
   const dedicated = c.controllers.filter((x) => !x.combined);
   return (
     <Card data-testid="cluster-status-card">
@@ -123,6 +175,9 @@ function StatusCard({ cluster: c, actions }: { cluster: Cluster; actions: ReactN
             <span className="font-mono text-xs">{c.brokerInstanceType}</span>
           </Fact>
           <Fact label="Storage">{c.storageGbPerBroker.toLocaleString("en-US")} GB per broker</Fact>
+          <Fact label={`At ${STORAGE_DEGRADED_RATIO * 100} % of storage`}>
+            <ProtectionSelect cluster={c} canChange={canChange} />
+          </Fact>
           <Fact label="Controller quorum">
             {c.controllers.length === 0
               ? "—"
@@ -147,7 +202,7 @@ function StatusCard({ cluster: c, actions }: { cluster: Cluster; actions: ReactN
 
 function BrokersCard({ cluster: c }: { cluster: Cluster }) {
   const now = useNow(1_000);
-  const quota = c.storageGbPerBroker * 1024 ** 3;
+  const quota = c.storageQuotaBytes;
   return (
     <Card>
       <CardHeader
@@ -214,7 +269,11 @@ function BrokersCard({ cluster: c }: { cluster: Cluster }) {
                         <div
                           className={cn(
                             "h-full rounded-full",
-                            share > 0.9 ? "bg-red-600" : share > 0.75 ? "bg-amber-500" : "bg-brand-600",
+                            share >= STORAGE_DEGRADED_RATIO
+                              ? "bg-red-600"
+                              : share >= STORAGE_WARN_RATIO
+                                ? "bg-amber-500"
+                                : "bg-brand-600",
                           )}
                           // A sliver stays visible for a broker that holds anything at all.
                           style={{ width: `${b.diskUsedBytes > 0 ? Math.max(1, Math.min(100, share * 100)) : 0}%` }}
@@ -261,6 +320,41 @@ function ScaleDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () =>
           {
             onSuccess: (u) => {
               toast.success(`Scaling ${u.name} to ${u.brokerCount} brokers`);
+              onClose();
+            },
+          },
+        )
+      }
+      onClose={onClose}
+    />
+  );
+}
+
+function StorageDialog({ cluster: c, onClose }: { cluster: Cluster; onClose: () => void }) {
+  const update = useUpdateCluster();
+  const options = useClusterOptions();
+  return (
+    <CountDialog
+      title={`Change the storage of ${c.name}`}
+      description={
+        <>
+          Now {c.storageGbPerBroker.toLocaleString("en-US")} GB per broker. A larger size applies at once, without a
+          restart; a smaller one is refused while a broker holds more than {STORAGE_WARN_RATIO * 100} % of it.
+        </>
+      }
+      label="GB per broker"
+      field="storageGbPerBroker"
+      current={c.storageGbPerBroker}
+      max={options.data?.maxStorageGb}
+      pending={update.isPending}
+      error={update.error}
+      submitLabel={(target) => `${target > c.storageGbPerBroker ? "Grow" : "Shrink"} to ${target} GB`}
+      onSubmit={(target) =>
+        update.mutate(
+          { id: c.id, storageGbPerBroker: target, generation: c.generation },
+          {
+            onSuccess: (u) => {
+              toast.success(`${u.name} has ${u.storageGbPerBroker} GB per broker`);
               onClose();
             },
           },
