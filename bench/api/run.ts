@@ -10,9 +10,12 @@
 // without the hammer. The console's RSS is read before and after.
 //
 //   pnpm bench:api [--duration 5] [--topics 5000] [--audit 100000] [--web DIR] [--no-build]
+//                  [--only REGEX] [--no-hammer] [--profile DIR]
 //
 // --web runs the console built in another checkout (e.g. a worktree of an older commit, built with
-// `pnpm build` there) against the same seeded database, for before/after figures.
+// `pnpm build` there) against the same seeded database, for before/after figures. --only keeps the
+// scenarios whose name matches; --profile runs the console under `node --cpu-prof`, writing its
+// profile to DIR when it stops (read it with `node bench/api/profile-summary.mjs DIR/*.cpuprofile`).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -33,7 +36,12 @@ const DURATION = Number(arg("duration", "5"));
 const TOPICS = Number(arg("topics", "5000"));
 const AUDIT = Number(arg("audit", "100000"));
 const WEB_DIR = path.resolve(arg("web", path.join(repoRoot, "apps/web")));
-const CONCURRENCY = [1, 10, 50];
+const CONCURRENCY = (process.argv.includes("--concurrency") ? arg("concurrency", "") : "1,10,50")
+  .split(",")
+  .map(Number);
+const ONLY = new RegExp(arg("only", "."));
+const HAMMER = !process.argv.includes("--no-hammer");
+const PROFILE_DIR = process.argv.includes("--profile") ? path.resolve(arg("profile", "bench-profile")) : null;
 const PASSWORD = "a long bench password";
 
 interface Figures {
@@ -121,7 +129,15 @@ async function main() {
     const port = await freePort();
     const web = start(
       "node",
-      [path.join(WEB_DIR, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+      [
+        ...(PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] : []),
+        path.join(WEB_DIR, "node_modules/next/dist/bin/next"),
+        "start",
+        "-p",
+        String(port),
+        "-H",
+        "127.0.0.1",
+      ],
       WEB_DIR,
       {
         ...process.env,
@@ -202,6 +218,7 @@ async function main() {
       { name: "openapi.json", path: "/openapi.json", floor: "/openapi.json", headers: {} },
     ];
 
+    for (const s of [...scenarios]) if (!ONLY.test(s.name)) scenarios.splice(scenarios.indexOf(s), 1);
     // A scenario the console cannot answer (an older build given with --web may not read rows this
     // database's seed writes) is left out, and said so.
     for (const s of [...scenarios]) {
@@ -244,40 +261,50 @@ async function main() {
     console.log(`\n  console RSS: ${rssBefore.toFixed(0)} MB before the runs, ${rssAfter.toFixed(0)} MB after`);
     console.log(`  lowest ratio to the floor: ${Math.min(...ratios).toFixed(2)}x (goal: at least 0.5x)`);
 
-    // One address hammers sign-in with wrong passwords; another user lists clusters meanwhile.
-    const quiet = await load(`${base}/clusters`, 10, { headers: asKey });
-    const hammerStatuses = new Map<number, number>();
-    const hammer = new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: `${base}/auth/sign-in`,
-          connections: 20,
-          duration: DURATION + 2,
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ email: "bench@example.com", password: "not the password" }),
-        },
-        (err, result) => (err ? reject(err) : resolve(result)),
-      );
-      instance.on("response", (_client, status) => hammerStatuses.set(status, (hammerStatuses.get(status) ?? 0) + 1));
-    });
-    await new Promise((r) => setTimeout(r, 1000));
-    const during = await load(`${base}/clusters`, 10, { headers: asKey });
-    const h = await hammer;
-    console.log(
-      `\n  sign-in hammer: 20 connections from one address for ${DURATION + 2} s, ${h.requests.total} attempts: ` +
-        [...hammerStatuses].map(([s, n]) => `${n}× ${s}`).join(", "),
-    );
-    console.log(
-      `  another user's GET /clusters at 10 connections: p50 ${quiet.p50} ms, p99 ${quiet.p99} ms alone; ` +
-        `p50 ${during.p50} ms, p99 ${during.p99} ms during the hammer (goal: p99 under 100 ms); ` +
-        `${quiet.rps.toFixed(0)} → ${during.rps.toFixed(0)} req/s`,
-    );
+    if (HAMMER) await signInHammer(base, asKey);
     await db.$disconnect();
   } finally {
-    for (const c of children) if (c.pid && c.exitCode === null) process.kill(-c.pid, "SIGTERM");
+    for (const c of children) {
+      if (!c.pid || c.exitCode !== null) continue;
+      // Next answers SIGTERM by exiting, which is when --cpu-prof writes its profile.
+      const exited = new Promise((r) => c.once("exit", r));
+      process.kill(-c.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    }
     await server.stop();
   }
+}
+
+/** One address hammers sign-in with wrong passwords; another user lists clusters meanwhile. */
+async function signInHammer(base: string, asKey: Record<string, string>) {
+  const quiet = await load(`${base}/clusters`, 10, { headers: asKey });
+  const hammerStatuses = new Map<number, number>();
+  const hammer = new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${base}/auth/sign-in`,
+        connections: 20,
+        duration: DURATION + 2,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "bench@example.com", password: "not the password" }),
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    instance.on("response", (_client, status) => hammerStatuses.set(status, (hammerStatuses.get(status) ?? 0) + 1));
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  const during = await load(`${base}/clusters`, 10, { headers: asKey });
+  const h = await hammer;
+  console.log(
+    `\n  sign-in hammer: 20 connections from one address for ${DURATION + 2} s, ${h.requests.total} attempts: ` +
+      [...hammerStatuses].map(([s, n]) => `${n}× ${s}`).join(", "),
+  );
+  console.log(
+    `  another user's GET /clusters at 10 connections: p50 ${quiet.p50} ms, p99 ${quiet.p99} ms alone; ` +
+      `p50 ${during.p50} ms, p99 ${during.p99} ms during the hammer (goal: p99 under 100 ms); ` +
+      `${quiet.rps.toFixed(0)} → ${during.rps.toFixed(0)} req/s`,
+  );
 }
 
 main().then(

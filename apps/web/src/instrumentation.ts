@@ -6,7 +6,7 @@ export async function register() {
   if (env().NEXT_RUNTIME !== "nodejs") return;
   const { answerUnsupportedMethods } = await import("./server/unsupported-methods");
   const { installServerGuards } = await import("@weir/api/server-guards");
-  const { handleRest, handleTrpc } = await import("@weir/api/http");
+  const { handleRest, handleTrpc, serveRest } = await import("@weir/api/http");
   const { createDomain } = await import("@weir/domain");
   const { db } = await import("@weir/db");
   // Its own domain, not the pages' (src/server/domain.ts): this file is bundled apart from them,
@@ -16,5 +16,9 @@ export async function register() {
   // Installed last, so they run first: every answer, a refused method's too, carries the security
   // headers, and API calls are answered without going through Next.
   answerUnsupportedMethods();
-  installServerGuards({ rest: (req) => handleRest(domain(), req), trpc: (req) => handleTrpc(domain(), req) });
+  installServerGuards({
+    rest: (req) => handleRest(domain(), req),
+    trpc: (req) => handleTrpc(domain(), req),
+    serveRest: (req, res) => serveRest(domain(), req, res),
+  });
 }

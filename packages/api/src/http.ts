@@ -1,14 +1,24 @@
 // Transports: the same procedures served as tRPC (/api/trpc, for the console) and as REST
 // (/api/v1, with openapi.json). Both take a web Request and return a Response, so Next route
-// handlers and tests call them alike.
+// handlers and tests call them alike; the console's own server answers REST on Node's request
+// and response (serveRest), with the same operations and answers.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { env } from "@weir/env";
 import { ORG_COOKIE, SESSION_COOKIE, type Domain, type OrgScope } from "@weir/domain";
-import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
-import { allowedMethods, OPENAPI_PATH, openApiJson, REST_PREFIX, successStatusOf } from "./openapi.ts";
-import { clientIp, isCrossSite } from "./request-guards.ts";
+import {
+  allowedMethods,
+  findOperation,
+  OPENAPI_PATH,
+  openApiJson,
+  REST_PREFIX,
+  type RestOperation,
+} from "./openapi.ts";
+import { clientIp, isCrossSite, type RequestLike } from "./request-guards.ts";
 import { appRouter } from "./root.ts";
-import { authenticateCaller, type Context, type ErrorBody } from "./trpc.ts";
+import { authenticateCaller, toErrorBody, type Context, type ErrorBody } from "./trpc.ts";
 
 export { REST_PREFIX } from "./openapi.ts";
 export const TRPC_PREFIX = "/api/trpc";
@@ -23,7 +33,7 @@ function parseCookies(header: string | null): Map<string, string> {
   return out;
 }
 
-function createContext(domain: Domain, req: Request, resHeaders: Headers): Context {
+function createContext(domain: Domain, req: RequestLike, resHeaders: Pick<Headers, "append" | "set">): Context {
   const cookies = parseCookies(req.headers.get("cookie"));
   const auth = req.headers.get("authorization");
   const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
@@ -74,41 +84,6 @@ export function handleTrpc(domain: Domain, req: Request): Promise<Response> {
 const errorResponse = (status: number, body: ErrorBody, headers?: HeadersInit) =>
   Response.json({ error: body }, { status, ...(headers ? { headers } : {}) });
 
-/** The request as the OpenAPI handler reads it: a web Request whose `body` is the parsed JSON. */
-type ParsedRequest = Request & { body: unknown };
-
-/** The response the OpenAPI handler writes, as a node ServerResponse would take it. */
-interface CollectedResponse {
-  statusCode: number;
-  headers: Headers;
-  setHeader(key: string, value: string | string[]): void;
-  end(body?: string): void;
-}
-
-type OpenApiHandler = (req: ParsedRequest, res: CollectedResponse) => Promise<void>;
-
-// One handler per domain (one per process in the console), so the router is checked once and not
-// on every request as the library's fetch adapter does outside production.
-const handlers = new WeakMap<Domain, OpenApiHandler>();
-
-function openApiHandler(domain: Domain): OpenApiHandler {
-  let handler = handlers.get(domain);
-  if (!handler) {
-    handler = createOpenApiNodeHttpHandler({
-      router: appRouter,
-      maxBodySize: MAX_BODY_BYTES,
-      createContext: ({ req, res }: { req: ParsedRequest; res: CollectedResponse }) =>
-        createContext(domain, req, res.headers),
-      responseMeta: ({ paths, errors }: { paths?: string[]; errors: unknown[] }) =>
-        errors.length === 0 && paths?.[0] ? { status: successStatusOf(paths[0]) } : {},
-      onError: ({ path, error }: { path?: string; error: { code: string; cause?: unknown; message: string } }) =>
-        logInternal(path, error),
-    } as never) as unknown as OpenApiHandler;
-    handlers.set(domain, handler);
-  }
-  return handler;
-}
-
 class BodyError extends Error {
   constructor(
     readonly status: number,
@@ -121,13 +96,13 @@ class BodyError extends Error {
 const tooLarge = () =>
   new BodyError(413, { code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than 1 MiB." });
 
-/** Reads at most MAX_BODY_BYTES of the body, whatever Content-Length claims. */
-async function readBody(req: Request): Promise<string> {
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  if (!req.body) return "";
+/** Reads at most MAX_BODY_BYTES of a body, whatever Content-Length claims. */
+async function readBody(contentLength: string | null, body: AsyncIterable<Uint8Array> | null): Promise<string> {
+  if (Number(contentLength ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  if (!body) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     size += chunk.byteLength;
     if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk);
@@ -139,9 +114,7 @@ async function readBody(req: Request): Promise<string> {
  * The JSON object a POST, PUT or PATCH sends; undefined for an empty body without a content type
  * (an operation whose input is all in the path, or optional).
  */
-async function parseBody(req: Request): Promise<unknown> {
-  const type = req.headers.get("content-type");
-  const text = await readBody(req);
+function parseBody(type: string | null, text: string): unknown {
   if (type === null && text.trim() === "") return undefined;
   if (!/^application\/json\b/i.test(type ?? "")) {
     throw new BodyError(415, { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the request body as application/json." });
@@ -163,41 +136,77 @@ async function parseBody(req: Request): Promise<unknown> {
   return value;
 }
 
-/** Runs the operation at `path` and reshapes a failure into the one error body. */
-async function runOperation(domain: Domain, req: Request, url: URL, path: string): Promise<Response> {
-  const method = req.method === "HEAD" ? "GET" : req.method;
-  const body = method === "GET" || method === "DELETE" ? undefined : await parseBody(req);
-  const headers = new Headers(req.headers);
-  headers.delete("content-length");
-  // The body is parsed already; the handler insists on this type for every POST, PUT and PATCH.
-  headers.set("content-type", "application/json");
-  const target = new Request(new URL(`${path}${url.search}`, url.origin), { method, headers, signal: req.signal });
-  const parsed = new Proxy(target, {
-    get: (t, prop) => (prop === "body" ? body : Reflect.get(t, prop, t)),
-  }) as ParsedRequest;
+/** A REST call, whichever server received it (a web Request, or Node's request in the console). */
+interface RestCall extends RequestLike {
+  /** The path under REST_PREFIX. */
+  path: string;
+  query: URLSearchParams;
+  readBody(): Promise<string>;
+  signal?: AbortSignal;
+}
 
-  const res = await new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
-    const collected: CollectedResponse = {
-      statusCode: 200,
-      headers: new Headers(),
-      setHeader(key, value) {
-        if (typeof value === "string") this.headers.set(key, value);
-        else for (const v of value) this.headers.append(key, v);
-      },
-      end(text = "") {
-        resolve({ status: this.statusCode, headers: this.headers, text });
-      },
-    };
-    openApiHandler(domain)(parsed, collected).catch(reject);
-  });
-
-  let text = res.text;
-  if (res.status >= 400) {
-    const shape = JSON.parse(text || "{}") as { data?: { weir?: ErrorBody }; message?: string };
-    const error: ErrorBody = shape.data?.weir ?? { code: "INTERNAL", message: shape.message ?? "Request failed." };
-    text = JSON.stringify({ error });
+/** The answer's headers, collected before they are written to whichever response. */
+class AnswerHeaders {
+  readonly values = new Map<string, string>([["content-type", "application/json"]]);
+  readonly cookies: string[] = [];
+  set(name: string, value: string) {
+    if (name.toLowerCase() === "set-cookie") this.cookies.push(value);
+    else this.values.set(name.toLowerCase(), value);
   }
-  return new Response(req.method === "HEAD" ? null : text, { status: res.status, headers: res.headers });
+  append(name: string, value: string) {
+    this.set(name, value);
+  }
+  toHeaders(): Headers {
+    const h = new Headers([...this.values]);
+    for (const c of this.cookies) h.append("set-cookie", c);
+    return h;
+  }
+}
+
+/** The input the library would build: query or body, then path parameters over them. */
+function inputOf(op: RestOperation, call: RestCall, body: unknown, pathInput: Record<string, string>) {
+  if (op.noInput) return undefined;
+  if (call.method !== "GET" && call.method !== "DELETE") return { ...(body as object), ...pathInput };
+  const input: Record<string, unknown> = {};
+  for (const key of new Set(call.query.keys())) {
+    const values = call.query.getAll(key);
+    input[key] = values.length === 1 && !op.arrayParams.has(key) ? values[0] : values;
+  }
+  return Object.assign(input, pathInput);
+}
+
+/**
+ * Runs the operation at the call's path: the procedure is called directly (no caller object, no
+ * per-call route matching), with the same context, input and error body as the tRPC transport.
+ */
+async function runOperation(
+  domain: Domain,
+  call: RestCall,
+  op: RestOperation,
+  pathInput: Record<string, string>,
+  headers: AnswerHeaders,
+): Promise<{ status: number; text: string }> {
+  const body =
+    call.method === "GET" || call.method === "DELETE"
+      ? undefined
+      : parseBody(call.headers.get("content-type"), await call.readBody());
+  const input = inputOf(op, call, body, pathInput);
+  const ctx = createContext(domain, call, headers);
+  try {
+    const data: unknown = await op.procedure({
+      path: op.procedurePath,
+      getRawInput: async () => input,
+      ctx,
+      type: op.type,
+      signal: call.signal,
+      batchIndex: 0,
+    } as never);
+    return { status: op.status, text: JSON.stringify(data) ?? "" };
+  } catch (cause) {
+    const error = getTRPCErrorFromUnknown(cause);
+    logInternal(op.procedurePath, error);
+    return { status: getHTTPStatusCodeFromError(error), text: JSON.stringify({ error: toErrorBody(error) }) };
+  }
 }
 
 /** The path under REST_PREFIX, and the methods it takes (null: no operation has that path). */
@@ -214,12 +223,7 @@ function route(pathname: string) {
  */
 export function restNoOperation(method: string, pathname: string): Response | null {
   const { methods } = route(pathname);
-  if (!methods) {
-    return errorResponse(404, {
-      code: "NOT_FOUND",
-      message: `No API path ${pathname}; see ${REST_PREFIX}${OPENAPI_PATH}.`,
-    });
-  }
+  if (!methods) return errorResponse(404, notFound(pathname));
   const allow = [...methods, "OPTIONS"].join(", ");
   if (method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
   if (methods.includes(method)) return null;
@@ -233,19 +237,106 @@ export function restNoOperation(method: string, pathname: string): Response | nu
 /** The REST API: openapi.json and every operation, with the one error body. */
 export async function handleRest(domain: Domain, req: Request): Promise<Response> {
   const url = new URL(req.url);
-  const refused = restNoOperation(req.method, url.pathname);
-  if (refused) return refused;
   const { path } = route(url.pathname);
-  if (path.replace(/\/+$/, "") === OPENAPI_PATH) {
+  const method = req.method === "HEAD" ? "GET" : req.method;
+  const found = findOperation(method, path);
+  if (!found) {
+    const refused = restNoOperation(req.method, url.pathname);
+    if (refused) return refused;
+    if (path.replace(/\/+$/, "") !== OPENAPI_PATH) return errorResponse(404, notFound(url.pathname));
     return new Response(req.method === "HEAD" ? null : openApiJson(), {
       headers: { "content-type": "application/json", "cache-control": "no-cache" },
     });
   }
+  const call: RestCall = {
+    method,
+    url: req.url,
+    headers: req.headers,
+    path,
+    query: url.searchParams,
+    readBody: () =>
+      readBody(req.headers.get("content-length"), req.body as unknown as AsyncIterable<Uint8Array> | null),
+    signal: req.signal,
+  };
+  const headers = new AnswerHeaders();
   try {
-    return await runOperation(domain, req, url, path);
+    const res = await runOperation(domain, call, found.op, found.pathInput, headers);
+    return new Response(req.method === "HEAD" ? null : res.text, { status: res.status, headers: headers.toHeaders() });
   } catch (e) {
     if (e instanceof BodyError) return errorResponse(e.status, e.body);
     console.error(`[api] ${req.method} ${url.pathname}:`, e);
     return errorResponse(500, { code: "INTERNAL", message: "Something went wrong on our side; it has been logged." });
   }
+}
+
+/** A Node request's header, as a web Request's `headers.get` reads it. */
+function nodeHeaders(req: IncomingMessage): RequestLike["headers"] {
+  return {
+    get(name: string) {
+      const v = req.headers[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+    },
+  };
+}
+
+function writeNode(res: ServerResponse, status: number, headers: AnswerHeaders, text: string | null) {
+  const out: Record<string, string | string[]> = Object.fromEntries(headers.values);
+  if (headers.cookies.length > 0) out["set-cookie"] = headers.cookies;
+  if (text !== null) out["content-length"] = String(Buffer.byteLength(text));
+  res.writeHead(status, out);
+  res.end(text ?? undefined);
+}
+
+/**
+ * The REST API on Node's own request and response, as the console's server answers it (see
+ * server-guards.ts): the same operations and answers as handleRest, without building a web
+ * Request and Response around each call. Paths without an operation go through handleRest.
+ */
+export async function serveRest(domain: Domain, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const [pathname = "/", search = ""] = (req.url ?? "/").split(/\?(.*)/s, 2);
+  const { path } = route(pathname);
+  const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+  const found = findOperation(method, path);
+  const head = req.method === "HEAD";
+  if (!found) {
+    const refused = restNoOperation(req.method ?? "GET", pathname);
+    if (refused) return writeWeb(res, head, refused);
+    if (path.replace(/\/+$/, "") !== OPENAPI_PATH) return writeWeb(res, head, errorResponse(404, notFound(pathname)));
+    const headers = new AnswerHeaders();
+    headers.set("cache-control", "no-cache");
+    return writeNode(res, 200, headers, head ? null : openApiJson());
+  }
+  const call: RestCall = {
+    method,
+    url: `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`,
+    headers: nodeHeaders(req),
+    path,
+    query: new URLSearchParams(search),
+    readBody: () => readBody(req.headers["content-length"] ?? null, req),
+  };
+  const headers = new AnswerHeaders();
+  try {
+    const answer = await runOperation(domain, call, found.op, found.pathInput, headers);
+    writeNode(res, answer.status, headers, head ? null : answer.text);
+  } catch (e) {
+    if (!(e instanceof BodyError)) console.error(`[api] ${req.method} ${pathname}:`, e);
+    const error: ErrorBody =
+      e instanceof BodyError
+        ? e.body
+        : { code: "INTERNAL", message: "Something went wrong on our side; it has been logged." };
+    writeNode(res, e instanceof BodyError ? e.status : 500, new AnswerHeaders(), JSON.stringify({ error }));
+  }
+}
+
+const notFound = (pathname: string): ErrorBody => ({
+  code: "NOT_FOUND",
+  message: `No API path ${pathname}; see ${REST_PREFIX}${OPENAPI_PATH}.`,
+});
+
+async function writeWeb(res: ServerResponse, head: boolean, response: Response) {
+  const out: Record<string, string> = {};
+  response.headers.forEach((value, name) => (out[name] = value));
+  const body = head || response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, out);
+  res.end(body);
 }

@@ -3,7 +3,20 @@
 // (derived from how its procedure is built), how callers authenticate, and which methods each
 // path allows. Built once per process; the procedures do not change while it runs.
 import { ORG_COOKIE, SESSION_COOKIE } from "@weir/domain";
-import { generateOpenApiDocument, getPathRegExp, normalizePath, type OpenAPIObject } from "trpc-to-openapi";
+import type { AnyProcedure } from "@trpc/server";
+import {
+  coerceSchema,
+  generateOpenApiDocument,
+  getInputOutputParsers,
+  getPathRegExp,
+  instanceofZodTypeLikeVoid,
+  instanceofZodTypeObject,
+  instanceofZodTypeOptional,
+  normalizePath,
+  unwrapZodType,
+  type OpenAPIObject,
+} from "trpc-to-openapi";
+import { ZodArray, type ZodType } from "zod";
 import { appRouter } from "./root.ts";
 import { errorBodySchema, type ErrorBody, type Meta } from "./trpc.ts";
 
@@ -266,4 +279,91 @@ export function allowedMethods(path: string): string[] | null {
   if (methods.size === 0) return null;
   if (methods.has("GET")) methods.add("HEAD");
   return [...methods].sort();
+}
+
+/** A REST operation as the transport calls it: the procedure behind a method and path. */
+export interface RestOperation {
+  procedurePath: string;
+  procedure: AnyProcedure;
+  type: "query" | "mutation";
+  /** Its input is void-like: the call takes none (query, body and path are ignored). */
+  noInput: boolean;
+  /** Query parameters the input takes as arrays: one sent once is wrapped in an array. */
+  arrayParams: Set<string>;
+  status: number;
+}
+
+interface OperationTable {
+  /** `METHOD /lower-case/path` of operations without path parameters. */
+  exact: Map<string, RestOperation>;
+  /** Per method, the templated paths in the order the procedures are defined. */
+  templated: Map<string, Array<{ pattern: RegExp; op: RestOperation }>>;
+}
+
+let table: OperationTable | null = null;
+
+/**
+ * Every operation, found by its method and path the way trpc-to-openapi finds it (the first
+ * procedure, in definition order, whose case-insensitive path template matches), but built once:
+ * a path without parameters is one map lookup, and what the library works out per call from the
+ * input schema (void or not, which query parameters are arrays, coercion of strings to numbers,
+ * booleans and dates) is worked out here.
+ */
+function operationTable(): OperationTable {
+  if (table) return table;
+  const exact = new Map<string, RestOperation>();
+  const templated = new Map<string, Array<{ pattern: RegExp; op: RestOperation }>>();
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure & { _def: { meta?: Meta } }>;
+  for (const [procedurePath, procedure] of Object.entries(procedures)) {
+    const openapi = procedure._def.meta?.openapi;
+    if (!openapi || procedure._def.type === "subscription") continue;
+    const method = openapi.method.toUpperCase();
+    const path = normalizePath(openapi.path);
+    const { inputParser } = getInputOutputParsers(procedure as never) as { inputParser: ZodType };
+    const schema = unwrapZodType(inputParser as never, true) as unknown as ZodType;
+    const arrayParams = new Set<string>();
+    if (instanceofZodTypeObject(schema as never)) {
+      for (const [key, shape] of Object.entries((schema as unknown as { shape: Record<string, ZodType> }).shape)) {
+        const inner = instanceofZodTypeOptional(shape as never)
+          ? (shape as unknown as { unwrap(): ZodType }).unwrap()
+          : shape;
+        if (inner instanceof ZodArray) arrayParams.add(key);
+      }
+      coerceSchema(schema as never);
+    }
+    const op: RestOperation = {
+      procedurePath,
+      procedure,
+      type: procedure._def.type as "query" | "mutation",
+      noInput: instanceofZodTypeLikeVoid(schema as never),
+      arrayParams,
+      status: successStatusOf(procedurePath),
+    };
+    const routes = templated.get(method) ?? [];
+    templated.set(method, routes);
+    if (path.includes("{")) {
+      routes.push({ pattern: getPathRegExp(path), op });
+    } else if (!routes.some((r) => r.pattern.test(path)) && !exact.has(`${method} ${path.toLowerCase()}`)) {
+      // A templated path defined earlier that matches this one wins, as it does in the library.
+      exact.set(`${method} ${path.toLowerCase()}`, op);
+    }
+  }
+  table = { exact, templated };
+  return table;
+}
+
+/** The operation for a method and a path under REST_PREFIX, with its path parameters; null if none. */
+export function findOperation(
+  method: string,
+  path: string,
+): { op: RestOperation; pathInput: Record<string, string> } | null {
+  const t = operationTable();
+  const normalized = normalizePath(path);
+  const hit = t.exact.get(`${method} ${normalized.toLowerCase()}`);
+  if (hit) return { op: hit, pathInput: {} };
+  for (const { pattern, op } of t.templated.get(method) ?? []) {
+    const m = pattern.exec(normalized);
+    if (m) return { op, pathInput: { ...m.groups } };
+  }
+  return null;
 }

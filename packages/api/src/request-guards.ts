@@ -19,6 +19,13 @@ export function normalizeIp(address: string | null | undefined): string | null {
   return mapped ?? a;
 }
 
+/** What these checks read of a request: a web Request, or the console server's view of Node's. */
+export interface RequestLike {
+  method: string;
+  url: string;
+  headers: Pick<Headers, "get">;
+}
+
 let trusted: { source: string[]; list: BlockList } | null = null;
 
 /** The WEIR_TRUSTED_PROXIES list as a BlockList (addresses and CIDR ranges, IPv4 and IPv6). */
@@ -49,7 +56,7 @@ export function isTrustedProxy(address: string | null): boolean {
  * X-Forwarded-For is read from the right, skipping trusted proxies, and the first address that
  * is not one is the client (addresses further left were written by the client and prove nothing).
  */
-export function clientIp(headers: Headers): string | null {
+export function clientIp(headers: Pick<Headers, "get">): string | null {
   const peer = normalizeIp(headers.get(PEER_HEADER));
   if (!peer || !isTrustedProxy(peer)) return peer;
   const hops = (headers.get("x-forwarded-for") ?? "")
@@ -61,13 +68,13 @@ export function clientIp(headers: Headers): string | null {
 }
 
 /** Whether the request reached Weir over HTTPS (directly, or through a trusted proxy that says so). */
-export function isHttps(req: Request): boolean {
+export function isHttps(req: RequestLike): boolean {
   if (new URL(req.url).protocol === "https:") return true;
   return isTrustedProxy(req.headers.get(PEER_HEADER)) && req.headers.get("x-forwarded-proto") === "https";
 }
 
 /** The origin the browser sees this server at: its Host (or a trusted proxy's X-Forwarded-Host). */
-function ownOrigin(req: Request): string {
+function ownOrigin(req: RequestLike): string {
   const url = new URL(req.url);
   const viaProxy = isTrustedProxy(req.headers.get(PEER_HEADER));
   const host = (viaProxy && req.headers.get("x-forwarded-host")) || req.headers.get("host") || url.host;
@@ -82,7 +89,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * request without Origin or Sec-Fetch-Site is not a browser's (curl, a script), which no other
  * site can make carry the user's cookie.
  */
-export function isCrossSite(req: Request): boolean {
+export function isCrossSite(req: RequestLike): boolean {
   if (SAFE_METHODS.has(req.method)) return false;
   const origin = req.headers.get("origin");
   if (origin !== null) return origin !== ownOrigin(req);

@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { resetEnv } from "@weir/env";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { handleRest, handleTrpc } from "../src/http.ts";
+import { handleRest, handleTrpc, serveRest } from "../src/http.ts";
 import { clientIp, PEER_HEADER } from "../src/request-guards.ts";
 import { guardRequest, installServerGuards } from "../src/server-guards.ts";
 import { startHarness, type Reply } from "./harness.ts";
@@ -339,6 +339,7 @@ describe("security headers", () => {
     const undo = installServerGuards({
       rest: (req) => handleRest(h.domain, req),
       trpc: (req) => handleTrpc(h.domain, req),
+      serveRest: (req, res) => serveRest(h.domain, req, res),
     });
     const server = http.createServer((_req, res) => res.end("next"));
     try {
@@ -361,6 +362,58 @@ describe("security headers", () => {
       const trpc = await fetch(`${base}/api/trpc/pricing.priceBook`);
       expect(trpc.headers.get("content-type")).toMatch(/json/);
       expect(await (await fetch(`${base}/elsewhere`)).text()).toBe("next");
+
+      // Node's request and response (serveRest) answer exactly as the web Request path does.
+      const cookie = r.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      const cases: Array<{ method: string; path: string; headers?: Record<string, string>; body?: string }> = [
+        { method: "GET", path: "/clusters", headers: { cookie } },
+        { method: "HEAD", path: "/clusters", headers: { cookie } },
+        { method: "GET", path: "/clusters" },
+        { method: "GET", path: "/clusters?unknown=1", headers: { cookie } },
+        { method: "GET", path: "/clusters/not-a-uuid", headers: { cookie } },
+        { method: "GET", path: "/clusters/options", headers: { cookie } },
+        { method: "GET", path: "/audit-events?limit=2&limit=3", headers: { cookie } },
+        { method: "GET", path: "/audit-events?limit=2", headers: { cookie } },
+        { method: "DELETE", path: "/billing/usage", headers: { cookie } },
+        { method: "OPTIONS", path: "/clusters" },
+        { method: "GET", path: "/no-such-path" },
+        { method: "GET", path: "/openapi.json" },
+        { method: "HEAD", path: "/openapi.json" },
+        { method: "POST", path: "/clusters", headers: { cookie, "content-type": "text/plain" }, body: "x" },
+        { method: "POST", path: "/clusters", headers: { cookie, "content-type": "application/json" }, body: "{" },
+        { method: "POST", path: "/clusters", headers: { cookie, "content-type": "application/json" }, body: "[]" },
+        { method: "POST", path: "/clusters", headers: { cookie, "content-type": "application/json" }, body: "{}" },
+        {
+          method: "POST",
+          path: "/clusters",
+          headers: { cookie, "content-type": "application/json", origin: "https://evil.example" },
+          body: "{}",
+        },
+        {
+          method: "POST",
+          path: "/clusters",
+          headers: { cookie, "content-type": "application/json" },
+          body: JSON.stringify({ name: "x".repeat(1024 * 1024) }),
+        },
+      ];
+      for (const c of cases) {
+        const init = { method: c.method, headers: { [PEER_HEADER]: "127.0.0.1", ...c.headers }, body: c.body };
+        const viaNode = await fetch(`${base}/api/v1${c.path}`, init);
+        const viaWeb = await handleRest(h.domain, new Request(`${base}/api/v1${c.path}`, init));
+        const what = `${c.method} ${c.path}`;
+        expect({ what, status: viaNode.status }).toEqual({ what, status: viaWeb.status });
+        expect({ what, body: await viaNode.text() }).toEqual({ what, body: await viaWeb.text() });
+        for (const name of ["content-type", "allow", "cache-control", "ratelimit-limit"]) {
+          expect({ what, name, value: viaNode.headers.get(name) }).toEqual({
+            what,
+            name,
+            value: viaWeb.headers.get(name),
+          });
+        }
+      }
     } finally {
       undo();
       await new Promise((r) => server.close(r));
