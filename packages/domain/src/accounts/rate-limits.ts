@@ -1,6 +1,8 @@
 // Rate limits on the doors an attacker knocks on (sign-in, sign-up, API-key creation), counted
 // in Postgres so every console process shares one count, and the per-API-key request limit,
-// counted in the process (a write per API call would cost more than the call itself).
+// counted in the process (a write per API call would cost more than the call itself). A subject
+// the count has put over its limit is then refused from memory until its window ends, so a
+// burst past the limit costs no query per attempt.
 import type { Db } from "@weir/db";
 import { RateLimitedError } from "../errors.ts";
 
@@ -47,16 +49,55 @@ export const LIMITS = {
   },
 } satisfies Record<string, LimitRule>;
 
+/**
+ * A refusal by consumeLimit. `firstInWindow` is true for exactly one refusal per counter and
+ * window, across console processes (the one that took the count just past the limit), so a burst
+ * writes one audit event rather than one per attempt.
+ */
+export class LimitExceededError extends RateLimitedError {
+  constructor(
+    message: string,
+    retryAfterSeconds: number,
+    readonly firstInWindow: boolean,
+  ) {
+    super(message, retryAfterSeconds);
+  }
+}
+
+/** Counters known to be over their limit: key → when their window ends (ms since the epoch). */
+const overLimit = new Map<string, number>();
+const MAX_REMEMBERED = 10_000;
+
+function rememberOverLimit(key: string, until: number, now: number) {
+  if (overLimit.size >= MAX_REMEMBERED) {
+    for (const [k, end] of overLimit) if (end <= now) overLimit.delete(k);
+    // Still full of live entries: forget them all; the next attempts ask Postgres again.
+    if (overLimit.size >= MAX_REMEMBERED) overLimit.clear();
+  }
+  overLimit.set(key, until);
+}
+
 const retryText = (seconds: number) =>
   seconds >= 120 ? `Try again in ${Math.ceil(seconds / 60)} minutes.` : `Try again in ${seconds} s.`;
 
 /**
  * Counts one attempt against `rule` for `subject` (an IP, an email, a user id) in one atomic
- * statement (a fixed window that restarts once it has ended), and throws RateLimitedError once
+ * statement (a fixed window that restarts once it has ended), and throws LimitExceededError once
  * the count passes the limit. Counting before the work is done is what bounds a concurrent burst.
+ * A subject this process has seen over its limit is refused without a query until the window
+ * ends: the count could only grow, and the window's end does not move.
  */
 export async function consumeLimit(db: Db, rule: LimitRule, subject: string): Promise<void> {
   const key = `${rule.name}:${subject}`;
+  const now = Date.now();
+  const blockedUntil = overLimit.get(key);
+  if (blockedUntil !== undefined) {
+    if (blockedUntil > now) {
+      const seconds = Math.max(1, Math.ceil((blockedUntil - now) / 1000));
+      throw new LimitExceededError(`${rule.message} ${retryText(seconds)}`, seconds, false);
+    }
+    overLimit.delete(key);
+  }
   const [row] = await db.$queryRaw<Array<{ count: number; retry_after: number }>>`
     INSERT INTO rate_limit_counters (key, count, window_ends)
     VALUES (${key}, 1, now() + make_interval(secs => ${rule.windowSeconds}))
@@ -70,12 +111,14 @@ export async function consumeLimit(db: Db, rule: LimitRule, subject: string): Pr
   if (Math.random() < 0.01) pruneLimits(db).catch((e: unknown) => console.warn("[rate-limits] prune:", e));
   if (row && row.count > rule.limit) {
     const seconds = Math.max(1, row.retry_after);
-    throw new RateLimitedError(`${rule.message} ${retryText(seconds)}`, seconds);
+    rememberOverLimit(key, now + seconds * 1000, now);
+    throw new LimitExceededError(`${rule.message} ${retryText(seconds)}`, seconds, row.count === rule.limit + 1);
   }
 }
 
 /** Forgets the count of `rule` for `subject` (a successful sign-in clears its account's failures). */
 export async function resetLimit(db: Db, rule: LimitRule, subject: string): Promise<void> {
+  overLimit.delete(`${rule.name}:${subject}`);
   await db.rateLimitCounter.deleteMany({ where: { key: `${rule.name}:${subject}` } });
 }
 

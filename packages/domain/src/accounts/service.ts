@@ -5,10 +5,10 @@ import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import type { Caller, OrgScope, Principal, RequestMeta } from "../context.ts";
 import { hashPassword, hashToken, newToken, verifyPassword } from "../crypto.ts";
-import { AppError, conflict, isUniqueViolation, RateLimitedError } from "../errors.ts";
+import { AppError, conflict, isUniqueViolation } from "../errors.ts";
 import { displayName, email, password, slugify } from "../names.ts";
 import { cachedAuth, forgetAuth } from "./auth-cache.ts";
-import { consumeLimit, LIMITS, resetLimit } from "./rate-limits.ts";
+import { consumeLimit, LimitExceededError, LIMITS, resetLimit } from "./rate-limits.ts";
 
 export const SESSION_COOKIE = "weir_session";
 export const ORG_COOKIE = "weir_org";
@@ -115,15 +115,18 @@ export function accountsService(db: Db) {
     },
 
     /**
-     * Signs in, counted against the per-address and per-account limits before any password work;
-     * a refusal of either kind is audited. The session the caller presented, if any, is ended:
-     * a new sign-in always gets a new token.
+     * Signs in, counted against the per-address and per-account limits before any password work.
+     * A wrong password is audited each time; a refusal by a limit once per window (the first, which
+     * the counters single out across console processes), as a burst past the limit would otherwise
+     * write an audit event per attempt. The session the caller presented, if any, is ended: a new
+     * sign-in always gets a new token.
      */
     async signIn(input: z.infer<typeof signInInput>, meta: RequestMeta, previousSessionToken?: string | null) {
       try {
         await limitAttempt({ ip: LIMITS.signInPerIp, account: LIMITS.signInPerAccount }, input.email, meta);
       } catch (e) {
-        if (e instanceof RateLimitedError) await recordFailedSignIn(input.email, meta, "rate_limited");
+        if (e instanceof LimitExceededError && e.firstInWindow)
+          await recordFailedSignIn(input.email, meta, "rate_limited");
         throw e;
       }
       const user = await db.user.findUnique({ where: { email: input.email } });
