@@ -29,6 +29,14 @@ export const ComputeIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M13 3 5 13.5h6L10 21l8-10.5h-6L13 3Z" />
   </Icon>
 );
+export const ConnectIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <circle cx="5.5" cy="12" r="2.5" />
+    <circle cx="18.5" cy="6" r="2.5" />
+    <circle cx="18.5" cy="18" r="2.5" />
+    <path d="M8 12h4m0 0 4.3-4.8M12 12l4.3 4.8" />
+  </Icon>
+);
 export const BillingIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <rect x="3" y="5.5" width="18" height="13" rx="2" />

@@ -3,7 +3,16 @@ import { cn } from "@weir/ui";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType, SVGProps } from "react";
-import { AuditIcon, BillingIcon, ClustersIcon, ComputeIcon, EstimatorIcon, KeyIcon, MembersIcon } from "../icons";
+import {
+  AuditIcon,
+  BillingIcon,
+  ClustersIcon,
+  ComputeIcon,
+  ConnectIcon,
+  EstimatorIcon,
+  KeyIcon,
+  MembersIcon,
+} from "../icons";
 
 interface NavItem {
   href: string;
@@ -17,6 +26,7 @@ const sections: Array<{ title: string; items: NavItem[] }> = [
     items: [
       { href: "/clusters", label: "Clusters", icon: ClustersIcon },
       { href: "/compute", label: "Compute", icon: ComputeIcon },
+      { href: "/connect", label: "Connect", icon: ConnectIcon },
     ],
   },
   {
