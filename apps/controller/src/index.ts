@@ -7,7 +7,14 @@ export { jobReconciler } from "./reconcilers/job/index.ts";
 export { connectClusterReconciler } from "./reconcilers/connect-cluster/index.ts";
 export { connectorReconciler } from "./reconcilers/connect-connector/index.ts";
 
-import type { BrokerRuntime, DeclarativeBrokerRuntime, EngineRuntime, JobRuntime } from "@weir/runtime";
+import type {
+  BrokerRuntime,
+  DeclarativeBrokerRuntime,
+  DeclarativeJobRuntime,
+  EngineRuntime,
+  JobRuntime,
+} from "@weir/runtime";
+import type { KubernetesComputeRuntime } from "@weir/runtime/k8s";
 import { computeClusterReconciler } from "./reconcilers/compute-cluster/index.ts";
 import { organizationReconciler } from "./reconcilers/organization.ts";
 import { kafkaClusterReconciler } from "./reconcilers/kafka-cluster/index.ts";
@@ -27,6 +34,8 @@ export interface ReconcilerDeps {
   engine?: EngineRuntime;
   /** The job driver; without it jobs are not reconciled. */
   jobs?: JobRuntime;
+  /** Compute clusters and jobs whose runtime is "kubernetes": quotas and SparkApplications. */
+  kubernetesSpark?: { compute: KubernetesComputeRuntime; jobs: DeclarativeJobRuntime };
   /** The Connect driver and the pinned plugins' directories; without them Connect is not reconciled. */
   connect?: { runtime: ConnectWorkerDriver & ConnectSecretStore; pluginPath(): Promise<string[]> };
   /** Decrypts the credentials Weir keeps to administer clusters. */
@@ -43,8 +52,12 @@ export function createReconcilers(deps: ReconcilerDeps): { reconcilers: Reconcil
       topicReconciler(deps),
       kafkaUserReconciler(deps),
       aclReconciler(deps),
-      ...(deps.engine ? [computeClusterReconciler({ runtime: deps.engine })] : []),
-      ...(deps.jobs ? [jobReconciler({ runtime: deps.jobs, secretKey: deps.secretKey })] : []),
+      ...(deps.engine
+        ? [computeClusterReconciler({ runtime: deps.engine, kubernetes: deps.kubernetesSpark?.compute })]
+        : []),
+      ...(deps.jobs
+        ? [jobReconciler({ runtime: deps.jobs, kubernetes: deps.kubernetesSpark?.jobs, secretKey: deps.secretKey })]
+        : []),
       ...(deps.connect
         ? [
             connectClusterReconciler({ ...deps.connect, secretKey: deps.secretKey }),

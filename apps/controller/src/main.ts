@@ -53,13 +53,18 @@ async function main() {
   const spark = () => ensureSpark(e.WEIR_CACHE_DIR);
   const engine = new LocalSparkRuntime({ dataDir: e.WEIR_DATA_DIR, spark }, sparkSupervisor);
   const jobs = new LocalJobRuntime({ dataDir: e.WEIR_DATA_DIR, spark }, sparkSupervisor);
-  // Kafka clusters created with WEIR_RUNTIME=kubernetes run as Strimzi resources; the client is
-  // loaded only when a Kubernetes API is configured.
-  const kubernetes =
-    e.WEIR_RUNTIME === "kubernetes" || e.WEIR_KUBECONFIG
-      ? await import("@weir/runtime/k8s").then(
-          (k8s) => new k8s.KubernetesKafkaRuntime(k8s.kubeConfigFromEnv(), e.WEIR_K8S_NAMESPACE),
-        )
+  // Kafka clusters created for Kubernetes run as Strimzi resources, compute clusters as namespaces
+  // with a quota and their jobs as SparkApplications; the client is loaded only when a Kubernetes
+  // API is configured.
+  const k8s = e.WEIR_RUNTIME === "kubernetes" || e.WEIR_KUBECONFIG ? await import("@weir/runtime/k8s") : undefined;
+  const kc = k8s?.kubeConfigFromEnv();
+  const kubernetes = k8s && kc ? new k8s.KubernetesKafkaRuntime(kc, e.WEIR_K8S_NAMESPACE) : undefined;
+  const kubernetesSpark =
+    k8s && kc
+      ? {
+          compute: new k8s.KubernetesComputeRuntime(kc, e.WEIR_K8S_NAMESPACE),
+          jobs: new k8s.KubernetesSparkJobs(kc, e.WEIR_K8S_NAMESPACE),
+        }
       : undefined;
   // Connect workers: the pinned jars are fetched by set-up; this reads where the plugins are.
   const connectRuntime = new LocalConnectRuntime({ dataDir: e.WEIR_DATA_DIR, cacheDir: e.WEIR_CACHE_DIR });
@@ -67,7 +72,15 @@ async function main() {
     runtime: connectRuntime,
     pluginPath: async () => (await ensureConnectRuntime({ cacheDir: e.WEIR_CACHE_DIR })).pluginPath,
   };
-  const kinds = createReconcilers({ runtime, kubernetes, engine, jobs, connect, secretKey: e.WEIR_SECRET_KEY });
+  const kinds = createReconcilers({
+    runtime,
+    kubernetes,
+    kubernetesSpark,
+    engine,
+    jobs,
+    connect,
+    secretKey: e.WEIR_SECRET_KEY,
+  });
   const controller = new Controller({
     db,
     databaseUrl: e.DATABASE_URL,

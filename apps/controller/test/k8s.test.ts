@@ -11,6 +11,8 @@ import {
   KubernetesKafkaRuntime,
   KubernetesRejectedError,
   KubernetesSparkJobs,
+  KubernetesComputeRuntime,
+  computeNamespace,
   jobSpecConfigMap,
   jobStatusFromSparkApplication,
   k8sName,
@@ -520,39 +522,39 @@ describe("a job as a Spark Operator SparkApplication, against the operator's own
 
   test("the jobs driver applies, reads the operator's status back, and deletes what it made", async () => {
     const jobs = new KubernetesSparkJobs(client, NS);
+    const computeClusterId = "6b6b6b6b-0000-4000-8000-000000000001";
+    const namespace = computeNamespace(NS, computeClusterId);
+    await client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
     const otherJob = "7c7c7c7c-0000-4000-8000-000000000002";
     const other = sparkApplicationName(otherJob);
-    const base = app("always");
-    const spec = base.spec as { image: string; driver: { serviceAccount: string } };
-    await jobs.apply(
-      {
-        jobId: otherJob,
-        computeClusterId: "6b6b6b6b-0000-4000-8000-000000000001",
-        image: spec.image,
-        connectorJars: ["spark-sql-kafka-0-10_2.13-4.2.0.jar"],
-        cores: 1,
-        driverMemoryMb: 512,
-        executorMemoryMb: 512,
-        executors: 1,
-        restartPolicy: "never",
-        serviceAccount: spec.driver.serviceAccount,
-      },
-      { kind: "batch-sql", sql: "SELECT 1" },
-    );
-    expect(await jobs.observe(otherJob)).toMatchObject({ status: "QUEUED" });
+    await jobs.applyJob({
+      computeClusterId,
+      jobId: otherJob,
+      attempt: 1,
+      cores: 1,
+      driverMemoryMb: 512,
+      executorMemoryMb: 512,
+      restartPolicy: "never",
+      kafkaClusterId: null,
+      run: { kind: "pyspark-script", jobId: otherJob, args: [], scriptSource: "print(1)" },
+      credentials: {},
+    });
+    expect(await jobs.observeJob(computeClusterId, otherJob)).toMatchObject({ status: "QUEUED", terminal: false });
     await writeResourceStatus(
       api.kubeConfig(),
-      { ...SPARK, name: other },
+      { ...SPARK, namespace, name: other },
       // The CRD requires driverInfo in a status; the operator always writes it.
       { applicationState: { state: "SUBMISSION_FAILED", errorMessage: "image pull back-off" }, driverInfo: {} },
     );
-    expect(await jobs.observe(otherJob)).toMatchObject({
+    expect(await jobs.observeJob(computeClusterId, otherJob)).toMatchObject({
       status: "FAILED",
       statusReason: "The operator could not submit the application: image pull back-off",
+      terminal: true,
     });
-    await jobs.delete(otherJob);
-    expect(await jobs.observe(otherJob)).toBeNull();
-    expect(await client.list("v1", "ConfigMap", NS, `weir.dev/job-id=${otherJob}`)).toEqual([]);
+    await jobs.removeJob(computeClusterId, otherJob);
+    expect(await jobs.observeJob(computeClusterId, otherJob)).toBeNull();
+    expect(await client.list("v1", "ConfigMap", namespace, `weir.dev/job-id=${otherJob}`)).toEqual([]);
+    expect(await client.list("v1", "Secret", namespace, `weir.dev/job-id=${otherJob}`)).toEqual([]);
   });
 });
 
@@ -567,6 +569,9 @@ describe("Weir's Helm chart", () => {
     expect(await lintChart(values)).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
     const objects = await renderChart("weir", NS, values);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      "ClusterRole/weir-spark-driver",
+      "ClusterRole/weir-weir-compute",
+      "ClusterRoleBinding/weir-weir-compute",
       "Deployment/weir-weir-console",
       "Deployment/weir-weir-controller",
       "Role/weir-weir-driver",
@@ -597,11 +602,36 @@ describe("Weir's Helm chart", () => {
     expect((await limited.observeCluster(id)).exists).toBe(true);
     await limited.deleteGroup(id);
     expect((await limited.observeCluster(id)).exists).toBe(false);
-    // Outside the workload namespace, or pods: forbidden.
+    // A compute cluster (its namespace, quota, limits, the drivers' account bound to their role)
+    // and a job in it.
+    const compute = new KubernetesComputeRuntime(asController, "weir-workloads");
+    const computeClusterId = "6b6b6b6b-0000-4000-8000-000000000003";
+    await compute.applyComputeCluster({ computeClusterId, workers: 2, instanceType: { vcpu: 2, memoryGib: 8 } });
+    expect((await compute.observeComputeCluster(computeClusterId)).ready).toBe(true);
+    const jobs = new KubernetesSparkJobs(asController, "weir-workloads");
+    const jobId = "7c7c7c7c-0000-4000-8000-000000000003";
+    await jobs.applyJob({
+      computeClusterId,
+      jobId,
+      attempt: 1,
+      cores: 1,
+      driverMemoryMb: 512,
+      executorMemoryMb: 512,
+      restartPolicy: "always",
+      kafkaClusterId: null,
+      run: { kind: "pyspark-script", jobId, args: [], scriptSource: "print(1)" },
+      credentials: { username: "u", password: "p" },
+    });
+    expect(await jobs.observeJob(computeClusterId, jobId)).not.toBeNull();
+    await jobs.removeJob(computeClusterId, jobId);
+    await compute.deleteComputeCluster(computeClusterId);
+    // Pods, or Strimzi's resources outside the workload namespace: forbidden.
     const c = new KubernetesClient(asController);
     await expect(c.list("v1", "Pod", "weir-workloads", "")).rejects.toThrow(/forbidden/);
     await expect(
-      c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: NS }, data: {} }),
+      c.apply(
+        kafkaTopicResource({ ...input, namespace: NS, topic: "x", partitions: 1, replicationFactor: 1, config: {} }),
+      ),
     ).rejects.toThrow(/forbidden/);
   });
 });

@@ -3,6 +3,11 @@
 import { describe, expect, test } from "vitest";
 import { initialNodes } from "../src/kafka/config.ts";
 import {
+  computeNamespace,
+  computeQuotaHard,
+  jobCredentialsSecret,
+  memoryQuantity,
+  observedJobFromSparkApplication,
   jobStatusFromSparkApplication,
   k8sName,
   nodePoolResources,
@@ -127,5 +132,47 @@ describe("SparkApplication", () => {
       applicationState: { state: "SUBMISSION_FAILED", errorMessage: "image pull failed" },
     });
     expect(m.statusReason).toBe("The operator could not submit the application: image pull failed");
+  });
+});
+
+describe("compute clusters and jobs on Kubernetes", () => {
+  test("the quota is the plan: workers × the instance type, memory as the server writes it back", () => {
+    expect(computeQuotaHard(3, { vcpu: 4, memoryGib: 16 })).toEqual({
+      "requests.cpu": "12",
+      "limits.cpu": "12",
+      "requests.memory": "48Gi",
+      "limits.memory": "48Gi",
+    });
+    expect(memoryQuantity(0.5)).toBe("512Mi");
+    expect(computeNamespace("weir", "0f0e0d0c-0000-4000-8000-000000000001")).toBe("weir-cc-0f0e0d0c00");
+    expect(computeNamespace("x".repeat(80), "0f0e0d0c-0000").length).toBeLessThanOrEqual(63);
+  });
+
+  test("a job's Secret holds only the credentials it has, base64", () => {
+    const s = jobCredentialsSecret({
+      jobId: "j",
+      namespace: "n",
+      credentials: { username: "weir-job-1", password: "pw" },
+    });
+    expect(s.data).toEqual({ "kafka-username": "d2Vpci1qb2ItMQ==", "kafka-password": "cHc=" });
+  });
+
+  test("the operator's states: running ones are metered from the submission, ended ones are terminal", () => {
+    expect(
+      observedJobFromSparkApplication({
+        applicationState: { state: "RUNNING" },
+        lastSubmissionAttemptTime: "2026-11-30T01:00:00Z",
+        driverInfo: { webUIAddress: "10.0.0.1:4040" },
+      }),
+    ).toMatchObject({ status: "RUNNING", running: true, terminal: false, uiAddress: "10.0.0.1:4040" });
+    expect(observedJobFromSparkApplication({ applicationState: { state: "PENDING_RERUN" } })).toMatchObject({
+      running: false,
+      terminal: false,
+    });
+    expect(observedJobFromSparkApplication({ applicationState: { state: "COMPLETED" } })).toMatchObject({
+      status: "FINISHED",
+      terminal: true,
+    });
+    expect(observedJobFromSparkApplication(undefined)).toMatchObject({ status: "QUEUED", startedAt: null });
   });
 });

@@ -72,6 +72,12 @@ const job = jobSummary.extend({
   lastRestartAt: z.date().nullable(),
   applicationId: z.string().nullable(),
   uiPath: z.string().nullable().describe("The Spark UI under /spark-ui/<compute cluster id>/, while it runs"),
+  uiAddress: z
+    .string()
+    .nullable()
+    .describe(
+      "On Kubernetes: the driver's Spark UI as the Spark Operator reports it (inside the cluster), while it runs",
+    ),
   kafkaUsername: z.string().nullable(),
   generation: z.number(),
   observedGeneration: z.number(),

@@ -221,7 +221,9 @@ function detailView(j: Job, latest: ProgressRow | null, kafka: { id: string; nam
     lastRestartAt: j.lastRestartAt,
     applicationId: j.applicationId,
     /** The job's Spark UI under the compute cluster's proxy (/spark-ui/<computeClusterId>/), while it runs. */
-    uiPath: j.applicationId && j.status === "RUNNING" ? `proxy/${j.applicationId}/` : null,
+    uiPath: j.applicationId && j.status === "RUNNING" && !j.uiAddress ? `proxy/${j.applicationId}/` : null,
+    /** On Kubernetes: the driver's Spark UI as the Spark Operator reports it (reachable inside the cluster). */
+    uiAddress: j.status === "RUNNING" ? j.uiAddress : null,
     kafkaUsername: j.kafkaUsername,
     generation: j.generation,
     observedGeneration: j.observedGeneration,

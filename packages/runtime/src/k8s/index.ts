@@ -5,3 +5,4 @@ export * from "./client.ts";
 export * from "./strimzi.ts";
 export * from "./strimzi-runtime.ts";
 export * from "./spark-operator.ts";
+export * from "./spark-compute.ts";

@@ -1,7 +1,9 @@
-// The job driver interface the controller programs against: each running job is one client-mode
-// driver (spark-submit running the job runner) of its compute cluster. The local driver
-// (LocalJobRuntime: a supervised process on this host) implements it today; a Kubernetes one next.
-// An instance's group is the compute cluster's id and its name the job's id.
+// The job driver interfaces the controller programs against. JobRuntime: each running job is one
+// client-mode driver (spark-submit running the job runner) of its compute cluster, supervised by
+// Weir (LocalJobRuntime: a process on this host); an instance's group is the compute cluster's id
+// and its name the job's id. DeclarativeJobRuntime: the whole job is handed to an operator that
+// runs and restarts its driver (Kubernetes: a Spark Operator SparkApplication), and its status is
+// read back. Both stop and remove a job the same way (JobDriverLifecycle).
 import path from "node:path";
 import type { EnsureResult, InstanceDriver } from "../instances.ts";
 import type { BatchSqlSpec, JobProgressEvent, JobSpec, PysparkScriptSpec, StreamingSqlSpec } from "./job.ts";
@@ -43,13 +45,21 @@ export interface ProgressRead {
   nextOffset: number;
 }
 
-export interface JobRuntime extends InstanceDriver {
+/** What every job driver does, whoever runs the driver. */
+export interface JobDriverLifecycle {
+  /**
+   * Local: SIGTERM to the runner (it stops its queries at a committed batch), SIGKILL after
+   * `graceMs`, the credentials file deleted. Kubernetes: the SparkApplication deleted (its spec and
+   * credentials stay for a start).
+   */
+  stopDriver(computeClusterId: string, jobId: string, graceMs?: number): Promise<void>;
+  /** Stops the driver and deletes everything of the job (checkpoint, logs, results; spec, credentials). */
+  removeJob(computeClusterId: string, jobId: string): Promise<void>;
+}
+
+export interface JobRuntime extends InstanceDriver, JobDriverLifecycle {
   /** Idempotent: adopts the job's live driver, else writes its spec and credentials files and starts it. */
   ensureDriver(spec: JobDriverSpec): Promise<EnsureResult>;
-  /** SIGTERM to the runner (it stops its queries at a committed batch), SIGKILL after `graceMs`; the credentials file is deleted. */
-  stopDriver(computeClusterId: string, jobId: string, graceMs?: number): Promise<void>;
-  /** Stops the driver and deletes the job's directory (checkpoint, logs, results). */
-  removeJob(computeClusterId: string, jobId: string): Promise<void>;
   /** The attempt the job's checkpoint belongs to (null if none yet). */
   checkpointAttempt(computeClusterId: string, jobId: string): number | null;
   /** Deletes the checkpoint (a restart from scratch) and records the attempt the next one belongs to. */
@@ -64,6 +74,45 @@ export interface JobRuntime extends InstanceDriver {
     offset: number,
     opts?: { untilTerminal?: boolean },
   ): ProgressRead;
+}
+
+/** A job as a whole, for a driver that hands it to an operator. */
+export interface DeclarativeJobSpec {
+  computeClusterId: string;
+  jobId: string;
+  /** Each attempt has a checkpoint of its own. */
+  attempt: number;
+  cores: number;
+  driverMemoryMb: number;
+  executorMemoryMb: number;
+  restartPolicy: "never" | "on-failure" | "always";
+  run: JobRun;
+  /** The Weir Kafka cluster the job's topics are on (its brokers' CA is trusted), if any. */
+  kafkaClusterId: string | null;
+  /** Kept in a secret store of the platform (a Kubernetes Secret), never in the spec. */
+  credentials: JobCredentials;
+}
+
+/** What a declarative driver reads back about a job (null: no application exists). */
+export interface ObservedJob {
+  status: "QUEUED" | "STARTING" | "RUNNING" | "FINISHED" | "FAILED";
+  statusReason: string;
+  /** The driver runs (metered from `startedAt`). */
+  running: boolean;
+  startedAt: Date | null;
+  /** The application ended and the operator will not run it again. */
+  terminal: boolean;
+  applicationId: string | null;
+  /** The Spark UI's address, as the operator reports it. */
+  uiAddress: string | null;
+  attempts: number;
+}
+
+export interface DeclarativeJobRuntime extends JobDriverLifecycle {
+  readonly kind: "kubernetes";
+  /** Idempotent: applies the job's spec, credentials and application (nothing changes if nothing did). */
+  applyJob(spec: DeclarativeJobSpec): Promise<void>;
+  observeJob(computeClusterId: string, jobId: string): Promise<ObservedJob | null>;
 }
 
 /** A terminal line: the run ended (the process exits right after it). */

@@ -19,8 +19,10 @@ export const MIN_DRIVER_MEMORY_MB = 512;
 
 export interface JobKafka {
   bootstrap: string;
-  securityProtocol?: "SASL_PLAINTEXT" | "PLAINTEXT";
+  securityProtocol?: "SASL_PLAINTEXT" | "PLAINTEXT" | "SASL_SSL";
   saslMechanism?: "SCRAM-SHA-512";
+  /** A PEM file of the CA that signed the brokers' TLS certificates (SASL_SSL: a Strimzi cluster). */
+  truststore?: string;
 }
 
 export type JobSink =

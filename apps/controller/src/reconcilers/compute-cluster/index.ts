@@ -9,9 +9,14 @@
 // once the master is ALIVE, restarted with the same back-off, but never part of the cluster's
 // own status: the cluster is RUNNING when the master and workers are, and the connect node has
 // its status of its own (RUNNING once its gRPC port answers), which the workspace API reports.
+//
+// A compute cluster whose runtime is "kubernetes" has no processes: it is a namespace with a
+// ResourceQuota (its plan: workers × the instance type) and a LimitRange, where the Spark Operator
+// runs its jobs. A pass:  delete-if-asked → stay-failed → apply-quota → observe-quota → status
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import type { ComputeNodeModel, Db } from "@weir/db";
+import { KubernetesRejectedError, type KubernetesComputeRuntime, type ObservedComputeCluster } from "@weir/runtime/k8s";
 import { asConditions } from "@weir/domain";
 import {
   CONNECT,
@@ -93,6 +98,8 @@ export interface ComputePass {
 
 export interface ComputeReconcilerDeps {
   runtime: EngineRuntime;
+  /** Runs the compute clusters whose runtime is "kubernetes" (a namespace with a quota). */
+  kubernetes?: KubernetesComputeRuntime;
   /** Where the console serves a compute cluster's Spark UI (its id is appended). */
   uiProxyPrefix?: string;
 }
@@ -386,6 +393,102 @@ const steps: Step<ComputePass>[] = [
   status,
 ];
 
+// ---------------------------------------------------------------- declarative (Kubernetes) steps
+
+interface QuotaPass {
+  db: Db;
+  id: string;
+  current: StatusRecord;
+  event(e: EventInput): Promise<void>;
+  kubernetes: KubernetesComputeRuntime;
+  cluster: ClusterWithNodes;
+  firstRun: boolean;
+  observedQuota?: ObservedComputeCluster;
+}
+
+// Jobs go first (the API marked them DELETING); then the namespace with its quota and defaults.
+const deleteQuotaIfAsked = step<QuotaPass>("delete-if-asked", async ({ db, cluster, kubernetes, event }) => {
+  if (cluster.status !== "DELETING") return;
+  const jobs = await db.job.count({ where: { computeClusterId: cluster.id } });
+  if (jobs > 0) {
+    return {
+      status: "DELETING",
+      statusReason: `Waiting for ${plural(jobs, "job")} to be deleted`,
+      requeueAfterMs: 1000,
+    };
+  }
+  await kubernetes.deleteComputeCluster(cluster.id);
+  await event({
+    type: "NORMAL",
+    reason: "Deleted",
+    message: `Deleted its ResourceQuota, LimitRange and namespace ${kubernetes.namespaceOf(cluster.id)}.`,
+  });
+  await db.computeCluster.deleteMany({ where: { id: cluster.id } });
+  return { status: "DELETING", statusReason: "Deleted" };
+});
+
+// The plan as a quota: a change of worker count is a change of the quota's hard limits.
+const applyQuota = step<QuotaPass>("apply-quota", async (pass) => {
+  const { db, cluster } = pass;
+  const price = await db.price.findFirst({
+    where: { sku: cluster.workerInstanceType },
+    orderBy: { version: { effectiveFrom: "desc" } },
+  });
+  try {
+    await pass.kubernetes.applyComputeCluster({
+      computeClusterId: cluster.id,
+      workers: cluster.workerCount,
+      instanceType: { vcpu: price?.vcpu ?? 1, memoryGib: Number(price?.memoryGib ?? 2) },
+    });
+  } catch (err) {
+    if (err instanceof KubernetesRejectedError) throw new ReconcileError("KubernetesRejected", err.message, "user");
+    throw err;
+  }
+});
+
+const observeQuota = step<QuotaPass>("observe-quota", async (pass) => {
+  pass.observedQuota = await pass.kubernetes.observeComputeCluster(pass.cluster.id);
+});
+
+const quotaStatus = step<QuotaPass>("status", async (pass): Promise<ReconcileOutcome> => {
+  const o = pass.observedQuota!;
+  const { cluster } = pass;
+  if (!o.ready) {
+    return {
+      status: pass.firstRun ? "PROVISIONING" : "UPDATING",
+      statusReason: `Waiting for the ResourceQuota and LimitRange in namespace ${o.namespace}`,
+      requeueAfterMs: 2000,
+    };
+  }
+  const hard = o.hard ?? {};
+  const reason = `Namespace ${o.namespace}: quota ${hard["requests.cpu"] ?? "?"} cores, ${hard["requests.memory"] ?? "?"} (${plural(cluster.workerCount, "worker")} × ${cluster.workerInstanceType})`;
+  if (pass.firstRun) {
+    await pass.event({
+      type: "NORMAL",
+      reason: "ClusterRunning",
+      message: `${reason}; jobs run as SparkApplications.`,
+    });
+  } else if (
+    cluster.generation > 1 &&
+    asConditions(cluster.conditions).find((c) => c.type === "Scaled")?.observedGeneration !== cluster.generation
+  ) {
+    await pass.event({ type: "NORMAL", reason: "Scaled", message: `The quota now holds ${reason}.` });
+  }
+  return {
+    status: "RUNNING",
+    statusReason: reason,
+    conditions: [{ type: "Scaled", status: "True", reason: "QuotaApplied", message: reason }],
+  };
+});
+
+const quotaSteps: Step<QuotaPass>[] = [
+  deleteQuotaIfAsked,
+  stayFailed<QuotaPass>(),
+  applyQuota,
+  observeQuota,
+  quotaStatus,
+];
+
 // ---------------------------------------------------------------- helpers
 
 /** Nothing half-running: stop what did start so no process runs unmanaged. */
@@ -478,13 +581,21 @@ export function computeClusterReconciler(deps: ComputeReconcilerDeps): Reconcile
     async reconcile(ctx) {
       const cluster = await loadCluster(ctx.db, ctx.id);
       if (!cluster) return { status: ctx.current.status, statusReason: ctx.current.statusReason };
-      if (cluster.runtime === "kubernetes" && cluster.status !== "DELETING") {
+      if (cluster.runtime === "kubernetes") {
         // Never run a cluster created for Kubernetes as local processes.
-        throw new ReconcileError(
-          "KubernetesNotSupported",
-          "Compute clusters on Kubernetes (the Spark Operator) are not built yet: create it with WEIR_RUNTIME=local.",
-          "user",
-        );
+        if (!deps.kubernetes) {
+          throw new ReconcileError(
+            "NoKubernetesDriver",
+            "The compute cluster runs on Kubernetes but this controller has no Kubernetes driver: start it with WEIR_RUNTIME=kubernetes (and WEIR_KUBECONFIG outside a cluster).",
+          );
+        }
+        const quota: QuotaPass = {
+          ...ctx,
+          kubernetes: deps.kubernetes,
+          cluster,
+          firstRun: cluster.status === "PROVISIONING",
+        };
+        return runPipeline(quota, quotaSteps);
       }
       const pass: ComputePass = {
         ...ctx,

@@ -7,6 +7,12 @@
 // Spark's error class). Samples are taken by this reconciler, which looks again every 2 s while a
 // job runs (no separate sampler task: the reconcile lock already makes one controller read a
 // job's file at a time, and the read offset is stored with the samples' progress).
+//
+// A job whose compute cluster runs on Kubernetes is handed whole to the declarative job driver (a
+// Spark Operator SparkApplication), which runs and restarts its driver per the restart policy:
+//   delete-if-asked → stop-if-asked → stay-settled → wait-for-cluster → wait-for-access
+//   → apply-application → record → status
+// Its status is the operator's (applicationState), read back every pass.
 import {
   asConditions,
   decryptSecret,
@@ -19,7 +25,16 @@ import {
 } from "@weir/domain";
 import { BATCH_PREVIEW_ROWS, jobGroupPrefix, type RestartPolicy } from "@weir/domain/rules";
 import type { Db, Prisma } from "@weir/db";
-import { PLANNED_EXIT, type JobRun, type JobRuntime, type ObservedInstance } from "@weir/runtime";
+import {
+  PLANNED_EXIT,
+  type DeclarativeJobRuntime,
+  type JobDriverLifecycle,
+  type JobRun,
+  type JobRuntime,
+  type ObservedInstance,
+  type ObservedJob,
+} from "@weir/runtime";
+import { KafkaCaMissingError, KubernetesRejectedError } from "@weir/runtime/k8s";
 import { offsetsBehind, type JobProgressEvent } from "@weir/runtime/jobs";
 import {
   closeRunIntervals,
@@ -33,6 +48,7 @@ import {
 import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
 import { leasePorts, releasePorts } from "../../framework/ports.ts";
 import {
+  ReconcileError,
   statusUpdate,
   statusWhere,
   type EventInput,
@@ -40,7 +56,17 @@ import {
   type ReconcileOutcome,
   type StatusRecord,
 } from "../../framework/types.ts";
-import { exitDecision, failed, finished, jobStatus, queued, runEnd, stopped, type RunEnd } from "./status.ts";
+import {
+  exitDecision,
+  failed,
+  finished,
+  jobStatus,
+  queued,
+  runEnd,
+  RUNNING_REQUEUE_MS,
+  stopped,
+  type RunEnd,
+} from "./status.ts";
 
 const driverPolicy = defaultInstancePolicy("Driver");
 /** Statuses in which a driver is meant to run (a driver found gone in them exited on its own). */
@@ -50,6 +76,8 @@ type JobRow = NonNullable<Awaited<ReturnType<typeof loadJob>>>;
 
 export interface JobReconcilerDeps {
   runtime: JobRuntime;
+  /** Runs the jobs of compute clusters whose runtime is "kubernetes" (SparkApplications). */
+  kubernetes?: DeclarativeJobRuntime;
   /** Decrypts the job's Kafka password and a Postgres sink's credentials. */
   secretKey: string;
 }
@@ -67,6 +95,10 @@ interface JobPass {
   events: JobProgressEvent[];
   /** How the last run ended, if its driver is gone and said so. */
   end: RunEnd;
+  /** Set for a job on Kubernetes: the operator runs its driver. */
+  declarative?: DeclarativeJobRuntime;
+  /** The operator's view of the job's application (declarative only; null: none exists). */
+  app: ObservedJob | null;
 }
 
 const loadJob = (db: Db, id: string) => db.job.findUnique({ where: { id }, include: { computeCluster: true } });
@@ -79,11 +111,14 @@ const loadKafka = (
 };
 
 const cc = (p: JobPass) => p.job.computeClusterId;
-const running = (p: JobPass) => !!p.observed?.running;
+/** Local: the driver process runs. Kubernetes: an application exists that has not ended. */
+const running = (p: JobPass) => (p.declarative ? !!p.app && !p.app.terminal : !!p.observed?.running);
+const driver = (p: JobPass): JobDriverLifecycle => p.declarative ?? p.deps.runtime;
 const principal = (username: string) => `User:${username}`;
 
 async function observe(p: JobPass): Promise<void> {
-  [p.observed] = await p.deps.runtime.observe(cc(p), [p.job.id]);
+  if (p.declarative) p.app = await p.declarative.observeJob(cc(p), p.job.id);
+  else [p.observed] = await p.deps.runtime.observe(cc(p), [p.job.id]);
 }
 
 async function updateJob(p: JobPass, data: Prisma.JobUpdateManyMutationInput): Promise<void> {
@@ -107,7 +142,7 @@ const deleteIfAsked = step<JobPass>("delete-if-asked", async (p) => {
   const { db, job } = p;
   if (job.status !== "DELETING") return;
   await closeRunIntervals(db, [job.id]);
-  await p.deps.runtime.removeJob(cc(p), job.id);
+  await driver(p).removeJob(cc(p), job.id);
   await releasePorts(db, [job.id]);
   const kafkaClusterId = p.kafka?.id;
   if (job.kafkaUsername && kafkaClusterId) {
@@ -131,7 +166,9 @@ const deleteIfAsked = step<JobPass>("delete-if-asked", async (p) => {
   await p.event({
     type: "NORMAL",
     reason: "Deleted",
-    message: "Stopped the driver, deleted its checkpoint, logs and results, and removed its Kafka user and ACLs.",
+    message: p.declarative
+      ? "Deleted the SparkApplication, its spec and credentials, and removed its Kafka user and ACLs."
+      : "Stopped the driver, deleted its checkpoint, logs and results, and removed its Kafka user and ACLs.",
   });
   await db.job.deleteMany({ where: { id: job.id } });
   return { status: "DELETING", statusReason: "Deleted" };
@@ -238,7 +275,7 @@ const settleExit = step<JobPass>("settle-exit", async (p) => {
 const waitForCluster = step<JobPass>("wait-for-cluster", async (p) => {
   if (running(p)) return;
   const c = p.job.computeCluster;
-  if (!isServing("ComputeCluster", c.status) || !c.masterUrl) {
+  if (!isServing("ComputeCluster", c.status) || (!c.masterUrl && !p.declarative)) {
     return queued(`Waiting for compute cluster ${c.name} to run (it is ${c.status.toLowerCase()})`);
   }
   if (!needsKafka(p.job)) return;
@@ -330,8 +367,8 @@ const record = step<JobPass>("record", async (p) => {
     [
       {
         instanceId: job.id,
-        running: running(p),
-        startedAt: p.observed?.startedAt ?? null,
+        running: p.declarative ? !!p.app?.running : running(p),
+        startedAt: (p.declarative ? p.app?.startedAt : p.observed?.startedAt) ?? null,
         meters: [{ ...JOB_METER }],
       },
     ],
@@ -364,6 +401,112 @@ const steps: Step<JobPass>[] = [
   keepDriverRunning,
   record,
   status,
+];
+
+// ---------------------------------------------------------------- declarative (Kubernetes) steps
+
+// Stop: the SparkApplication is deleted (the operator stops its pods); its spec and credentials
+// stay, and starting again applies it anew.
+const stopApplicationIfAsked = step<JobPass>("stop-if-asked", async (p) => {
+  if (p.job.desiredState !== "stopped") return;
+  if (p.app) {
+    await p.declarative!.stopDriver(cc(p), p.job.id);
+    p.app = null;
+    await settle(p, { finishedAt: new Date() });
+    await p.event({
+      type: "NORMAL",
+      reason: "Stopped",
+      message: "Deleted the SparkApplication on request; starting the job again submits it anew.",
+    });
+  }
+  return {
+    ...stopped(),
+    statusReason: "Stopped on request (the SparkApplication was deleted); start it again to submit it anew",
+  };
+});
+
+// FAILED and FINISHED rest until the user starts the job again (a new generation); then the ended
+// application is deleted, so the operator submits the new one afresh instead of keeping it ended.
+const stayApplicationSettled = step<JobPass>("stay-settled", async (p) => {
+  const { job } = p;
+  const settledHere = job.observedGeneration === job.generation;
+  if (settledHere && ["FAILED", "FINISHED"].includes(job.status)) {
+    return { status: job.status, statusReason: job.statusReason };
+  }
+  if (p.app?.terminal && !settledHere) {
+    await p.declarative!.stopDriver(cc(p), job.id);
+    p.app = null;
+  }
+});
+
+// The job's spec ConfigMap, credentials Secret and SparkApplication, applied every pass (server-side
+// apply changes nothing when nothing changed); an ended application is left as the operator left it.
+const applyApplication = step<JobPass>("apply-application", async (p) => {
+  if (p.app?.terminal) return;
+  const created = !p.app;
+  try {
+    await p.declarative!.applyJob({
+      ...driverSpec(p),
+      restartPolicy: p.job.restartPolicy as RestartPolicy,
+      // A Strimzi cluster's TLS listener: the job trusts its CA.
+      kafkaClusterId: p.kafka?.runtime === "kubernetes" ? p.kafka.id : null,
+    });
+  } catch (err) {
+    if (err instanceof KafkaCaMissingError) return queued(`Waiting for the Kafka cluster's CA: ${err.message}`);
+    if (err instanceof KubernetesRejectedError) throw new ReconcileError("KubernetesRejected", err.message, "user");
+    throw err;
+  }
+  if (created) {
+    await updateJob(p, { status: "STARTING", statusReason: "Submitted to the Spark Operator", finishedAt: null });
+    await p.event({
+      type: "NORMAL",
+      reason: "Submitted",
+      message: `Applied SparkApplication for attempt ${p.job.attempt} (${p.job.cores} executor core${p.job.cores === 1 ? "" : "s"}, restart policy ${p.job.restartPolicy}); the Spark Operator runs its driver.`,
+    });
+  }
+  await observe(p);
+});
+
+// The operator's state is the job's: FAILED with its message, FINISHED, or what it does meanwhile.
+const applicationStatus = step<JobPass>("status", async (p): Promise<ReconcileOutcome> => {
+  const { app, job } = p;
+  if (!app) return queued("Waiting for the SparkApplication to be created");
+  const uiAddress = app.running ? app.uiAddress : null;
+  if (
+    app.applicationId !== job.applicationId ||
+    uiAddress !== job.uiAddress ||
+    Math.max(0, app.attempts - 1) !== job.restartCount
+  ) {
+    await updateJob(p, {
+      applicationId: app.applicationId,
+      uiAddress,
+      restartCount: Math.max(0, app.attempts - 1),
+    });
+  }
+  if (app.terminal) {
+    if (job.status !== app.status) {
+      await settle(p, { finishedAt: new Date() });
+      await p.event({
+        type: app.status === "FAILED" ? "WARNING" : "NORMAL",
+        reason: app.status === "FAILED" ? "Failed" : "Finished",
+        message: `The Spark Operator reports: ${app.statusReason}`,
+      });
+    }
+    return app.status === "FAILED" ? failed(app.statusReason) : finished(app.statusReason);
+  }
+  // The operator moves the application on its own: look again soon.
+  return { status: app.status, statusReason: app.statusReason, requeueAfterMs: RUNNING_REQUEUE_MS * 2 };
+});
+
+const declarativeSteps: Step<JobPass>[] = [
+  deleteIfAsked,
+  stopApplicationIfAsked,
+  stayApplicationSettled,
+  waitForCluster,
+  waitForAccess,
+  applyApplication,
+  record,
+  applicationStatus,
 ];
 
 // ---------------------------------------------------------------- helpers
@@ -479,6 +622,13 @@ export function jobReconciler(deps: JobReconcilerDeps): Reconciler {
     async reconcile(ctx) {
       const job = await loadJob(ctx.db, ctx.id);
       if (!job) return { status: ctx.current.status, statusReason: ctx.current.statusReason };
+      const onKubernetes = job.computeCluster.runtime === "kubernetes";
+      if (onKubernetes && !deps.kubernetes) {
+        throw new ReconcileError(
+          "NoKubernetesDriver",
+          "The job's compute cluster runs on Kubernetes but this controller has no Kubernetes driver: start it with WEIR_RUNTIME=kubernetes (and WEIR_KUBECONFIG outside a cluster).",
+        );
+      }
       const pass: JobPass = {
         ...ctx,
         deps,
@@ -487,9 +637,11 @@ export function jobReconciler(deps: JobReconcilerDeps): Reconciler {
         observed: undefined,
         events: [],
         end: null,
+        declarative: onKubernetes ? deps.kubernetes : undefined,
+        app: null,
       };
       await observe(pass);
-      return runPipeline(pass, steps);
+      return runPipeline(pass, onKubernetes ? declarativeSteps : steps);
     },
   };
 }

@@ -99,6 +99,8 @@ def kafka_options(kafka, creds):
             "kafka.sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required "
             f'username="{user}" password="{password}";',
         })
+    if kafka.get("truststore"):  # TLS listener (Strimzi): trust its cluster CA
+        opts.update({"kafka.ssl.truststore.type": "PEM", "kafka.ssl.truststore.location": kafka["truststore"]})
     return opts
 
 
