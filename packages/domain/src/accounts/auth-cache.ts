@@ -5,18 +5,24 @@
 export const AUTH_CACHE_MS = 1000;
 const MAX_ENTRIES = 10_000;
 
-const entries = new Map<string, { value: unknown; until: number }>();
+// The lookup itself is cached, while it runs too: when an entry ends under load, the calls that
+// arrive before its query answers wait for that one query instead of each sending their own.
+const entries = new Map<string, { value: Promise<unknown>; until: number }>();
 
 /** `load()`'s value, cached under `key` for AUTH_CACHE_MS when it is not null. */
-export async function cachedAuth<T>(key: string, load: () => Promise<T | null>): Promise<T | null> {
+export function cachedAuth<T>(key: string, load: () => Promise<T | null>): Promise<T | null> {
   const now = Date.now();
   const hit = entries.get(key);
-  if (hit && hit.until > now) return hit.value as T;
-  const value = await load();
-  if (value !== null) {
-    if (entries.size >= MAX_ENTRIES) entries.clear();
-    entries.set(key, { value, until: now + AUTH_CACHE_MS });
-  }
+  if (hit && hit.until > now) return hit.value as Promise<T | null>;
+  if (entries.size >= MAX_ENTRIES) entries.clear();
+  const value = load();
+  const entry = { value, until: now + AUTH_CACHE_MS };
+  entries.set(key, entry);
+  const drop = () => {
+    if (entries.get(key) === entry) entries.delete(key);
+  };
+  // A miss (null) or a failure is not remembered: the next call asks again.
+  value.then((v) => v === null && drop(), drop);
   return value;
 }
 
