@@ -119,6 +119,9 @@ async function setUp() {
     };
   }
   api = await startApiServer();
+  // The API offers Kubernetes only when a Kubernetes API is configured.
+  process.env.WEIR_KUBECONFIG = api.kubeconfigPath;
+  resetEnv();
   const kc = api.kubeConfig();
   client = new KubernetesClient(kc);
   await client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } });
@@ -254,6 +257,91 @@ describe("a Kafka cluster on Strimzi and a compute cluster on Kubernetes", () =>
       },
       30_000,
     );
+  });
+});
+
+describe("the runtime of each cluster", () => {
+  test("named on create, shown in the answer, offered by the options, documented in OpenAPI", async () => {
+    expect((await getCompute()).runtime).toBe("kubernetes");
+    const options = await h.rest("GET", "/compute-clusters/options", { as: { bearer } });
+    expect(options.body).toMatchObject({ runtimes: ["local", "kubernetes"], defaultRuntime: "kubernetes" });
+    const doc = (await h.rest("GET", "/openapi.json")).body;
+    const body = doc.paths["/compute-clusters"].post.requestBody.content["application/json"].schema;
+    expect(body.properties.runtime.enum).toEqual(["local", "kubernetes"]);
+    const kafkaBody = doc.paths["/clusters"].post.requestBody.content["application/json"].schema;
+    expect(kafkaBody.properties.runtime.enum).toEqual(["local", "kubernetes"]);
+  });
+
+  test("a local compute cluster cannot use a Kafka cluster on Kubernetes: 400 naming kafkaClusterId, saying why", async () => {
+    const res = await h.rest("POST", "/compute-clusters", {
+      as: { bearer },
+      body: {
+        name: "etl-local",
+        workerCount: 1,
+        workerInstanceType: "t2.small",
+        kafkaClusterId: kafkaId,
+        runtime: "local",
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/kafkaClusterId/);
+    expect(res.body.error.message).toMatch(/runs on Kubernetes \(Strimzi\): drivers on this host cannot reach/);
+  });
+
+  test("a job on Kubernetes cannot read a local Kafka cluster: 400 naming kafkaClusterId, saying why", async () => {
+    const local = await h.rest("POST", "/clusters", {
+      as: { bearer },
+      body: {
+        name: "events-local",
+        brokerCount: 1,
+        brokerInstanceType: "kafka.m5.large",
+        storageGbPerBroker: 20,
+        runtime: "local",
+      },
+    });
+    expect(local.status, JSON.stringify(local.body)).toBe(201);
+    expect(local.body.runtime).toBe("local");
+    const res = await h.rest("POST", `/compute-clusters/${computeId}/jobs`, {
+      as: { bearer },
+      body: {
+        name: "from-local",
+        kafkaClusterId: local.body.id,
+        spec: { kind: "pyspark-script", script: "print(1)", sources: [], sinkTopics: [] },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/kafkaClusterId/);
+    expect(res.body.error.message).toMatch(
+      /runs on this host \(local\): Spark pods on Kubernetes cannot reach its brokers/,
+    );
+    expect(
+      (await h.rest("DELETE", `/clusters/${local.body.id}?confirmName=events-local`, { as: { bearer } })).status,
+    ).toBeLessThan(300);
+  });
+
+  test("Kubernetes without a configured API: 400 naming runtime", async () => {
+    delete process.env.WEIR_KUBECONFIG;
+    resetEnv();
+    try {
+      const res = await h.rest("POST", "/clusters", {
+        as: { bearer },
+        body: {
+          name: "nope",
+          brokerCount: 1,
+          brokerInstanceType: "kafka.m5.large",
+          storageGbPerBroker: 20,
+          runtime: "kubernetes",
+        },
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/runtime/);
+      expect(res.body.error.message).toMatch(/Kubernetes is not configured/);
+      const options = await h.rest("GET", "/clusters/options", { as: { bearer } });
+      expect(options.body.runtimes).toEqual(["local"]);
+    } finally {
+      process.env.WEIR_KUBECONFIG = api.kubeconfigPath;
+      resetEnv();
+    }
   });
 });
 
@@ -458,6 +546,7 @@ describe("a job as a SparkApplication through Weir's REST API", () => {
   });
 
   test("no secret was ever printed", () => {
+    expect(printed.join("\n")).not.toContain("kafka-password");
     const text = printed.join("\n");
     expect(text).not.toContain(SINK_PASSWORD);
   });

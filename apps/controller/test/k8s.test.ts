@@ -99,6 +99,9 @@ beforeAll(async () => {
 
 async function setUp() {
   api = await startApiServer({ users: [CONTROLLER_SA] });
+  // The API offers Kubernetes only when a Kubernetes API is configured.
+  process.env.WEIR_KUBECONFIG = api.kubeconfigPath;
+  resetEnv();
   const kc = api.kubeConfig();
   client = new KubernetesClient(kc);
   await client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } });

@@ -281,6 +281,10 @@ export const clusterOptions = z.object({
   minStorageGb: z.number(),
   maxStorageGb: z.number(),
   maxBrokers: z.number(),
+  runtimes: z
+    .array(z.enum(["local", "kubernetes"]))
+    .describe("The runtimes a new cluster may have (kubernetes only when a Kubernetes API is configured)"),
+  defaultRuntime: z.enum(["local", "kubernetes"]).describe("WEIR_RUNTIME: what a cluster gets when none is named"),
 });
 
 export const adminCredential = z.object({

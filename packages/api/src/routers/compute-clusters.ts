@@ -35,6 +35,11 @@ const computeCluster = z.object({
   workerInstanceType: z.string(),
   kafkaCluster: z.object({ id: z.string(), name: z.string() }).nullable(),
   masterUrl: z.string().nullable(),
+  runtime: z
+    .enum(["local", "kubernetes"])
+    .describe(
+      "The driver that runs it: Spark processes on the controller's host, or a namespace with a quota whose jobs are Spark Operator SparkApplications",
+    ),
   status: s.status,
   statusReason: z.string(),
   generation: z.number(),
@@ -61,6 +66,10 @@ const computeOptions = z.object({
   ),
   kafkaClusters: z.array(z.object({ id: z.string(), name: z.string(), status: s.status })),
   maxWorkers: z.number(),
+  runtimes: z
+    .array(z.enum(["local", "kubernetes"]))
+    .describe("The runtimes a new cluster may have (kubernetes only when a Kubernetes API is configured)"),
+  defaultRuntime: z.enum(["local", "kubernetes"]).describe("WEIR_RUNTIME: what a cluster gets when none is named"),
 });
 
 const computeMetrics = z.object({

@@ -1,6 +1,7 @@
 // Compute clusters (Spark standalone: one master, N workers) as desired state: the API
 // validates, authorises and records what the user asked for (and an audit event) in one
 // transaction, then wakes the controller, which starts the JVMs. Nothing here starts a process.
+import fs from "node:fs";
 import type { Db } from "@weir/db";
 import { env } from "@weir/env";
 import { SPARK_VERSION, workerResources } from "@weir/runtime";
@@ -15,6 +16,46 @@ import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { acceptsChanges } from "../status.ts";
 
+/** Which driver runs a cluster: processes on the controller's host, or operator resources on Kubernetes. */
+export const clusterRuntime = z.enum(["local", "kubernetes"]);
+export type ClusterRuntime = z.infer<typeof clusterRuntime>;
+
+/** The service account token a pod gets: Weir runs inside a cluster (in-cluster config). */
+const IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/** A Kubernetes API is configured: WEIR_KUBECONFIG, or Weir runs in a pod. */
+export const kubernetesConfigured = () => !!env().WEIR_KUBECONFIG || fs.existsSync(IN_CLUSTER_TOKEN);
+
+/** The runtimes a create form may offer (Kubernetes only when configured), the default first. */
+export function runtimeChoices(): { runtimes: ClusterRuntime[]; defaultRuntime: ClusterRuntime } {
+  const runtimes: ClusterRuntime[] = kubernetesConfigured() ? ["local", "kubernetes"] : ["local"];
+  return { runtimes, defaultRuntime: env().WEIR_RUNTIME };
+}
+
+/** The runtime a new cluster gets: the one asked for, else WEIR_RUNTIME; Kubernetes only when configured. */
+export function chooseRuntime(requested: ClusterRuntime | undefined): ClusterRuntime {
+  const runtime = requested ?? env().WEIR_RUNTIME;
+  if (runtime === "kubernetes" && !kubernetesConfigured()) {
+    throw invalid(
+      "runtime",
+      `Kubernetes is not configured${requested ? "" : " (WEIR_RUNTIME=kubernetes is the default)"}: set WEIR_KUBECONFIG, or run Weir in a cluster with its service account`,
+    );
+  }
+  return runtime;
+}
+
+/**
+ * Why a job on a `compute` cluster cannot reach a Kafka cluster of another runtime (null: it can).
+ * Pods reach no broker on the controller's loopback; a driver on the controller's host resolves no
+ * Service inside Kubernetes and has no Strimzi cluster CA to trust its TLS listener.
+ */
+export function unreachableKafka(compute: ClusterRuntime, kafka: { name: string; runtime: string }): string | null {
+  if (compute === kafka.runtime) return null;
+  return compute === "kubernetes"
+    ? `The Kafka cluster "${kafka.name}" runs on this host (local): Spark pods on Kubernetes cannot reach its brokers; use a Kafka cluster on Kubernetes`
+    : `The Kafka cluster "${kafka.name}" runs on Kubernetes (Strimzi): drivers on this host cannot reach its in-cluster TLS listener; use a local Kafka cluster or a compute cluster on Kubernetes`;
+}
+
 const workerCount = z.number().int("Must be a whole number").min(1, "Must be at least 1").max(1000);
 
 export const createComputeClusterInput = z.strictObject({
@@ -24,6 +65,8 @@ export const createComputeClusterInput = z.strictObject({
   workerInstanceType: z.string().min(1, "Must not be empty").max(64),
   /** The Kafka cluster its jobs read from by default. */
   kafkaClusterId: z.uuid().optional(),
+  /** Default: WEIR_RUNTIME. "kubernetes" needs a configured Kubernetes API. */
+  runtime: clusterRuntime.optional(),
 });
 
 export const computeClusterIdInput = z.strictObject({ id: z.uuid() });
@@ -91,6 +134,7 @@ const view = (c: Row) => ({
   workerInstanceType: c.workerInstanceType,
   kafkaCluster: c.kafkaCluster,
   masterUrl: c.masterUrl,
+  runtime: c.runtime as ClusterRuntime,
   status: c.status,
   statusReason: c.statusReason,
   generation: c.generation,
@@ -167,6 +211,7 @@ export function computeClustersService(db: Db) {
           }),
         kafkaClusters: kafka,
         maxWorkers: project?.maxWorkersPerCluster ?? 8,
+        ...runtimeChoices(),
       };
     },
 
@@ -183,9 +228,12 @@ export function computeClustersService(db: Db) {
         throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
       }
       await instanceType(input.workerInstanceType);
+      const runtime = chooseRuntime(input.runtime);
       if (input.kafkaClusterId) {
         const k = await db.kafkaCluster.findFirst({ where: { id: input.kafkaClusterId, orgId: scope.orgId } });
         if (!k) throw invalid("kafkaClusterId", "No such Kafka cluster in this organisation");
+        const why = unreachableKafka(runtime, k);
+        if (why) throw invalid("kafkaClusterId", why);
       }
       try {
         const cluster = await db.$transaction(async (tx) => {
@@ -204,7 +252,7 @@ export function computeClustersService(db: Db) {
               sparkVersion: SPARK_VERSION,
               workerCount: input.workerCount,
               workerInstanceType: input.workerInstanceType,
-              runtime: env().WEIR_RUNTIME,
+              runtime,
               kafkaClusterId: input.kafkaClusterId ?? null,
               statusReason: "Waiting for the controller",
               progressTotal: input.workerCount + 2,

@@ -57,6 +57,7 @@ import {
   schemaColumn,
   type SparkField,
 } from "./spark-schema.ts";
+import { unreachableKafka, type ClusterRuntime } from "./clusters.ts";
 import { validateJobSql } from "./workspace.ts";
 
 /** The largest log or result the API hands over in one answer. */
@@ -410,6 +411,8 @@ export function jobsService(db: Db) {
         if (!kafka) throw invalid("kafkaClusterId", "No such Kafka cluster in this organisation");
         if (kafka.status === "DELETING")
           throw invalid("kafkaClusterId", `The Kafka cluster "${kafka.name}" is being deleted`);
+        const why = unreachableKafka(cc.runtime as ClusterRuntime, kafka);
+        if (why) throw invalid("kafkaClusterId", why);
       }
       const { stored, sinkSecret } = await checkSpec(input.spec, kafka);
       await checkSqlWithSpark(scope, cc.id, stored);

@@ -16,6 +16,7 @@ import { asConditions } from "../conditions.ts";
 import { resourceEvents } from "../events.ts";
 import { acceptsChanges } from "../status.ts";
 import { defaultProjectQuotas } from "../orgs/provision.ts";
+import { chooseRuntime, clusterRuntime, runtimeChoices } from "../compute/clusters.ts";
 import {
   DEFAULT_STORAGE_PROTECTION,
   STORAGE_PROTECTIONS,
@@ -47,6 +48,8 @@ export const createClusterInput = z.strictObject({
   storageGbPerBroker: storageGb,
   storageProtection: storageProtection.default(DEFAULT_STORAGE_PROTECTION),
   kafkaVersion: z.string().default(DEFAULT_KAFKA_VERSION),
+  /** Default: WEIR_RUNTIME. "kubernetes" (Strimzi) needs a configured Kubernetes API. */
+  runtime: clusterRuntime.optional(),
 });
 
 export const clusterIdInput = z.strictObject({ id: z.uuid() });
@@ -196,6 +199,7 @@ export function clustersService(db: Db) {
         minStorageGb: MIN_STORAGE_GB,
         maxStorageGb: project?.maxStorageGbPerBroker ?? defaultProjectQuotas.maxStorageGbPerBroker,
         maxBrokers: project?.maxBrokersPerCluster ?? defaultProjectQuotas.maxBrokersPerCluster,
+        ...runtimeChoices(),
       };
     },
 
@@ -220,6 +224,7 @@ export function clustersService(db: Db) {
       if (!(KAFKA_VERSIONS as readonly string[]).includes(input.kafkaVersion)) {
         throw invalid("kafkaVersion", `Unknown Kafka version; Weir offers ${KAFKA_VERSIONS.join(", ")}`);
       }
+      const runtime = chooseRuntime(input.runtime);
       const book = await priceBookInForce(db);
       const type = book?.prices.find((p) => p.dimension === "BROKER_HOURS" && p.sku === input.brokerInstanceType);
       if (!type) {
@@ -245,7 +250,7 @@ export function clustersService(db: Db) {
               brokerInstanceType: input.brokerInstanceType,
               storageGbPerBroker: input.storageGbPerBroker,
               storageProtection: input.storageProtection,
-              runtime: env().WEIR_RUNTIME,
+              runtime,
               statusReason: "Waiting for the controller",
               progressTotal: input.brokerCount * 2 + 1,
             },

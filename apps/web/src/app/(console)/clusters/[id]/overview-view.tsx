@@ -16,6 +16,7 @@ import { CountDialog } from "@/components/console/count-dialog";
 import { TypedNameDeleteDialog } from "@/components/console/delete-dialog";
 import { ResourceEvents } from "@/components/console/resource-events";
 import { ConditionsTable, Fact } from "@/components/console/resource-facts";
+import { RUNTIME_LABELS } from "@/components/console/runtime-field";
 import { ProgressBar, reasonTone } from "@/components/console/resource-status";
 import { StatusBadge } from "@/components/console/status-badge";
 import { useNow } from "@/components/console/use-now";
@@ -175,6 +176,9 @@ function StatusCard({ cluster: c, actions, canChange }: { cluster: Cluster; acti
             <span className="font-mono text-xs">{c.brokerInstanceType}</span>
           </Fact>
           <Fact label="Storage">{c.storageGbPerBroker.toLocaleString("en-US")} GB per broker</Fact>
+          <Fact label="Runs on">
+            <span data-testid="cluster-runtime">{RUNTIME_LABELS[c.runtime]}</span>
+          </Fact>
           <Fact label={`At ${STORAGE_DEGRADED_RATIO * 100} % of storage`}>
             <ProtectionSelect cluster={c} canChange={canChange} />
           </Fact>

@@ -7,6 +7,7 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { NameAndProjectFields } from "@/components/console/name-project-fields";
+import { RuntimeField } from "@/components/console/runtime-field";
 import { HOURS_PER_MONTH, monthlyForNodes } from "@/lib/estimate";
 import { formatMoney, formatUnitPrice } from "@/lib/money";
 import { useClusterOptions, useCreateCluster, useStoragePrice, type ClusterOptions } from "../hooks";
@@ -66,6 +67,7 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
   const [storage, setStorage] = useState(prefill.storageGb ?? "100");
   const [version, setVersion] = useState(options.defaultKafkaVersion);
   const [projectId, setProjectId] = useState("");
+  const [runtime, setRuntime] = useState(options.defaultRuntime);
   const [local, setLocal] = useState<Record<string, string>>({});
 
   const server = fieldErrors(create.error);
@@ -95,6 +97,7 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
         storageGbPerBroker: Number(storage),
         kafkaVersion: version,
         ...(projectId ? { projectId } : {}),
+        ...(options.runtimes.length > 1 ? { runtime } : {}),
       },
       {
         onSuccess: (c) => {
@@ -141,6 +144,13 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
               error={errors.kafkaVersion}
             />
           </div>
+          <RuntimeField
+            runtimes={options.runtimes}
+            value={runtime}
+            onChange={setRuntime}
+            error={errors.runtime}
+            what="Strimzi Kafka and KafkaNodePool resources; the Strimzi operator runs the brokers."
+          />
           <SelectField
             label="Broker instance type"
             name="brokerInstanceType"

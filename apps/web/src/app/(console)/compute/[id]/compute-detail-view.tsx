@@ -11,6 +11,7 @@ import { TypedNameDeleteDialog } from "@/components/console/delete-dialog";
 import { LinkButton } from "@/components/console/link-button";
 import { ResourceEvents } from "@/components/console/resource-events";
 import { ConditionsTable, Fact } from "@/components/console/resource-facts";
+import { RUNTIME_LABELS } from "@/components/console/runtime-field";
 import { ProgressBar, ResourceStatus, reasonTone } from "@/components/console/resource-status";
 import { StatusBadge } from "@/components/console/status-badge";
 import { useCurrentOrg } from "@/components/console/use-org";
@@ -210,6 +211,9 @@ function StatusCard({ cluster: c, actions }: { cluster: ComputeCluster; actions:
             <span className="font-mono text-xs">{c.workerInstanceType}</span>
           </Fact>
           <Fact label="Cores for executors">{cores}</Fact>
+          <Fact label="Runs on">
+            <span data-testid="compute-runtime">{RUNTIME_LABELS[c.runtime]}</span>
+          </Fact>
           <Fact label="Master URL">
             {c.masterUrl ? (
               <code className="font-mono text-xs break-all text-slate-700" data-testid="master-url">

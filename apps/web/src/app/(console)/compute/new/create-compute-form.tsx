@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { NameAndProjectFields } from "@/components/console/name-project-fields";
+import { RuntimeField } from "@/components/console/runtime-field";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { HOURS_PER_MONTH, monthlyForNodes } from "@/lib/estimate";
 import { formatMoney, formatUnitPrice } from "@/lib/money";
@@ -51,6 +52,7 @@ function CreateComputeForm({ options }: { options: ComputeOptions }) {
   const [type, setType] = useState(options.instanceTypes[0]?.sku ?? "");
   const [kafkaClusterId, setKafkaClusterId] = useState("");
   const [projectId, setProjectId] = useState("");
+  const [runtime, setRuntime] = useState(options.defaultRuntime);
   const [local, setLocal] = useState<Record<string, string>>({});
 
   const server = fieldErrors(create.error);
@@ -73,6 +75,7 @@ function CreateComputeForm({ options }: { options: ComputeOptions }) {
         workerInstanceType: type,
         ...(kafkaClusterId ? { kafkaClusterId } : {}),
         ...(projectId ? { projectId } : {}),
+        ...(options.runtimes.length > 1 ? { runtime } : {}),
       },
       {
         onSuccess: (c) => {
@@ -111,6 +114,13 @@ function CreateComputeForm({ options }: { options: ComputeOptions }) {
               errors={errors}
             />
           </div>
+          <RuntimeField
+            runtimes={options.runtimes}
+            value={runtime}
+            onChange={setRuntime}
+            error={errors.runtime}
+            what="A namespace with a quota of workers × the instance type; jobs run as Spark Operator SparkApplications."
+          />
           <SelectField
             label="Worker instance type"
             name="workerInstanceType"

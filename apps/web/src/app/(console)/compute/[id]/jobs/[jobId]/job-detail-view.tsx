@@ -118,6 +118,15 @@ function JobHeader({ job: j, canChange }: { job: Job; canChange: boolean }) {
               Spark UI
             </a>
           )}
+          {j.uiAddress && (
+            <span
+              className="inline-flex h-9 shrink-0 items-center rounded-md border border-slate-200 bg-slate-50 px-3.5 text-sm text-slate-700"
+              title="The driver's Spark UI inside the Kubernetes cluster, as the Spark Operator reports it"
+              data-testid="job-spark-ui-address"
+            >
+              Spark UI at <code className="ml-1 font-mono text-xs">{j.uiAddress}</code>
+            </span>
+          )}
           {canChange && !deleting && (
             <>
               {jobCanStop(j.status) && (
