@@ -439,10 +439,12 @@ const stayApplicationSettled = step<JobPass>("stay-settled", async (p) => {
   }
 });
 
-// The job's spec ConfigMap, credentials Secret and SparkApplication, applied every pass (server-side
-// apply changes nothing when nothing changed); an ended application is left as the operator left it.
+// The job's spec ConfigMap, credentials Secret and SparkApplication, applied when there is none or
+// the job changed (a new generation: a start, a restart from scratch); otherwise a pass only reads
+// the application, one request per job. An ended application is left as the operator left it.
 const applyApplication = step<JobPass>("apply-application", async (p) => {
   if (p.app?.terminal) return;
+  if (p.app && p.job.observedGeneration === p.job.generation) return;
   const created = !p.app;
   try {
     await p.declarative!.applyJob({
@@ -494,8 +496,13 @@ const applicationStatus = step<JobPass>("status", async (p): Promise<ReconcileOu
     }
     return app.status === "FAILED" ? failed(app.statusReason) : finished(app.statusReason);
   }
-  // The operator moves the application on its own: look again soon.
-  return { status: app.status, statusReason: app.statusReason, requeueAfterMs: RUNNING_REQUEUE_MS * 2 };
+  // The operator moves the application on its own: look again soon while it starts; a running one
+  // is read at each resync.
+  return {
+    status: app.status,
+    statusReason: app.statusReason,
+    ...(app.status === "RUNNING" ? {} : { requeueAfterMs: RUNNING_REQUEUE_MS * 2 }),
+  };
 });
 
 const declarativeSteps: Step<JobPass>[] = [

@@ -204,7 +204,9 @@ function StatusCard({ cluster: c, actions }: { cluster: ComputeCluster; actions:
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3 lg:grid-cols-6">
           <Fact label="Workers">
             <span data-testid="workers-running">
-              {running.length} of {c.workerCount} running
+              {c.runtime === "kubernetes"
+                ? `A quota of ${c.workerCount}; jobs run as pods`
+                : `${running.length} of ${c.workerCount} running`}
             </span>
           </Fact>
           <Fact label="Worker instance type">
