@@ -17,6 +17,7 @@ import { resourceEvents } from "../events.ts";
 import { acceptsChanges } from "../status.ts";
 import { defaultProjectQuotas } from "../orgs/provision.ts";
 import { chooseRuntime, clusterRuntime, runtimeChoices } from "../compute/clusters.ts";
+import { clusterPrometheusText } from "./prometheus.ts";
 import {
   DEFAULT_STORAGE_PROTECTION,
   STORAGE_PROTECTIONS,
@@ -436,6 +437,11 @@ export function clustersService(db: Db) {
     async events(scope: OrgScope, input: z.infer<typeof clusterIdInput>) {
       await find(scope, input.id);
       return resourceEvents(db, "KafkaCluster", input.id);
+    },
+
+    /** The cluster's and each broker's metrics in Prometheus' text format (see prometheus.ts). */
+    prometheus(scope: OrgScope, input: z.infer<typeof clusterIdInput>): Promise<string> {
+      return clusterPrometheusText(db, scope, input.id);
     },
 
     async metrics(scope: OrgScope, input: z.infer<typeof clusterMetricsInput>) {
