@@ -209,7 +209,12 @@ function summaryView(j: Job, latest: ProgressRow | null, kafka: { id: string; na
   };
 }
 
-function detailView(j: Job, latest: ProgressRow | null, kafka: { id: string; name: string } | null) {
+function detailView(
+  j: Job,
+  latest: ProgressRow | null,
+  kafka: { id: string; name: string } | null,
+  onKubernetes: boolean,
+) {
   return {
     ...summaryView(j, latest, kafka),
     spec: j.spec as unknown as JobSpecStored,
@@ -222,7 +227,7 @@ function detailView(j: Job, latest: ProgressRow | null, kafka: { id: string; nam
     lastRestartAt: j.lastRestartAt,
     applicationId: j.applicationId,
     /** The job's Spark UI under the compute cluster's proxy (/spark-ui/<computeClusterId>/), while it runs. */
-    uiPath: j.applicationId && j.status === "RUNNING" && !j.uiAddress ? `proxy/${j.applicationId}/` : null,
+    uiPath: j.applicationId && j.status === "RUNNING" && !onKubernetes ? `proxy/${j.applicationId}/` : null,
     /** On Kubernetes: the driver's Spark UI as the Spark Operator reports it (reachable inside the cluster). */
     uiAddress: j.status === "RUNNING" ? j.uiAddress : null,
     kafkaUsername: j.kafkaUsername,
@@ -271,8 +276,12 @@ export function jobsService(db: Db) {
   }
 
   async function detail(j: Job) {
-    const [latest, kafka] = await Promise.all([latestOf([j.id]), kafkaOf(j)]);
-    return detailView(j, latest.get(j.id) ?? null, kafka);
+    const [latest, kafka, cc] = await Promise.all([
+      latestOf([j.id]),
+      kafkaOf(j),
+      db.computeCluster.findUnique({ where: { id: j.computeClusterId }, select: { runtime: true } }),
+    ]);
+    return detailView(j, latest.get(j.id) ?? null, kafka, cc?.runtime === "kubernetes");
   }
 
   const filesOf = (j: Job) => jobPaths(localJobDir(env().WEIR_DATA_DIR, j.computeClusterId, j.id));
