@@ -7,7 +7,15 @@ import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { env } from "@weir/env";
-import { ORG_COOKIE, SESSION_COOKIE, type Domain, type OrgScope } from "@weir/domain";
+import {
+  knownOverLimit,
+  LIMITS,
+  ORG_COOKIE,
+  SESSION_COOKIE,
+  type Domain,
+  type LimitRule,
+  type OrgScope,
+} from "@weir/domain";
 import {
   allowedMethods,
   findOperation,
@@ -176,6 +184,23 @@ function inputOf(op: RestOperation, call: RestCall, body: unknown, pathInput: Re
   return Object.assign(input, pathInput);
 }
 
+/** The operations limited per address before anything else, by the rule that counts them. */
+const limitedPerAddress: Record<string, LimitRule> = {
+  "auth.signIn": LIMITS.signInPerIp,
+  "auth.signUp": LIMITS.signUpPerIp,
+};
+
+/**
+ * The refusal of a call from an address this process knows to be over its limit for the
+ * operation, answered before the request is read: a burst past the limit then costs little more
+ * than parsing its HTTP. The operation would refuse it first anyway (the address is counted before
+ * the account); it was counted and audited when it went over, and is not again.
+ */
+function refusedAddress(op: RestOperation, call: RestCall) {
+  const rule = limitedPerAddress[op.procedurePath];
+  return rule ? knownOverLimit(rule, clientIp(call.headers) ?? "unknown") : null;
+}
+
 /**
  * Runs the operation at the call's path: the procedure is called directly (no caller object, no
  * per-call route matching), with the same context, input and error body as the tRPC transport.
@@ -187,6 +212,12 @@ async function runOperation(
   pathInput: Record<string, string>,
   headers: AnswerHeaders,
 ): Promise<{ status: number; text: string }> {
+  const refused = refusedAddress(op, call);
+  if (refused) {
+    headers.set("retry-after", String(refused.retryAfterSeconds));
+    const error: ErrorBody = { code: refused.code, message: refused.message };
+    return { status: refused.httpStatus, text: JSON.stringify({ error }) };
+  }
   const body =
     call.method === "GET" || call.method === "DELETE"
       ? undefined

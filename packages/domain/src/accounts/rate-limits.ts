@@ -81,6 +81,18 @@ const retryText = (seconds: number) =>
   seconds >= 120 ? `Try again in ${Math.ceil(seconds / 60)} minutes.` : `Try again in ${seconds} s.`;
 
 /**
+ * The refusal `consumeLimit` would answer from memory for a subject this process has seen over
+ * its limit, or null; it counts nothing and sends no query, so a transport can refuse a burst
+ * before reading its requests.
+ */
+export function knownOverLimit(rule: LimitRule, subject: string, now = Date.now()): LimitExceededError | null {
+  const until = overLimit.get(`${rule.name}:${subject}`);
+  if (until === undefined || until <= now) return null;
+  const seconds = Math.max(1, Math.ceil((until - now) / 1000));
+  return new LimitExceededError(`${rule.message} ${retryText(seconds)}`, seconds, false);
+}
+
+/**
  * Counts one attempt against `rule` for `subject` (an IP, an email, a user id) in one atomic
  * statement (a fixed window that restarts once it has ended), and throws LimitExceededError once
  * the count passes the limit. Counting before the work is done is what bounds a concurrent burst.
@@ -90,14 +102,8 @@ const retryText = (seconds: number) =>
 export async function consumeLimit(db: Db, rule: LimitRule, subject: string): Promise<void> {
   const key = `${rule.name}:${subject}`;
   const now = Date.now();
-  const blockedUntil = overLimit.get(key);
-  if (blockedUntil !== undefined) {
-    if (blockedUntil > now) {
-      const seconds = Math.max(1, Math.ceil((blockedUntil - now) / 1000));
-      throw new LimitExceededError(`${rule.message} ${retryText(seconds)}`, seconds, false);
-    }
-    overLimit.delete(key);
-  }
+  const known = knownOverLimit(rule, subject, now);
+  if (known) throw known;
   const [row] = await db.$queryRaw<Array<{ count: number; retry_after: number }>>`
     INSERT INTO rate_limit_counters (key, count, window_ends)
     VALUES (${key}, 1, now() + make_interval(secs => ${rule.windowSeconds}))
