@@ -156,7 +156,7 @@ afterAll(async () => {
 });
 
 describe("a Kafka cluster on Strimzi and a compute cluster on Kubernetes", () => {
-  test("the Kafka cluster runs (the operator's Ready, its CA) with a topic", async () => {
+  test("the Kafka cluster runs (the operator's Ready) with a topic", async () => {
     const res = await h.rest("POST", "/clusters", {
       as: { bearer },
       body: { name: "events-k8s", brokerCount: 1, brokerInstanceType: "kafka.m5.large", storageGbPerBroker: 20 },
@@ -182,15 +182,6 @@ describe("a Kafka cluster on Strimzi and a compute cluster on Kubernetes", () =>
     );
     await strimziReady("kafkas", name, {
       listeners: [{ name: "tls", bootstrapServers: `${name}-kafka-bootstrap.${NS}.svc:9093` }],
-    });
-    // Strimzi's cluster CA (a public certificate), which jobs mount to trust the TLS listener.
-    await client.apply({
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: strimziCaSecretName(kafkaId), namespace: NS },
-      data: {
-        "ca.crt": Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").toString("base64"),
-      },
     });
     await until(
       "Kafka RUNNING",
@@ -374,22 +365,42 @@ describe("a job as a SparkApplication through Weir's REST API", () => {
     jobId = res.body.id;
     expect(JSON.stringify(res.body)).not.toContain(SINK_PASSWORD);
     const username = res.body.kafkaUsername as string;
-    // Standing in for the User Operator: the job's KafkaUser (with its ACLs) Ready as it changes.
+    // Standing in for the Topic and User Operators: the topic and the job's KafkaUser (with its
+    // ACLs) Ready as they change.
+    const operatorsReady = async () => {
+      const topics = await client.list<Resource>(
+        "kafka.strimzi.io/v1beta2",
+        "KafkaTopic",
+        NS,
+        `weir.dev/kafka-cluster-id=${kafkaId}`,
+      );
+      for (const t of topics) await strimziReady("kafkatopics", t.metadata.name).catch(() => false);
+      await strimziReady("kafkausers", username).catch(() => false);
+    };
+    // Until Strimzi has written its cluster CA, the job waits and says so.
+    await until(
+      "QUEUED for the CA",
+      async () => {
+        await operatorsReady();
+        const j = await getJob();
+        return j.status === "QUEUED" && /Waiting for the Kafka cluster's CA/.test(j.statusReason);
+      },
+      90_000,
+    );
+    expect(await readApp()).toBeNull();
+    // Strimzi's cluster CA (a public certificate), which jobs mount to trust the TLS listener.
+    await client.apply({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: strimziCaSecretName(kafkaId), namespace: NS },
+      data: {
+        "ca.crt": Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").toString("base64"),
+      },
+    });
     const app = await until(
       "the SparkApplication",
       async () => {
-        await strimziReady(
-          "kafkatopics",
-          (
-            await client.list<Resource>(
-              "kafka.strimzi.io/v1beta2",
-              "KafkaTopic",
-              NS,
-              `weir.dev/kafka-cluster-id=${kafkaId}`,
-            )
-          )[0]?.metadata.name ?? "none",
-        ).catch(() => false);
-        await strimziReady("kafkausers", username).catch(() => false);
+        await operatorsReady();
         return readApp();
       },
       90_000,
