@@ -520,6 +520,32 @@ describe("a job as a SparkApplication through Weir's REST API", () => {
     await until("the SparkApplication again", readApp, 60_000);
   });
 
+  test("restart from scratch while it runs → attempt 1's application goes, attempt 2's is applied", async () => {
+    expect((await readApp())?.metadata.labels?.["weir.dev/job-attempt"]).toBe("1");
+    await sparkStatus({ applicationState: { state: "RUNNING" }, driverInfo: {}, executionAttempts: 1 });
+    await until("RUNNING", async () => (await getJob()).status === "RUNNING", 60_000);
+    const res = await h.rest("POST", `/compute-clusters/${computeId}/jobs/${jobId}/start`, {
+      as: { bearer },
+      body: { fromScratch: true },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const app = await until(
+      "attempt 2's application",
+      async () => {
+        const a = await readApp();
+        return a?.metadata.labels?.["weir.dev/job-attempt"] === "2" ? a : null;
+      },
+      60_000,
+    );
+    expect(app.status?.applicationState).toBeUndefined();
+    const events = await h.db.resourceEvent.findMany({
+      where: { kind: "Job", resourceId: jobId, reason: "CheckpointReset" },
+    });
+    expect(events.map((e) => e.message)).toEqual([
+      "Restarting from scratch: deleted attempt 1's SparkApplication; attempt 2 starts with an empty checkpoint.",
+    ]);
+  });
+
   test("delete → the SparkApplication, ConfigMap and Secrets are gone, and so is the job", async () => {
     const ns = computeNamespace(NS, computeId);
     const res = await h.rest("DELETE", `/compute-clusters/${computeId}/jobs/${jobId}`, { as: { bearer } });

@@ -22,6 +22,8 @@ import { kafkaResourceName, MANAGED_BY, type K8sObject } from "./strimzi.ts";
 
 export const SPARK_API_VERSION = "sparkoperator.k8s.io/v1beta2";
 export const JOB_ID_LABEL = "weir.dev/job-id";
+/** The job's attempt an application runs (a new attempt is a new application, with a new checkpoint). */
+export const JOB_ATTEMPT_LABEL = "weir.dev/job-attempt";
 /** Where Weir's job image keeps the runner and the connector jars. */
 export const IMAGE_RUNNER = "local:///opt/weir/weir_job_runner.py";
 export const IMAGE_JARS = "local:///opt/weir/jars";
@@ -45,6 +47,8 @@ export type JobRestartPolicy = "never" | "on-failure" | "always";
 
 export interface SparkApplicationInput {
   jobId: string;
+  /** The job's attempt, labelled on the application. */
+  attempt?: number;
   computeClusterId: string;
   namespace: string;
   /** Weir's job image: Spark + Python + the runner + the connector jars. */
@@ -95,6 +99,7 @@ export function sparkRestartPolicy(p: JobRestartPolicy): Record<string, unknown>
 export function sparkApplicationResource(input: SparkApplicationInput): K8sObject {
   const labels = { ...MANAGED_BY, [JOB_ID_LABEL]: input.jobId, [COMPUTE_CLUSTER_ID_LABEL]: input.computeClusterId };
   const ca = input.kafkaCaSecret;
+  const appLabels = input.attempt === undefined ? labels : { ...labels, [JOB_ATTEMPT_LABEL]: String(input.attempt) };
   const volumeMounts = [
     { name: "job-spec", mountPath: SPEC_MOUNT, readOnly: true },
     {
@@ -111,7 +116,7 @@ export function sparkApplicationResource(input: SparkApplicationInput): K8sObjec
   return {
     apiVersion: SPARK_API_VERSION,
     kind: "SparkApplication",
-    metadata: { name: sparkApplicationName(input.jobId), namespace: input.namespace, labels },
+    metadata: { name: sparkApplicationName(input.jobId), namespace: input.namespace, labels: appLabels },
     spec: {
       type: "Python",
       mode: "cluster",
@@ -215,7 +220,10 @@ export function jobStatusFromSparkApplication(status: SparkApplicationStatus | u
 const RUNNING_STATES = new Set(["RUNNING", "SUCCEEDING", "FAILING"]);
 
 /** The operator's status as what a declarative job driver reports (pure). */
-export function observedJobFromSparkApplication(status: SparkApplicationStatus | undefined): ObservedJob {
+export function observedJobFromSparkApplication(
+  status: SparkApplicationStatus | undefined,
+  labels: Record<string, string> = {},
+): ObservedJob {
   const m = jobStatusFromSparkApplication(status);
   const state = status?.applicationState?.state ?? "";
   const submitted = status?.lastSubmissionAttemptTime ? new Date(status.lastSubmissionAttemptTime) : null;
@@ -225,6 +233,7 @@ export function observedJobFromSparkApplication(status: SparkApplicationStatus |
     running: RUNNING_STATES.has(state),
     startedAt: submitted && Number.isFinite(submitted.getTime()) ? submitted : null,
     terminal: m.status === "FINISHED" || m.status === "FAILED",
+    jobAttempt: /^\d+$/.test(labels[JOB_ATTEMPT_LABEL] ?? "") ? Number(labels[JOB_ATTEMPT_LABEL]) : null,
     applicationId: m.applicationId,
     uiAddress: m.uiAddress,
     attempts: m.attempts,
@@ -329,6 +338,7 @@ export class KubernetesSparkJobs implements DeclarativeJobRuntime {
     await this.client.apply(
       sparkApplicationResource({
         jobId,
+        attempt: spec.attempt,
         computeClusterId: spec.computeClusterId,
         namespace,
         image: this.opts.image,
@@ -379,7 +389,7 @@ export class KubernetesSparkJobs implements DeclarativeJobRuntime {
       kind: "SparkApplication",
       metadata: { name: sparkApplicationName(jobId), namespace: this.namespaceOf(computeClusterId) },
     });
-    return app ? observedJobFromSparkApplication(app.status) : null;
+    return app ? observedJobFromSparkApplication(app.status, app.metadata.labels) : null;
   }
 
   /** The application goes (the operator deletes its pods); spec and credentials stay for a start. */

@@ -102,6 +102,8 @@ export interface ObservedJob {
   startedAt: Date | null;
   /** The application ended and the operator will not run it again. */
   terminal: boolean;
+  /** The job's attempt the application was applied for (its checkpoint's), if labelled. */
+  jobAttempt: number | null;
   applicationId: string | null;
   /** The Spark UI's address, as the operator reports it. */
   uiAddress: string | null;

@@ -439,6 +439,22 @@ const stayApplicationSettled = step<JobPass>("stay-settled", async (p) => {
   }
 });
 
+// Restart from scratch: an application of an earlier attempt is deleted (with it its driver and, on
+// the pod's own disk, its checkpoint; on a claim, each attempt has a directory of its own), and the
+// next step applies the new attempt's.
+const newApplicationAttempt = step<JobPass>("new-attempt", async (p) => {
+  const had = p.app?.jobAttempt ?? null;
+  if (!p.app || had === null || had === p.job.attempt) return;
+  await p.declarative!.stopDriver(cc(p), p.job.id);
+  p.app = null;
+  await settle(p, { restartCount: 0, applicationId: null, uiAddress: null, errorClass: null });
+  await p.event({
+    type: "NORMAL",
+    reason: "CheckpointReset",
+    message: `Restarting from scratch: deleted attempt ${had}'s SparkApplication; attempt ${p.job.attempt} starts with an empty checkpoint.`,
+  });
+});
+
 // The job's spec ConfigMap, credentials Secret and SparkApplication, applied when there is none or
 // the job changed (a new generation: a start, a restart from scratch); otherwise a pass only reads
 // the application, one request per job. An ended application is left as the operator left it.
@@ -509,6 +525,7 @@ const declarativeSteps: Step<JobPass>[] = [
   deleteIfAsked,
   stopApplicationIfAsked,
   stayApplicationSettled,
+  newApplicationAttempt,
   waitForCluster,
   waitForAccess,
   applyApplication,
