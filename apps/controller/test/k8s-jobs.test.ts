@@ -37,6 +37,8 @@ process.env.WEIR_RUNTIME = "kubernetes";
 resetEnv();
 
 const SINK_PASSWORD = "pg-sink-s3cret-value";
+/** The job's Kafka password, as read from its Secret. */
+let kafkaPassword = "";
 
 let api: ApiServer;
 let client: KubernetesClient;
@@ -453,6 +455,7 @@ describe("a job as a SparkApplication through Weir's REST API", () => {
       "jdbc-password": SINK_PASSWORD,
     });
     expect(decoded["kafka-password"]).toMatch(/^.{20,}$/);
+    kafkaPassword = decoded["kafka-password"]!;
     expect(await readIn(ns, "v1", "Secret", `${sparkApplicationName(jobId)}-kafka-ca`)).not.toBeNull();
     const job = await until(
       "STARTING or QUEUED on the operator",
@@ -582,8 +585,12 @@ describe("a job as a SparkApplication through Weir's REST API", () => {
     expect(namespace === null || !!namespace.metadata.deletionTimestamp).toBe(true);
   });
 
-  test("no secret was ever printed", () => {
-    expect(printed.join("\n")).not.toContain("kafka-password");
+  test("no secret was ever printed or recorded in an event", async () => {
+    expect(kafkaPassword).not.toBe("");
+    expect(printed.join("\n")).not.toContain(kafkaPassword);
+    const events = (await h.db.resourceEvent.findMany({ where: { kind: "Job" } })).map((e) => e.message);
+    expect(JSON.stringify(events)).not.toContain(kafkaPassword);
+    expect(JSON.stringify(events)).not.toContain(SINK_PASSWORD);
     const text = printed.join("\n");
     expect(text).not.toContain(SINK_PASSWORD);
   });
