@@ -3,7 +3,8 @@
 // clients (kafkajs, Debian's kcat) produce and consume through SCRAM-SHA-512. One 3-broker
 // cluster serves the whole file, but each test sets up what it needs (`ordersCluster()` waits
 // for the cluster to run, creating it if an earlier test left none), so one failure does not
-// cascade into the tests after it.
+// cascade into the tests after it. The cluster spreads over 3 zones (broker.rack), so the scale
+// test also checks that every partition's replicas stay in three zones through 3 → 6 → 3.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -12,6 +13,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { env, resetEnv } from "@weir/env";
 import { meterUsage, seedPriceBook } from "@weir/domain";
+import { KafkaAdmin as WeirAdmin } from "@weir/runtime";
 import { LocalKafkaRuntime, freePorts, stopAllLocalInstances } from "@weir/runtime/local";
 import { Kafka, logLevel, type Admin as KafkaJsAdmin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -130,6 +132,39 @@ async function consumeAll(topic: string, expected: number | string[]): Promise<s
 
 const javaPids = (id = clusterId) => markedPids(id);
 
+const ORDERS = {
+  name: "orders",
+  brokerCount: 3,
+  brokerInstanceType: "kafka.t3.small",
+  storageGbPerBroker: 20,
+  zoneCount: 3,
+};
+
+/** Each broker's rack as Kafka itself reports it (DescribeCluster). */
+async function racks(): Promise<Map<number, string | null>> {
+  const admin = new WeirAdmin({ bootstrap, username: credential.username, password: credential.password });
+  try {
+    return new Map((await admin.describeCluster()).brokers.map((b) => [b.nodeId, b.rack]));
+  } finally {
+    await admin.close();
+  }
+}
+
+/** Partitions of `topic` whose replicas are not in `zones` distinct racks (by Kafka's own view). */
+async function partitionsNotSpread(topic: string, zones: number): Promise<string[]> {
+  const rackOf = await racks();
+  const a = kafka().admin();
+  await a.connect();
+  try {
+    const md = await a.fetchTopicMetadata({ topics: [topic] });
+    return md.topics[0]!.partitions.filter((p) => new Set(p.replicas.map((r) => rackOf.get(r))).size !== zones).map(
+      (p) => `${topic}-${p.partitionId}: ${p.replicas.map((r) => `${r}@${rackOf.get(r)}`).join(",")}`,
+    );
+  } finally {
+    await a.disconnect();
+  }
+}
+
 /**
  * The file's 3-broker cluster "orders", RUNNING, with its admin credential: created if missing
  * (an earlier test failed before or after creating it), waited for if it is healing.
@@ -137,7 +172,7 @@ const javaPids = (id = clusterId) => markedPids(id);
 async function ordersCluster() {
   if (!clusterId || (await h.rest("GET", `/clusters/${clusterId}`, { as: { bearer } })).status === 404) {
     const r = await h.rest("POST", "/clusters", {
-      body: { name: "orders", brokerCount: 3, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 20 },
+      body: ORDERS,
       as: { bearer },
     });
     expect(r.status).toBe(201);
@@ -202,6 +237,8 @@ describe("Kafka clusters", () => {
       [{ ...base, kafkaVersion: "0.8.2" }, 400, "kafkaVersion"],
       [{ ...base, storageGbPerBroker: 1 }, 400, "storageGbPerBroker"],
       [{ ...base, name: "Not A Name" }, 400, "name"],
+      [{ ...base, zoneCount: 4 }, 400, "zoneCount"],
+      [{ ...base, brokerCount: 2, zoneCount: 3 }, 400, "zoneCount"],
     ];
     for (const [body, status, field] of cases) {
       const r = await h.rest("POST", "/clusters", { body, as: { bearer } });
@@ -212,10 +249,7 @@ describe("Kafka clusters", () => {
   });
 
   test("a 3-broker cluster created over REST reaches RUNNING, with progress on the way", async () => {
-    const r = await h.rest("POST", "/clusters", {
-      body: { name: "orders", brokerCount: 3, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 20 },
-      as: { bearer },
-    });
+    const r = await h.rest("POST", "/clusters", { body: ORDERS, as: { bearer } });
     expect(r.status).toBe(201);
     expect(r.body.status).toBe("PROVISIONING");
     clusterId = r.body.id;
@@ -248,6 +282,15 @@ describe("Kafka clusters", () => {
     // Stored encrypted, never in plain text.
     const row = await h.db.kafkaCluster.findUniqueOrThrow({ where: { id: clusterId } });
     expect(row.adminPasswordEncrypted).not.toContain(credential.password);
+
+    // Three zones: one broker in each, as the API says and as Kafka itself reports (broker.rack).
+    expect(running.zoneCount).toBe(3);
+    expect(running.brokers.map((b: { zone: string }) => b.zone)).toEqual(["zone-a", "zone-b", "zone-c"]);
+    expect([...(await racks())].sort()).toEqual([
+      [1, "zone-a"],
+      [2, "zone-b"],
+      [3, "zone-c"],
+    ]);
   }, 180_000);
 
   test("kafkajs and kcat produce and consume with SCRAM-SHA-512; no or wrong credentials are refused", async () => {
@@ -520,9 +563,13 @@ describe("Kafka clusters", () => {
     expect(await h.db.taskLease.count({ where: { name: "metrics-sampler-two-controllers" } })).toBe(0);
   }, 120_000);
 
-  test("scale 3 → 4 → 3 with a populated topic loses no message", async () => {
+  test("scale 3 → 6 → 3 with a populated topic loses no message; every partition's replicas stay in three zones", async () => {
     await ordersCluster();
     await createTopic("ledger", 6, 2);
+    // Kafka's rack-aware assignment at creation, and Weir's condition saying so.
+    await createTopic("zoned", 6, 3);
+    expect(await partitionsNotSpread("zoned", 3)).toEqual([]);
+    expect(await partitionsNotSpread("ledger", 2)).toEqual([]);
     const producer = kafka().producer();
     await producer.connect();
     const values = Array.from({ length: 600 }, (_, i) => `ledger-${i}`);
@@ -541,30 +588,41 @@ describe("Kafka clusters", () => {
     expect(tooFew.status).toBe(400);
     expect(tooFew.body.error.fields).toHaveProperty("brokerCount");
 
-    const out = await h.rest("PATCH", `/clusters/${clusterId}`, { body: { brokerCount: 4 }, as: { bearer } });
+    const out = await h.rest("PATCH", `/clusters/${clusterId}`, { body: { brokerCount: 6 }, as: { bearer } });
     expect(out.status).toBe(200);
     expect(out.body.status).toBe("UPDATING");
-    const four = await until(
-      "4 brokers RUNNING",
+    const six = await until(
+      "6 brokers RUNNING",
       async () => {
         const c = await getCluster();
-        return c.status === "RUNNING" && c.brokers.length === 4 && c;
+        return c.status === "RUNNING" && c.brokers.length === 6 && c;
       },
-      180_000,
+      240_000,
     );
-    expect(four.brokers.map((b: { nodeId: number }) => b.nodeId)).toEqual([1, 2, 3, 4]);
-    const onFour = await until(
-      "partitions on broker 4",
+    expect(six.brokers.map((b: { nodeId: number }) => b.nodeId)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(six.brokers.map((b: { zone: string }) => b.zone)).toEqual([
+      "zone-a",
+      "zone-b",
+      "zone-c",
+      "zone-a",
+      "zone-b",
+      "zone-c",
+    ]);
+    const onNew = await until(
+      "partitions on brokers 4-6",
       async () => {
         const a = kafka().admin();
         await a.connect();
-        const md = await a.fetchTopicMetadata({ topics: ["ledger"] });
+        const md = await a.fetchTopicMetadata({ topics: ["ledger", "zoned"] });
         await a.disconnect();
-        return md.topics[0]!.partitions.some((p) => p.replicas.includes(4)) && md;
+        const replicas = md.topics.flatMap((t) => t.partitions.flatMap((p) => p.replicas));
+        return [4, 5, 6].every((b) => replicas.includes(b)) && md;
       },
       60_000,
     );
-    expect(onFour).toBeTruthy();
+    expect(onNew).toBeTruthy();
+    expect(await partitionsNotSpread("zoned", 3)).toEqual([]);
+    expect(await partitionsNotSpread("ledger", 2)).toEqual([]);
 
     await producer.send({ topic: "ledger", acks: -1, messages: [{ value: "after-scale-out" }] });
     values.push("after-scale-out");
@@ -592,7 +650,11 @@ describe("Kafka clusters", () => {
     await a.connect();
     const md = await a.fetchTopicMetadata({ topics: ["ledger"] });
     await a.disconnect();
-    expect(md.topics[0]!.partitions.every((p) => !p.replicas.includes(4))).toBe(true);
+    expect(md.topics[0]!.partitions.every((p) => p.replicas.every((r) => r <= 3))).toBe(true);
+    expect(await partitionsNotSpread("zoned", 3)).toEqual([]);
+    expect(await partitionsNotSpread("ledger", 2)).toEqual([]);
+    const spread = (await getCluster()).conditions.find((c: { type: string }) => c.type === "ReplicasInDistinctZones");
+    expect(spread, lastSeen).toMatchObject({ status: "True" });
     const seen = await consumeAll("ledger", values);
     expect(new Set(seen)).toEqual(new Set(values));
     expect(javaPids()).toHaveLength(3);

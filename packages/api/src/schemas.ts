@@ -236,6 +236,8 @@ export const condition = z.object({
 export const brokerNode = z.object({
   nodeId: z.number(),
   roles: z.string(),
+  /** The zone (broker.rack) the node runs in. */
+  zone: z.string(),
   address: z.string().nullable(),
   status,
   statusReason: z.string(),
@@ -257,6 +259,8 @@ export const kafkaCluster = z.object({
   /** storageGbPerBroker in bytes: what each broker's log dirs are watched against. */
   storageQuotaBytes: z.number(),
   storageProtection: z.enum(["retention-bytes", "alert-only"]),
+  /** Zones the brokers are spread over (1-3). */
+  zoneCount: z.number(),
   saslMechanism: z.string(),
   securityProtocol: z.string(),
   /** The driver that runs the cluster: processes on the controller's host, or Strimzi on Kubernetes. */

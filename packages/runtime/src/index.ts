@@ -12,7 +12,7 @@ export * from "./spark/master.ts";
 export * from "./spark/job-runtime.ts";
 export { KafkaAdmin, type ClusterDescription, type TopicPartitions } from "./kafka/admin.ts";
 export { KafkaAdminPool, kafkaAdmins, type AdminTarget, type ClusterCredentials } from "./kafka/pool.ts";
-export { balancedAssignment } from "./kafka/assignment.ts";
+export { balancedAssignment, partitionsSharingZones } from "./kafka/assignment.ts";
 export * from "./kafka/errors.ts";
 export * from "./kafka/topics.ts";
 export * from "./kafka/users.ts";

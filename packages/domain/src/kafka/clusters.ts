@@ -3,7 +3,7 @@
 // work. Nothing here starts a process or talks to Kafka.
 import type { Db } from "@weir/db";
 import { env } from "@weir/env";
-import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "@weir/runtime";
+import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS, MAX_ZONES, zoneOf } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
@@ -48,6 +48,13 @@ export const createClusterInput = z.strictObject({
   brokerInstanceType: z.string().min(1, "Must not be empty").max(64),
   storageGbPerBroker: storageGb,
   storageProtection: storageProtection.default(DEFAULT_STORAGE_PROTECTION),
+  /** Zones (failure domains) the brokers are spread over; each partition's replicas in distinct ones. */
+  zoneCount: z
+    .number()
+    .int("Must be a whole number")
+    .min(1, "Must be at least 1")
+    .max(MAX_ZONES, `Must be at most ${MAX_ZONES}`)
+    .default(1),
   kafkaVersion: z.string().default(DEFAULT_KAFKA_VERSION),
   /** Default: WEIR_RUNTIME. "kubernetes" (Strimzi) needs a configured Kubernetes API. */
   runtime: clusterRuntime.optional(),
@@ -98,6 +105,7 @@ const view = (c: ClusterRow) => ({
   storageGbPerBroker: c.storageGbPerBroker,
   storageQuotaBytes: storageQuotaBytes(c.storageGbPerBroker),
   storageProtection: c.storageProtection as StorageProtection,
+  zoneCount: c.zoneCount,
   saslMechanism: c.saslMechanism,
   // Strimzi's listener is TLS (Weir's local brokers listen on loopback only).
   securityProtocol: c.runtime === "kubernetes" ? "SASL_SSL" : "SASL_PLAINTEXT",
@@ -116,6 +124,7 @@ const view = (c: ClusterRow) => ({
     .map((b) => ({
       nodeId: b.nodeId,
       roles: b.roles,
+      zone: zoneOf(b.nodeId, c.zoneCount),
       address: b.port ? `${b.host}:${b.port}` : null,
       status: b.status,
       statusReason: b.statusReason,
@@ -222,10 +231,19 @@ export function clustersService(db: Db) {
           `Must be at most ${project.maxStorageGbPerBroker} GB (the project's limit)`,
         );
       }
+      if (input.zoneCount > input.brokerCount) {
+        throw invalid(
+          "zoneCount",
+          `Must be at most the broker count (${input.brokerCount}): every zone needs a broker`,
+        );
+      }
       if (!(KAFKA_VERSIONS as readonly string[]).includes(input.kafkaVersion)) {
         throw invalid("kafkaVersion", `Unknown Kafka version; Weir offers ${KAFKA_VERSIONS.join(", ")}`);
       }
       const runtime = chooseRuntime(input.runtime);
+      if (runtime === "kubernetes" && input.zoneCount > 1) {
+        throw invalid("zoneCount", "Zones are built for the local runtime only; on Kubernetes, use 1");
+      }
       const book = await priceBookInForce(db);
       const type = book?.prices.find((p) => p.dimension === "BROKER_HOURS" && p.sku === input.brokerInstanceType);
       if (!type) {
@@ -251,6 +269,7 @@ export function clustersService(db: Db) {
               brokerInstanceType: input.brokerInstanceType,
               storageGbPerBroker: input.storageGbPerBroker,
               storageProtection: input.storageProtection,
+              zoneCount: input.zoneCount,
               runtime,
               statusReason: "Waiting for the controller",
               progressTotal: input.brokerCount * 2 + 1,
@@ -266,6 +285,7 @@ export function clustersService(db: Db) {
               brokerCount: c.brokerCount,
               brokerInstanceType: c.brokerInstanceType,
               storageGbPerBroker: c.storageGbPerBroker,
+              zoneCount: c.zoneCount,
             },
           });
           await notifyReconcile(tx, "KafkaCluster", c.id);
@@ -309,6 +329,12 @@ export function clustersService(db: Db) {
         throw invalid(
           "brokerCount",
           `Must be at least ${combined}: brokers 1-${Math.min(combined, MAX_COMBINED)} also run this cluster's controller quorum`,
+        );
+      }
+      if (brokerCount < c.zoneCount) {
+        throw invalid(
+          "brokerCount",
+          `Must be at least ${c.zoneCount}: the cluster spreads over ${c.zoneCount} zones, each needs a broker`,
         );
       }
       if (brokerCount < c.brokerCount) {

@@ -16,7 +16,8 @@ import {
 export interface ClusterDescription {
   clusterId: string;
   controllerId: number;
-  brokers: { nodeId: number; host: string; port: number }[];
+  /** `rack` is the broker's broker.rack (its zone), null when not set. */
+  brokers: { nodeId: number; host: string; port: number; rack: string | null }[];
 }
 
 export interface TopicPartitions {
@@ -108,7 +109,7 @@ export class KafkaAdmin {
       clusterId: res.clusterId,
       controllerId: res.controllerId,
       brokers: res.brokers
-        .map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port }))
+        .map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack ?? null }))
         .sort((a, b) => a.nodeId - b.nodeId),
     };
   }

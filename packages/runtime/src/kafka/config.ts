@@ -41,6 +41,21 @@ export function initialNodes(brokerCount: number): PlannedNode[] {
  */
 export const BROKER_SESSION_TIMEOUT_MS = 6000;
 
+/** At most this many zones (failure domains) per cluster. */
+export const MAX_ZONES = 3;
+const ZONE_NAMES = ["zone-a", "zone-b", "zone-c"];
+
+/**
+ * A node's zone: brokers 1, 2, 3, 4 … go round the zones in turn, as do the dedicated controllers
+ * 9001-9003, so every zone holds a share of both and a scale-out adds to them in turn. On one host
+ * the zone is a label (broker.rack), exactly what a multi-host deployment would set.
+ */
+export function zoneOf(nodeId: number, zoneCount: number): string {
+  const n = Math.max(1, Math.min(MAX_ZONES, zoneCount));
+  const index = nodeId > DEDICATED_CONTROLLER_BASE ? nodeId - DEDICATED_CONTROLLER_BASE - 1 : nodeId - 1;
+  return ZONE_NAMES[((index % n) + n) % n]!;
+}
+
 export const isBroker = (n: { roles: string }) => n.roles.includes("broker");
 export const isController = (n: { roles: string }) => n.roles.includes("controller");
 
@@ -97,6 +112,8 @@ export interface NodeConfigInput {
   dataDir: string;
   admin: { username: string; password: string };
   vcpu: number;
+  /** The node's zone (broker.rack) when the cluster spreads over more than one. */
+  rack?: string;
 }
 
 const quote = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
@@ -138,6 +155,14 @@ export function serverProperties(input: NodeConfigInput): [string, string][] {
     ["allow.everyone.if.no.acl.found", "false"],
     ["super.users", `User:${admin.username}`],
     ["log.dirs", input.dataDir],
+    // Zones: Kafka places a new topic's replicas in distinct racks, and a consumer that sends
+    // client.rack fetches from a replica in its own zone.
+    ...(input.rack && isBroker(node)
+      ? ([
+          ["broker.rack", input.rack],
+          ["replica.selector.class", "org.apache.kafka.common.replica.RackAwareReplicaSelector"],
+        ] as [string, string][])
+      : []),
     ["num.partitions", "1"],
     ["default.replication.factor", rf],
     ["min.insync.replicas", "1"],

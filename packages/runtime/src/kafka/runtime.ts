@@ -26,6 +26,8 @@ export interface KafkaClusterSpec {
   defaultReplication: number;
   admin: { username: string; password: string };
   instanceType: { sku: string; vcpu: number; memoryGib: number };
+  /** Zones the brokers are spread over (1-3): above 1, each node's broker.rack is its zone. */
+  zoneCount?: number;
 }
 
 /** Instances are named by node id ("1", "9001"). */

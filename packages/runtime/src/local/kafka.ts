@@ -17,6 +17,7 @@ import {
   log4jProperties,
   renderProperties,
   serverProperties,
+  zoneOf,
 } from "../kafka/config.ts";
 import type { BrokerRuntime, KafkaClusterSpec } from "../kafka/runtime.ts";
 import { LocalSupervisor, writeIfChanged } from "./supervisor.ts";
@@ -104,6 +105,7 @@ export class LocalKafkaRuntime implements BrokerRuntime {
       dataDir,
       admin: spec.admin,
       vcpu: spec.instanceType.vcpu,
+      ...((spec.zoneCount ?? 1) > 1 ? { rack: zoneOf(nodeId, spec.zoneCount!) } : {}),
     });
     writeIfChanged(path.join(dir, "server.properties"), renderProperties(props));
     writeIfChanged(path.join(dir, "log4j.properties"), log4jProperties);

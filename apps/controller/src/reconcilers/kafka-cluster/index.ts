@@ -17,7 +17,9 @@ import {
   isBroker,
   kafkaAdmins,
   newKafkaClusterId,
+  partitionsSharingZones,
   scaleNodes,
+  zoneOf,
   BROKER_SESSION_TIMEOUT_MS,
   type BrokerRuntime,
   type DeclarativeBrokerRuntime,
@@ -393,6 +395,7 @@ async function specOf(db: Db, cluster: ClusterWithBrokers, password: string): Pr
     defaultReplication: combined > 0 ? defaultReplicationFor(combined) : 3,
     admin: { username: cluster.adminUsername ?? ADMIN_USERNAME, password },
     instanceType: { sku: cluster.brokerInstanceType, vcpu: price?.vcpu ?? 2, memoryGib: Number(price?.memoryGib ?? 2) },
+    zoneCount: cluster.zoneCount,
     nodes: cluster.brokers.map((b) => ({
       nodeId: b.nodeId,
       roles: b.roles as NodeRole,
@@ -434,6 +437,8 @@ function observation(pass: ClusterPass, now = Date.now()): ClusterObservation {
     kafkaError: kafka.error,
     underReplicated: kafka.topics.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length,
     storage: pass.storage,
+    zoneCount: cluster.zoneCount,
+    sharingZones: partitionsSharingZones(kafka.topics, cluster.zoneCount, (b) => zoneOf(b, cluster.zoneCount)),
     scaling:
       pass.leaving.size > 0 ||
       pass.adding > 0 ||

@@ -3,7 +3,7 @@
 // stops, unregisters and removes them. Each call takes the next step and says so, or returns
 // nothing when there is nothing to do.
 import { asConditions } from "@weir/domain";
-import { balancedAssignment, isBroker, type KafkaAdmin } from "@weir/runtime";
+import { balancedAssignment, isBroker, zoneOf, type KafkaAdmin } from "@weir/runtime";
 import { closeRunIntervals } from "../../framework/instances.ts";
 import { releasePorts } from "../../framework/ports.ts";
 import type { ReconcileOutcome } from "../../framework/types.ts";
@@ -22,6 +22,9 @@ export async function scaleStep(pass: ClusterPass, admin: KafkaAdmin): Promise<R
   return pass.leaving.size > 0 ? scaleIn(pass, admin) : spreadAfterScaleOut(pass, admin);
 }
 
+/** Each broker's zone, so moved replicas land in distinct zones. */
+const zones = (pass: ClusterPass) => (broker: number) => zoneOf(broker, pass.cluster.zoneCount);
+
 const keptBrokers = (pass: ClusterPass) =>
   pass.cluster.brokers.filter((b) => isBroker(b) && !pass.leaving.has(b.nodeId)).map((b) => b.nodeId);
 
@@ -32,7 +35,7 @@ async function scaleIn(pass: ClusterPass, admin: KafkaAdmin): Promise<ReconcileO
   if (onLeaving.length > 0) {
     let moves;
     try {
-      moves = balancedAssignment(onLeaving, keep);
+      moves = balancedAssignment(onLeaving, keep, zones(pass));
     } catch (err) {
       const message = `Cannot scale in to ${plural(keep.length, "broker")}: ${err instanceof Error ? err.message : String(err)}. Lower that topic's replication factor or keep more brokers.`;
       return {
@@ -87,7 +90,7 @@ async function spreadAfterScaleOut(pass: ClusterPass, admin: KafkaAdmin): Promis
   // broker that holds no replica yet calls for spreading.
   const holding = new Set(topics.flatMap((t) => t.partitions.flatMap((p) => p.replicas)));
   if (topics.length === 0 || keep.every((b) => holding.has(b))) return;
-  const moves = balancedAssignment(topics, keep);
+  const moves = balancedAssignment(topics, keep, zones(pass));
   if (moves.length > 0) {
     await admin.reassign(moves);
     await pass.event({

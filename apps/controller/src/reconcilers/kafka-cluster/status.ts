@@ -55,6 +55,28 @@ export interface ClusterObservation {
   scaling: boolean;
   /** The fullest broker's log dirs against the storage per broker; unknown while not observed. */
   storage?: StorageObservation;
+  /** Zones the brokers are spread over, and the partitions ("topic-0") whose replicas share one. */
+  zoneCount?: number;
+  sharingZones?: string[];
+}
+
+export const ZONES_CONDITION = "ReplicasInDistinctZones";
+
+/** Only for a cluster spread over zones: which partitions, if any, keep replicas in one zone. */
+function zonesCondition(o: ClusterObservation) {
+  if ((o.zoneCount ?? 1) <= 1 || !o.sharingZones) return [];
+  const shared = o.sharingZones;
+  return [
+    {
+      type: ZONES_CONDITION,
+      status: shared.length === 0 ? ("True" as const) : ("False" as const),
+      reason: shared.length === 0 ? "Spread" : "SharedZone",
+      message:
+        shared.length === 0
+          ? `Every partition's replicas are in distinct zones (${o.zoneCount} zones)`
+          : `${plural(shared.length, "partition")} with replicas sharing a zone: ${shared.slice(0, 10).join(", ")}${shared.length > 10 ? " …" : ""}`,
+    },
+  ];
 }
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -119,7 +141,7 @@ export function clusterStatus(o: ClusterObservation): ReconcileOutcome {
       requeueAfterMs: 1000,
     };
   }
-  const storage = o.storage ? [storageCondition(o.storage)] : [];
+  const storage = [...(o.storage ? [storageCondition(o.storage)] : []), ...zonesCondition(o)];
   const full = o.storage?.level === "full";
   if (!ready || o.underReplicated > 0 || full) {
     const parts: string[] = [];

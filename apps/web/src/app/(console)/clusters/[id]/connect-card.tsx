@@ -25,9 +25,10 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
             mechanism: cluster.saslMechanism,
             username: credential?.username ?? null,
             password: credential?.password ?? null,
+            clientRack: cluster.zoneCount > 1 ? (cluster.brokers[0]?.zone ?? null) : null,
           })
         : [],
-    [bootstrap, cluster.securityProtocol, cluster.saslMechanism, credential],
+    [bootstrap, cluster.securityProtocol, cluster.saslMechanism, credential, cluster.zoneCount, cluster.brokers],
   );
   const current = snippets[tab] ?? snippets[0];
 

@@ -9,6 +9,11 @@ export interface SnippetInput {
   username: string | null;
   password: string | null;
   topic?: string;
+  /**
+   * A zone of a cluster spread over several: consumers that say theirs (client.rack) fetch from a
+   * replica in it (the brokers run RackAwareReplicaSelector).
+   */
+  clientRack?: string | null;
 }
 
 export interface Snippet {
@@ -37,6 +42,7 @@ export function connectionSnippets(input: SnippetInput): Snippet[] {
   const username = input.username ?? USER;
   const password = input.password ?? PASS;
   const topic = input.topic ?? "my-topic";
+  const rack = input.clientRack ?? null;
   const kcatAuth = [
     `kcat -b ${bootstrapServers} \\`,
     `  -X security.protocol=${securityProtocol} \\`,
@@ -56,7 +62,9 @@ export function connectionSnippets(input: SnippetInput): Snippet[] {
       id: "kcat-consume",
       label: "kcat consumer",
       language: "shell",
-      code: `# Read the topic from the beginning; Ctrl-C to stop.\n${kcatAuth}\n  -t ${topic} -C -o beginning`,
+      code: rack
+        ? `# Read the topic from the beginning, from a replica in ${rack} (the zone this client runs in); Ctrl-C to stop.\n${kcatAuth}\n  -X client.rack=${rack} \\\n  -t ${topic} -C -o beginning`
+        : `# Read the topic from the beginning; Ctrl-C to stop.\n${kcatAuth}\n  -t ${topic} -C -o beginning`,
     },
     {
       id: "java",
@@ -68,6 +76,9 @@ export function connectionSnippets(input: SnippetInput): Snippet[] {
         `sasl.mechanism=${mechanism}`,
         // A .properties value treats backslashes as escapes: double them once more.
         `sasl.jaas.config=${jaasConfig(username, password).replace(/\\/g, "\\\\")}`,
+        ...(rack
+          ? [`# The zone this client runs in: consumers fetch from a replica there.`, `client.rack=${rack}`]
+          : []),
       ].join("\n"),
     },
     {
@@ -90,7 +101,11 @@ const kafka = new Kafka({
 const producer = kafka.producer();
 await producer.connect();
 await producer.send({ topic: ${str(topic)}, messages: [{ value: "hello" }] });
-await producer.disconnect();`,
+await producer.disconnect();${
+        rack
+          ? `\n\n// A consumer in ${rack} fetches from a replica in its own zone.\nconst consumer = kafka.consumer({ groupId: "my-group", rackId: ${str(rack)} });`
+          : ""
+      }`,
     },
     {
       id: "spark",
@@ -109,7 +124,7 @@ df = (
     .option("kafka.security.protocol", ${str(securityProtocol)})
     .option("kafka.sasl.mechanism", ${str(mechanism)})
     .option("kafka.sasl.jaas.config", jaas)
-    .option("subscribe", ${str(topic)})
+    .option("subscribe", ${str(topic)})${rack ? `\n    .option("kafka.client.rack", ${str(rack)})` : ""}
     .option("startingOffsets", "earliest")
     .load()
 )

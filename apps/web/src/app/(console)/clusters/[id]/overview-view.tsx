@@ -206,13 +206,23 @@ function StatusCard({ cluster: c, actions, canChange }: { cluster: Cluster; acti
 
 function BrokersCard({ cluster: c }: { cluster: Cluster }) {
   const now = useNow(1_000);
+  const zones = c.conditions.find((x) => x.type === "ReplicasInDistinctZones");
   const quota = c.storageQuotaBytes;
   return (
     <Card>
       <CardHeader
         title="Brokers"
-        description={`${c.brokers.length} ${c.brokers.length === 1 ? "broker" : "brokers"}, each with ${c.storageGbPerBroker.toLocaleString("en-US")} GB of storage`}
+        description={`${c.brokers.length} ${c.brokers.length === 1 ? "broker" : "brokers"}${c.zoneCount > 1 ? ` in ${c.zoneCount} zones` : ""}, each with ${c.storageGbPerBroker.toLocaleString("en-US")} GB of storage`}
       />
+      {zones?.status === "False" && (
+        <p
+          role="alert"
+          data-testid="zones-shared"
+          className="mx-5 mt-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
+        >
+          {zones.message}
+        </p>
+      )}
       {c.brokers.length === 0 ? (
         <p className="px-5 py-8 text-center text-sm text-slate-500">The controller has not started any broker yet.</p>
       ) : (
@@ -220,6 +230,7 @@ function BrokersCard({ cluster: c }: { cluster: Cluster }) {
           <thead>
             <tr>
               <Th>Node</Th>
+              <Th>Zone</Th>
               <Th>Address</Th>
               <Th>Status</Th>
               <Th>Uptime</Th>
@@ -235,6 +246,9 @@ function BrokersCard({ cluster: c }: { cluster: Cluster }) {
                   <Td>
                     <span className="font-medium text-slate-900">{b.nodeId}</span>
                     <span className="block text-xs text-slate-500">{b.roles.replace(",", " + ")}</span>
+                  </Td>
+                  <Td data-testid="broker-zone">
+                    <span className="font-mono text-xs text-slate-700">{b.zone}</span>
                   </Td>
                   <Td>
                     {b.address ? (

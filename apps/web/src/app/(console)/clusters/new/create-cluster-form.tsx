@@ -66,6 +66,7 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
   );
   const [storage, setStorage] = useState(prefill.storageGb ?? "100");
   const [version, setVersion] = useState(options.defaultKafkaVersion);
+  const [zones, setZones] = useState("1");
   const [projectId, setProjectId] = useState("");
   const [runtime, setRuntime] = useState(options.defaultRuntime);
   const [local, setLocal] = useState<Record<string, string>>({});
@@ -96,6 +97,7 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
         brokerInstanceType: type,
         storageGbPerBroker: Number(storage),
         kafkaVersion: version,
+        zoneCount: Number(zones),
         ...(projectId ? { projectId } : {}),
         ...(options.runtimes.length > 1 ? { runtime } : {}),
       },
@@ -192,6 +194,18 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
               hint={`${options.minStorageGb}–${options.maxStorageGb.toLocaleString("en-US")} GB`}
             />
           </div>
+          <SelectField
+            label="Zones"
+            name="zoneCount"
+            value={zones}
+            onChange={(e) => setZones(e.target.value)}
+            options={[1, 2, 3].map((n) => ({
+              value: String(n),
+              label: n === 1 ? "1 zone" : `${n} zones (brokers take turns; replicas in distinct zones)`,
+            }))}
+            error={errors.zoneCount}
+            hint="Each broker's broker.rack; at most the broker count."
+          />
         </div>
       </Card>
 
