@@ -50,6 +50,7 @@ let computeId: string;
 let jobId: string;
 /** Everything the processes of this test printed (a password must never be in it). */
 const printed: string[] = [];
+const originalConsole = { ...console };
 
 const ready = () => [{ type: "Ready", status: "True", lastTransitionTime: new Date().toISOString() }];
 type Resource = K8sObject & { metadata: { generation: number }; status?: Record<string, unknown> };
@@ -152,6 +153,7 @@ async function setUp() {
 }
 
 afterAll(async () => {
+  Object.assign(console, originalConsole);
   await tc?.stop();
   await h?.close();
   await api?.stop();
