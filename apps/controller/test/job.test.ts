@@ -400,7 +400,10 @@ describe("jobs", () => {
       latest(totals(out.records))["10:02 apple"] === 1 ? true : undefined,
     );
     const after = (await getJob(revenue.id))!;
-    expect(after).toMatchObject({ status: "RUNNING", pid: before.pid, restartCount: before.restartCount });
+    // Same driver, not restarted. (The restart count may have fallen back to 0 meanwhile: the
+    // instance policy forgets past restarts once a driver has run stably for a while.)
+    expect(after).toMatchObject({ status: "RUNNING", pid: before.pid });
+    expect(after.restartCount).toBeLessThanOrEqual(before.restartCount);
   }, 300_000);
 
   test("the job's Kafka user cannot read a topic outside its sources", async () => {
