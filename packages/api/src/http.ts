@@ -201,6 +201,24 @@ function refusedAddress(op: RestOperation, call: RestCall) {
   return rule ? knownOverLimit(rule, clientIp(call.headers) ?? "unknown") : null;
 }
 
+// A refusal from memory is held this long before it is sent: a client that retries as soon as
+// it is answered (a script's loop, a password-guessing tool) then makes a few requests a second
+// instead of thousands, and leaves the process to other users. At most MAX_HELD are held at once
+// (an idle socket and a timer each); past that, refusals are sent at once.
+const REFUSAL_HOLD_MS = 1000;
+const MAX_HELD = 1000;
+let held = 0;
+
+async function holdRefusal(): Promise<void> {
+  if (held >= MAX_HELD) return;
+  held += 1;
+  try {
+    await new Promise((resolve) => setTimeout(resolve, REFUSAL_HOLD_MS));
+  } finally {
+    held -= 1;
+  }
+}
+
 /**
  * Runs the operation at the call's path: the procedure is called directly (no caller object, no
  * per-call route matching), with the same context, input and error body as the tRPC transport.
@@ -214,6 +232,7 @@ async function runOperation(
 ): Promise<{ status: number; text: string }> {
   const refused = refusedAddress(op, call);
   if (refused) {
+    await holdRefusal();
     headers.set("retry-after", String(refused.retryAfterSeconds));
     const error: ErrorBody = { code: refused.code, message: refused.message };
     return { status: refused.httpStatus, text: JSON.stringify({ error }) };
