@@ -21,11 +21,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+/** Runs one statement on its own connection; returns its rows (if any). */
+export async function adminQuery(serverUrl: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(sql);
+    const res = await client.query(sql);
+    return Array.isArray(res) ? [] : (res.rows as Record<string, unknown>[]);
   } finally {
     await client.end();
   }

@@ -1,5 +1,8 @@
 // Kafka Connect, pure builders: the pinned plugins, a distributed worker's .properties text, the
-// names of its internal topics, the ACLs its Kafka user needs. No I/O.
+// names of its internal topics and group, the ACLs its Kafka user needs, and the overrides that
+// give a connector a Kafka credential of its own. No I/O.
+import type { AclBinding } from "../kafka/acls.ts";
+import { renderProperties } from "../kafka/config.ts";
 import { DEFAULT_KAFKA_VERSION } from "../versions.ts";
 
 /** The Connect worker runs the same Apache Kafka release as the brokers. */
@@ -25,48 +28,42 @@ export interface ConnectWorkerInput {
   clusterId: string;
   groupId: string;
   bootstrapServers: string;
+  /** The worker's own SCRAM-SHA-512 Kafka user (see connectWorkerAcls). */
   username: string;
   password: string;
+  /** REST listener, on 127.0.0.1 only. */
   restPort: number;
   configTopic: string;
   offsetTopic: string;
   statusTopic: string;
   replicationFactor: number;
   pluginPath: string[];
+  /** The only folder the dir config provider may read (LocalConnectRuntime.secretsDir). */
   secretsDir: string;
 }
 
+/**
+ * The group and internal topics of a Connect cluster. The worker creates the topics itself on its
+ * first start (compacted; config 1 partition, offsets 25, status 5) if they are missing, with the
+ * CREATE on each that connectWorkerAcls grants; Weir may also create them beforehand.
+ */
 export function connectInternalTopics(clusterId: string): {
   group: string;
   config: string;
   offset: string;
   status: string;
 } {
-  void clusterId;
-  throw new Error("not built yet");
+  const base = `weir-connect-${clusterId}`;
+  return { group: base, config: `${base}-configs`, offset: `${base}-offsets`, status: `${base}-status` };
 }
 
-export function connectWorkerProperties(i: ConnectWorkerInput): string {
-  void i;
-  throw new Error("not built yet");
-}
+/** Partitions Weir gives each internal topic when it creates them (Connect's own defaults). */
+export const CONNECT_INTERNAL_PARTITIONS = { config: 1, offset: 25, status: 5 } as const;
 
-/** The ACLs a worker's own Kafka user needs (resource, name, pattern, operations). */
-export function connectWorkerAcls(clusterId: string): {
-  resourceType: "TOPIC" | "GROUP";
-  name: string;
-  patternType: "LITERAL" | "PREFIXED";
-  operations: string[];
-}[] {
-  void clusterId;
-  throw new Error("not built yet");
-}
-
-/** The JAAS line of a SCRAM-SHA-512 client (store it as a secret; never put it in a config). */
+/** The JAAS line of a SCRAM-SHA-512 client. Secret: store it with writeSecret, never in a config. */
 export function scramJaasConfig(username: string, password: string): string {
-  void username;
-  void password;
-  throw new Error("not built yet");
+  const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return `org.apache.kafka.common.security.scram.ScramLoginModule required username=${q(username)} password=${q(password)};`;
 }
 
 /** `${dir:<secretsDir>:<name>}`: how a connector config refers to a secret file. */
@@ -74,11 +71,96 @@ export function secretRef(secretsDir: string, name: string): string {
   return `\${dir:${secretsDir}:${name}}`;
 }
 
+/** How long a departed worker's tasks wait before they are given to the others (Connect: 5 min). */
+export const CONNECT_REBALANCE_DELAY_MS = 10_000;
+
+/** The worker's .properties text (0600: it holds the worker's own Kafka password). */
+export function connectWorkerProperties(i: ConnectWorkerInput): string {
+  const jaas = scramJaasConfig(i.username, i.password);
+  const client = (prefix: string): [string, string][] => [
+    [`${prefix}security.protocol`, "SASL_PLAINTEXT"],
+    [`${prefix}sasl.mechanism`, "SCRAM-SHA-512"],
+    [`${prefix}sasl.jaas.config`, jaas],
+  ];
+  const rf = String(i.replicationFactor);
+  return renderProperties([
+    ["bootstrap.servers", i.bootstrapServers],
+    ["group.id", i.groupId],
+    ["client.id", `weir-connect-${i.clusterId}`],
+    // The worker's own clients (group membership, internal topics) and, unless a connector
+    // overrides them with its own credential, the connectors' producers, consumers and admins.
+    ...client(""),
+    ...client("producer."),
+    ...client("consumer."),
+    ...client("admin."),
+    ["config.storage.topic", i.configTopic],
+    ["offset.storage.topic", i.offsetTopic],
+    ["status.storage.topic", i.statusTopic],
+    ["config.storage.replication.factor", rf],
+    ["offset.storage.replication.factor", rf],
+    ["status.storage.replication.factor", rf],
+    ["offset.storage.partitions", String(CONNECT_INTERNAL_PARTITIONS.offset)],
+    ["status.storage.partitions", String(CONNECT_INTERNAL_PARTITIONS.status)],
+    ["offset.flush.interval.ms", "5000"],
+    ["scheduled.rebalance.max.delay.ms", String(CONNECT_REBALANCE_DELAY_MS)],
+    ["key.converter", "org.apache.kafka.connect.json.JsonConverter"],
+    ["value.converter", "org.apache.kafka.connect.json.JsonConverter"],
+    // REST on the loopback only: Weir's API and console are its only clients.
+    ["listeners", `http://127.0.0.1:${i.restPort}`],
+    ["rest.advertised.listener", "http"],
+    ["rest.advertised.host.name", "127.0.0.1"],
+    ["rest.advertised.port", String(i.restPort)],
+    ["plugin.path", i.pluginPath.join(",")],
+    // Secrets: connector configs carry ${dir:<secretsDir>:<name>}, resolved inside the worker,
+    // so neither Weir's API nor Connect's REST shows a password. Only secretsDir is readable.
+    ["config.providers", "dir"],
+    ["config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider"],
+    ["config.providers.dir.param.allowed.paths", i.secretsDir],
+    // A connector may bring its own Kafka credential (connectorClientOverrides), nothing else.
+    ["connector.client.config.override.policy", "Principal"],
+  ]);
+}
+
 /**
- * A connector's own Kafka credential: producer/consumer/admin overrides whose JAAS line is a
- * secret reference (the worker allows overrides of the principal only).
+ * The ACLs of a worker's own user: its group, and its three internal topics. Connectors that run
+ * with the worker's credential need their topics on top; with connectorClientOverrides they bring
+ * their own user.
+ */
+export function connectWorkerAcls(username: string, clusterId: string): AclBinding[] {
+  const t = connectInternalTopics(clusterId);
+  const allow = (
+    resourceType: AclBinding["resourceType"],
+    resourceName: string,
+    operation: AclBinding["operation"],
+  ) => ({
+    principal: `User:${username}`,
+    host: "*",
+    resourceType,
+    resourceName,
+    patternType: "LITERAL" as const,
+    operation,
+    permission: "ALLOW" as const,
+  });
+  return [
+    allow("GROUP", t.group, "READ"),
+    allow("GROUP", t.group, "DESCRIBE"),
+    ...[t.config, t.offset, t.status].flatMap((topic) =>
+      (["READ", "WRITE", "DESCRIBE", "DESCRIBE_CONFIGS", "CREATE"] as const).map((op) => allow("TOPIC", topic, op)),
+    ),
+  ];
+}
+
+/**
+ * A connector's own Kafka credential: producer, consumer and admin overrides whose JAAS line is a
+ * secret reference (`secretRef(dir, name)` of a file holding scramJaasConfig(user, password)).
+ * The worker's override policy ("Principal") allows exactly these.
  */
 export function connectorClientOverrides(jaasRef: string): Record<string, string> {
-  void jaasRef;
-  throw new Error("not built yet");
+  const out: Record<string, string> = {};
+  for (const c of ["producer", "consumer", "admin"]) {
+    out[`${c}.override.security.protocol`] = "SASL_PLAINTEXT";
+    out[`${c}.override.sasl.mechanism`] = "SCRAM-SHA-512";
+    out[`${c}.override.sasl.jaas.config`] = jaasRef;
+  }
+  return out;
 }

@@ -7,14 +7,24 @@
 //   here as agreed; nothing runs at import time, but only the controller, tests and benches
 //   should call them (the console never does).
 // - LocalConnectRuntime's constructor also takes `cacheDir` (where the pinned jars are; default
-//   WEIR_CACHE_DIR) and has `secretsDir(clusterId)`: pass it as ConnectWorkerInput.secretsDir.
+//   WEIR_CACHE_DIR). Its `secretsDir(clusterId)` and `pluginPath()` are what ConnectWorkerInput's
+//   secretsDir and pluginPath should be; `removeWorker` stops a worker and deletes its folder
+//   (scale-in). ensureWorker does not wait: poll `new ConnectRestClient(url).ready()`.
+// - ConnectorStatus also has the connector's workerId; traceHead(trace) gives a trace's first lines.
+// - Worker ids and cluster ids must match /^[A-Za-z0-9][A-Za-z0-9._-]*$/ (they name folders);
+//   "secrets" is not a worker id.
 // - LocalConnectRuntime also implements InstanceDriver (observe / logTail / onExit / deleteGroup)
 //   so the controller's instance policy (restart back-off, adoption events, run intervals) works
 //   on Connect workers like on Kafka nodes; "group" = clusterId, "name" = workerId.
-// - The worker's Kafka user needs (see connectWorkerAcls): Read on its group; Read, Write,
-//   Describe, DescribeConfigs, Create on its three internal topics; plus whatever its connectors
-//   use unless each connector carries its own credential (connectorClientOverrides, with the JAAS
-//   line stored as a secret through writeSecret).
+// - connectWorkerAcls(username, clusterId) lists the worker user's ACLs: READ/DESCRIBE on its
+//   group, READ/WRITE/DESCRIBE/DESCRIBE_CONFIGS/CREATE on its three internal topics (the worker
+//   creates them if Weir did not). A connector gets its own Kafka user with
+//   connectorClientOverrides(ref), where ref = await writeSecret(cluster, "<name>-kafka",
+//   scramJaasConfig(user, password)); that user needs the connector's topics and, for a sink,
+//   READ on the group `connect-<connector name>`. The worker allows overrides of the principal
+//   only (connector.client.config.override.policy=Principal).
+// - CONNECT_REBALANCE_DELAY_MS: a dead worker's tasks move to the others after about this long
+//   (plus the group's 10 s session timeout).
 export {
   CONNECT_KAFKA_VERSION,
   CONNECT_PLUGINS,
@@ -24,9 +34,11 @@ export {
   connectInternalTopics,
   connectWorkerAcls,
   connectorClientOverrides,
+  CONNECT_INTERNAL_PARTITIONS,
+  CONNECT_REBALANCE_DELAY_MS,
   scramJaasConfig,
   secretRef,
 } from "./config.ts";
-export { ConnectRestClient, ConnectError, type ConnectorStatus, type ConnectValidation } from "./rest.ts";
+export { ConnectRestClient, ConnectError, traceHead, type ConnectorStatus, type ConnectValidation } from "./rest.ts";
 export { ensureConnectRuntime, type ConnectArtifacts } from "./artifacts.ts";
-export { LocalConnectRuntime } from "../local/connect.ts";
+export { LocalConnectRuntime, connectMarker } from "../local/connect.ts";
