@@ -16,6 +16,7 @@ import {
 } from "@weir/runtime";
 import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
 import {
+  ReconcileError,
   statusUpdate,
   statusWhere,
   type EventInput,
@@ -170,7 +171,13 @@ const applyConfig = step<ConnectorPass>("apply-config", async (p) => {
     Object.keys(desired).length === Object.keys(held).length &&
     Object.entries(desired).every(([k, v]) => held[k] === v);
   if (same) return;
-  await p.client!.put(row.name, desired);
+  await p.client!.put(row.name, desired).catch((e: unknown) => {
+    // Connect refusing the config is the user's to fix (a PATCH); anything else is retried.
+    if (e instanceof ConnectError && e.status >= 400 && e.status < 500) {
+      throw new ReconcileError("ConnectRefused", `Kafka Connect refused the config: ${e.message}`, "user");
+    }
+    throw e;
+  });
   p.applied = true;
   await p.event({
     type: "NORMAL",

@@ -1,0 +1,333 @@
+// Kafka Connect end to end, through the REST API: a real one-broker SCRAM Kafka cluster, a real
+// controller reconciling a Connect cluster into real distributed workers (the pinned Kafka 3.9.2
+// worker with Debezium and MirrorMaker 2 on plugin.path), and a MirrorMaker 2 heartbeat connector
+// created through the API (validated by Connect, its secret kept out of every config). kcat reads
+// the heartbeats and tries what the connector's Kafka user may read. The tests run in order on one
+// Kafka cluster and one Connect cluster: create → RUNNING, a connector, scale 1 → 2, a controller
+// restart adopts the workers, delete → nothing left.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { decryptSecret, seedPriceBook } from "@weir/domain";
+import { env, resetEnv } from "@weir/env";
+import { ConnectRestClient, ensureConnectRuntime, kafkaAdmins, LocalConnectRuntime } from "@weir/runtime";
+import { LocalKafkaRuntime } from "@weir/runtime/local";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startHarness } from "../../../packages/api/test/harness.ts";
+import { startTestController, until as waitUntil, type TestController } from "./support.ts";
+
+const SECRET = "test-secret-key-0123456789abcdef0123456789";
+process.env.WEIR_SECRET_KEY = SECRET;
+resetEnv();
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-connect-"));
+let h: Awaited<ReturnType<typeof startHarness>>;
+let bearer: string;
+let orgId: string;
+let tc: TestController;
+let kafkaRuntime: LocalKafkaRuntime;
+let connectRuntime: LocalConnectRuntime;
+let kafkaClusterId: string;
+let connectId: string;
+let bootstrap: string;
+let admin: { username: string; password: string };
+const started = Date.now();
+
+let lastSeen = "";
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 240_000) =>
+  waitUntil(what, fn, ms, () => lastSeen);
+
+const api = async (method: string, p: string, body?: unknown) => {
+  const r = await h.rest(method, p, { as: { bearer }, ...(body === undefined ? {} : { body }) });
+  lastSeen = `${method} ${p} → ${r.status} ${JSON.stringify(r.body).slice(0, 600)}`;
+  return r;
+};
+
+const connectMarked = (id: string) => {
+  const r = spawnSync("pgrep", ["-f", "--", `-Dweir.connect=${id}:`], { encoding: "utf8" });
+  return r.stdout.trim().split("\n").filter(Boolean).map(Number);
+};
+
+const kcatAuth = (u: { username: string; password: string }) => [
+  "-b",
+  bootstrap,
+  "-X",
+  "security.protocol=SASL_PLAINTEXT",
+  "-X",
+  "sasl.mechanisms=SCRAM-SHA-512",
+  "-X",
+  `sasl.username=${u.username}`,
+  "-X",
+  `sasl.password=${u.password}`,
+];
+
+function produce(topic: string, lines: string[]): void {
+  const r = spawnSync("kcat", [...kcatAuth(admin), "-P", "-t", topic, "-K", "|"], {
+    input: lines.join("\n") + "\n",
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  if (r.status !== 0) throw new Error(`kcat -P failed: ${r.stderr}`);
+}
+
+function controllerDeps(runtime: LocalConnectRuntime) {
+  return {
+    runtime: kafkaRuntime,
+    connect: {
+      runtime,
+      pluginPath: async () => (await ensureConnectRuntime({ cacheDir: env().WEIR_CACHE_DIR })).pluginPath,
+    },
+    secretKey: SECRET,
+  };
+}
+
+async function startController(runtime: LocalConnectRuntime) {
+  const c = await startTestController(h, controllerDeps(runtime), (wake) => {
+    kafkaRuntime.onExit((id) => wake("KafkaCluster", id));
+  });
+  runtime.onExit((id) => c.controller.enqueue({ kind: "ConnectCluster", id }));
+  return c;
+}
+
+const connectCluster = async () => (await api("GET", `/connect-clusters/${connectId}`)).body;
+
+beforeAll(async () => {
+  h = await startHarness();
+  await seedPriceBook(h.db);
+  const me = await h.signUp("connect-owner");
+  orgId = me.orgId;
+  kafkaRuntime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
+  connectRuntime = new LocalConnectRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
+  tc = await startController(connectRuntime);
+  await until("org ready", async () => (await h.db.project.count({ where: { orgId } })) > 0, 30_000);
+  bearer = await h.apiKey(me, "ADMIN");
+  const k = await api("POST", "/clusters", {
+    name: "events",
+    brokerCount: 1,
+    brokerInstanceType: "kafka.t3.small",
+    storageGbPerBroker: 20,
+  });
+  expect(k.status, JSON.stringify(k.body)).toBe(201);
+  kafkaClusterId = k.body.id;
+  const kafka = await until("Kafka RUNNING", async () => {
+    const r = await api("GET", `/clusters/${kafkaClusterId}`);
+    return r.body.status === "RUNNING" && r.body;
+  });
+  bootstrap = kafka.bootstrapServers.split(",")[0];
+  const cred = await api("POST", `/clusters/${kafkaClusterId}/admin-credential`, {});
+  admin = { username: cred.body.username, password: cred.body.password };
+  for (const name of ["sink_orders", "forbidden"]) {
+    const t = await api("POST", `/clusters/${kafkaClusterId}/topics`, { name, partitions: 1, replicationFactor: 1 });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+  }
+  console.log(`[connect.test] Kafka ready after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}, 300_000);
+
+afterAll(async () => {
+  try {
+    if (connectId) await connectRuntime.deleteGroup(connectId);
+    if (kafkaClusterId) await kafkaRuntime.deleteGroup(kafkaClusterId);
+    await tc?.stop();
+    await kafkaAdmins.close();
+  } finally {
+    await h.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+describe("a Connect cluster", () => {
+  test("create → RUNNING: internal topics, its Kafka user and ACLs, a worker whose REST API answers, metered", async () => {
+    const t0 = Date.now();
+    const r = await api("POST", "/connect-clusters", { name: "cdc", kafkaClusterId, workerCount: 1 });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    connectId = r.body.id;
+    const c = await until("Connect cluster RUNNING", async () => {
+      const b = await connectCluster();
+      return b.status === "RUNNING" && b;
+    });
+    console.log(`[connect.test] POST → RUNNING in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(c.workers).toHaveLength(1);
+    expect(c.workers[0]).toMatchObject({ index: 1, status: "RUNNING" });
+    expect(connectMarked(connectId)).toEqual([c.workers[0].pid]);
+    expect(await new ConnectRestClient(`http://${c.workers[0].address}`).ready()).toBe(true);
+
+    const topics = await h.db.topic.findMany({
+      where: { clusterId: kafkaClusterId, name: { in: Object.values(c.internalTopics) } },
+    });
+    expect(
+      topics.map((t) => [t.name, t.status, (t.configs as Record<string, string>)["cleanup.policy"]]).sort(),
+    ).toEqual(
+      Object.values(c.internalTopics as Record<string, string>)
+        .map((n) => [n, "READY", "compact"])
+        .sort(),
+    );
+    const user = await h.db.kafkaUser.findFirstOrThrow({ where: { name: c.kafkaUsername } });
+    expect(user.status).toBe("READY");
+    const acls = await h.db.acl.findMany({ where: { principal: `User:${c.kafkaUsername}` } });
+    expect(acls.length).toBeGreaterThan(0);
+    expect(acls.every((a) => a.status === "READY")).toBe(true);
+    const intervals = await h.db.runInterval.findMany({ where: { resourceId: connectId } });
+    expect(intervals.map((i) => [i.dimension, i.sku, i.endedAt])).toEqual([
+      ["CONNECT_WORKER_HOURS", "connect.1mcu", null],
+    ]);
+  });
+
+  test("a MirrorMaker 2 heartbeat connector runs: validated by Connect, its secret nowhere to be read, its user limited to its topics", async () => {
+    const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${admin.username}" password="${admin.password}";`;
+    const cluster = (over: Record<string, string> = {}) => ({
+      "source.cluster.alias": "src",
+      "target.cluster.alias": "events",
+      "source.cluster.bootstrap.servers": bootstrap,
+      "target.cluster.bootstrap.servers": bootstrap,
+      "target.cluster.security.protocol": "SASL_PLAINTEXT",
+      "target.cluster.sasl.mechanism": "SCRAM-SHA-512",
+      "emit.heartbeats.interval.seconds": "1",
+      "heartbeats.topic.replication.factor": "1",
+      "tasks.max": "1",
+      ...over,
+    });
+    // Connect's own validation runs first: a value it rejects is a 400 naming the field.
+    const bad = await api("POST", `/connect-clusters/${connectId}/connectors`, {
+      name: "heartbeats",
+      plugin: "mirror",
+      connectorClass: "org.apache.kafka.connect.mirror.MirrorHeartbeatConnector",
+      config: cluster({ "emit.heartbeats.interval.seconds": "often" }),
+      secrets: { "target.cluster.sasl.jaas.config": jaas },
+    });
+    expect(bad.status, JSON.stringify(bad.body)).toBe(400);
+    expect(bad.body.error.fields).toHaveProperty(["config.emit.heartbeats.interval.seconds"]);
+    expect(await h.db.connector.count()).toBe(0);
+
+    const r = await api("POST", `/connect-clusters/${connectId}/connectors`, {
+      name: "heartbeats",
+      plugin: "mirror",
+      connectorClass: "org.apache.kafka.connect.mirror.MirrorHeartbeatConnector",
+      config: cluster(),
+      secrets: { "target.cluster.sasl.jaas.config": jaas },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(JSON.stringify(r.body)).not.toContain(admin.password);
+    expect(r.body.secretKeys).toEqual(["target.cluster.sasl.jaas.config"]);
+
+    const settled = await until(
+      "the connector settles",
+      async () => {
+        const b = (await api("GET", `/connect-clusters/${connectId}/connectors/heartbeats`)).body;
+        return ["RUNNING", "DEGRADED", "FAILED"].includes(b.status) && b;
+      },
+      100_000,
+    );
+    expect(settled.status, `${settled.statusReason}\n${JSON.stringify(settled.tasks)}`).toBe("RUNNING");
+    expect(settled.tasks).toEqual([expect.objectContaining({ id: 0, state: "RUNNING" })]);
+
+    // Neither Weir's API nor Connect's REST shows the secret: Connect holds a ${dir:…} reference.
+    const c = await connectCluster();
+    const held = await new ConnectRestClient(`http://${c.workers[0].address}`).get("heartbeats");
+    expect(held!["target.cluster.sasl.jaas.config"]).toMatch(/^\$\{dir:/);
+    expect(held!["producer.override.sasl.jaas.config"]).toMatch(/^\$\{dir:/);
+    expect(JSON.stringify(held)).not.toContain(admin.password);
+
+    // Heartbeats arrive in the topic, written with the connector's own Kafka user.
+    const beats = await until("a heartbeat in the topic", async () => {
+      const out = spawnSync(
+        "kcat",
+        [...kcatAuth(admin), "-C", "-t", "heartbeats", "-o", "beginning", "-c", "1", "-e"],
+        {
+          encoding: "utf8",
+          timeout: 30_000,
+        },
+      );
+      return out.status === 0 && out.stdout.length > 0 && out.stdout;
+    });
+    expect(beats.length).toBeGreaterThan(0);
+
+    // That user may write its topics but read none, and nothing outside its ACLs.
+    const row = await h.db.connector.findFirstOrThrow({ where: { name: "heartbeats" } });
+    const user = { username: row.kafkaUsername!, password: decryptSecret(row.kafkaPasswordEncrypted!, SECRET) };
+    produce("forbidden", ["k|v"]);
+    for (const topic of ["forbidden", "heartbeats"]) {
+      const refused = spawnSync("kcat", [...kcatAuth(user), "-C", "-t", topic, "-o", "beginning", "-c", "1", "-e"], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(refused.status, `${topic}: ${refused.stdout}`).not.toBe(0);
+      expect(refused.stderr).toMatch(/authoriz/i);
+    }
+
+    // Pause and resume go through Connect.
+    await api("POST", `/connect-clusters/${connectId}/connectors/heartbeats/pause`);
+    await until("PAUSED", async () => {
+      const b = (await api("GET", `/connect-clusters/${connectId}/connectors/heartbeats`)).body;
+      return b.status === "PAUSED";
+    });
+    await api("POST", `/connect-clusters/${connectId}/connectors/heartbeats/resume`);
+    await until("RUNNING again", async () => {
+      const b = (await api("GET", `/connect-clusters/${connectId}/connectors/heartbeats`)).body;
+      return b.status === "RUNNING";
+    });
+  }, 300_000);
+
+  test("scale 1 → 2 workers: UPDATING, then RUNNING with both answering", async () => {
+    const r = await api("PATCH", `/connect-clusters/${connectId}`, { workerCount: 2 });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.status).toBe("UPDATING");
+    const c = await until("2 workers RUNNING", async () => {
+      const b = await connectCluster();
+      return (
+        b.status === "RUNNING" && b.workers.length === 2 && b.workers.every((w: any) => w.status === "RUNNING") && b
+      );
+    });
+    expect(connectMarked(connectId).sort()).toEqual(c.workers.map((w: any) => w.pid).sort());
+    const events = (await api("GET", `/connect-clusters/${connectId}/events`)).body.items.map((e: any) => e.reason);
+    expect(events).toContain("Scaled");
+    expect(await h.db.runInterval.count({ where: { resourceId: connectId, endedAt: null } })).toBe(2);
+  });
+
+  test("a restarted controller adopts the running workers instead of starting others", async () => {
+    const before = (await connectCluster()).workers.map((w: any) => w.pid).sort();
+    await tc.stop();
+    connectRuntime = new LocalConnectRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
+    tc = await startController(connectRuntime);
+    await until("both workers adopted", async () => {
+      const events = (await api("GET", `/connect-clusters/${connectId}/events`)).body.items;
+      return events.filter((e: any) => e.reason === "WorkerAdopted").length >= 2;
+    });
+    const c = await until("RUNNING after the restart", async () => {
+      const b = await connectCluster();
+      return b.status === "RUNNING" && b;
+    });
+    expect(c.workers.map((w: any) => w.pid).sort()).toEqual(before);
+    expect(connectMarked(connectId).sort()).toEqual(before);
+  });
+
+  test("delete with the typed name: connectors, workers, Kafka user, ACLs, internal topics and ports all gone", async () => {
+    const c = await connectCluster();
+    const connector = await h.db.connector.findFirstOrThrow({ where: { connectClusterId: connectId } });
+    const r = await api("DELETE", `/connect-clusters/${connectId}?confirmName=cdc`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    await until(
+      "the Connect cluster is gone",
+      async () => (await api("GET", `/connect-clusters/${connectId}`)).status === 404,
+    );
+    await until("no worker process is left", async () => connectMarked(connectId).length === 0, 60_000);
+    const principals = [`User:${c.kafkaUsername}`, `User:${connector.kafkaUsername}`];
+    await until(
+      "its Kafka users, ACLs and internal topics are gone",
+      async () => {
+        const [users, acls, topics] = await Promise.all([
+          h.db.kafkaUser.count({ where: { name: { in: [c.kafkaUsername, connector.kafkaUsername!] } } }),
+          h.db.acl.count({ where: { principal: { in: principals } } }),
+          h.db.topic.count({ where: { name: { in: Object.values(c.internalTopics as Record<string, string>) } } }),
+        ]);
+        lastSeen = `users ${users}, acls ${acls}, topics ${topics}`;
+        return users + acls + topics === 0;
+      },
+      60_000,
+    );
+    expect(await h.db.connector.count()).toBe(0);
+    expect(await h.db.portLease.count({ where: { ownerKind: "ConnectCluster" } })).toBe(0);
+    expect(await h.db.runInterval.count({ where: { resourceId: connectId, endedAt: null } })).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, "connect", connectId))).toBe(false);
+  });
+});
