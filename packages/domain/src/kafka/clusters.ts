@@ -138,18 +138,28 @@ const view = (c: ClusterRow) => ({
     .map((b) => ({ nodeId: b.nodeId, status: b.status, combined: b.roles.includes("broker") })),
 });
 
-const camelCase = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const BROKER_DATES = ["lastRestartAt", "startedAt", "createdAt", "updatedAt"];
+const fieldNames = new Map<string, string>();
+/** A column's model field name: the schema maps each field to its snake_case column. */
+function fieldOf(column: string): string {
+  let field = fieldNames.get(column);
+  if (field === undefined) {
+    field = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    fieldNames.set(column, field);
+  }
+  return field;
+}
+const BROKER_DATES: ReadonlySet<string> = new Set(["lastRestartAt", "startedAt", "createdAt", "updatedAt"]);
 
 /**
- * A raw row under the model's field names (each field is mapped to its snake_case column); the
- * fields in `dates` turned back into Dates (json_agg writes timestamps as strings).
+ * A raw row under the model's field names, the fields in `dates` turned back into Dates
+ * (json_agg writes timestamps as strings).
  */
-function modelFields(row: Record<string, unknown>, dates: readonly string[] = []): Record<string, unknown> {
+function modelFields(row: Record<string, unknown>, dates?: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row)) {
-    const field = camelCase(column);
-    out[field] = dates.includes(field) && typeof value === "string" ? new Date(value) : value;
+  for (const column in row) {
+    const field = fieldOf(column);
+    const value = row[column];
+    out[field] = dates?.has(field) && typeof value === "string" ? new Date(value) : value;
   }
   return out;
 }
@@ -178,13 +188,12 @@ export function clustersService(db: Db) {
         WHERE c.org_id = ${scope.orgId}::uuid
         GROUP BY c.id, p.name
         ORDER BY c.created_at DESC`;
-      return rows.map(({ project_name, broker_rows, ...c }) =>
-        view({
-          ...modelFields(c),
-          project: { name: project_name as string },
-          brokers: (broker_rows as Array<Record<string, unknown>>).map((b) => modelFields(b, BROKER_DATES)),
-        } as unknown as ClusterRow),
-      );
+      return rows.map((row) => {
+        const c = modelFields(row);
+        c.project = { name: c.projectName };
+        c.brokers = (c.brokerRows as Array<Record<string, unknown>>).map((b) => modelFields(b, BROKER_DATES));
+        return view(c as unknown as ClusterRow);
+      });
     },
 
     async get(scope: OrgScope, input: z.infer<typeof clusterIdInput>) {
