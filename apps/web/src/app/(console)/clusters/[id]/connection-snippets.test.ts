@@ -50,4 +50,15 @@ describe("connectionSnippets", () => {
       `org.apache.kafka.common.security.scram.ScramLoginModule required username="weir-admin" password="it's a \\"pa\\\\ss\\"";`,
     );
   });
+  it("sets client.rack for consumers of a cluster spread over zones, and not otherwise", () => {
+    const zoned = Object.fromEntries(
+      connectionSnippets({ ...base, username: "u", password: "p", clientRack: "zone-a" }).map((x) => [x.id, x.code]),
+    );
+    expect(zoned["kcat-consume"]).toContain("-X client.rack=zone-a \\\n  -t my-topic -C -o beginning");
+    expect(zoned["kcat-produce"]).not.toContain("client.rack");
+    expect(zoned.java).toContain("\nclient.rack=zone-a");
+    expect(zoned.kafkajs).toContain('rackId: "zone-a"');
+    expect(zoned.spark).toContain('.option("kafka.client.rack", "zone-a")');
+    for (const code of Object.values(byId("u", "p"))) expect(code).not.toContain("rack");
+  });
 });
