@@ -46,6 +46,8 @@ function trustedProxies(): BlockList {
 }
 
 export function isTrustedProxy(address: string | null): boolean {
+  // The default: no proxy is trusted, and nothing needs parsing.
+  if (env().WEIR_TRUSTED_PROXIES.length === 0) return false;
   const a = normalizeIp(address);
   const family = a ? isIP(a) : 0;
   return family !== 0 && trustedProxies().check(a!, family === 6 ? "ipv6" : "ipv4");
@@ -103,9 +105,23 @@ export function isCrossSite(req: RequestLike): boolean {
  * React's development build does, so 'unsafe-eval' is added only outside production. The Spark
  * UI under /spark-ui/ is Spark's own HTML with inline scripts and handlers, and its own policy.
  */
-export function securityHeaders(pathname: string, https: boolean): Record<string, string> {
+export function securityHeaders(pathname: string, https: boolean): Readonly<Record<string, string>> {
   const dev = env().NODE_ENV === "development";
   const sparkUi = pathname.startsWith("/spark-ui/");
+  const hsts = https || env().WEIR_SECURE_COOKIES;
+  // A handful of possible sets: each built once, not per answer.
+  const key = `${dev}:${sparkUi}:${hsts}`;
+  let headers = headerSets.get(key);
+  if (!headers) {
+    headers = buildSecurityHeaders(dev, sparkUi, hsts);
+    headerSets.set(key, headers);
+  }
+  return headers;
+}
+
+const headerSets = new Map<string, Readonly<Record<string, string>>>();
+
+function buildSecurityHeaders(dev: boolean, sparkUi: boolean, hsts: boolean): Record<string, string> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'unsafe-inline'${dev && !sparkUi ? " 'unsafe-eval'" : ""}`,
@@ -126,8 +142,6 @@ export function securityHeaders(pathname: string, https: boolean): Record<string
     "referrer-policy": "strict-origin-when-cross-origin",
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
-    ...(https || env().WEIR_SECURE_COOKIES
-      ? { "strict-transport-security": "max-age=31536000; includeSubDomains" }
-      : {}),
+    ...(hsts ? { "strict-transport-security": "max-age=31536000; includeSubDomains" } : {}),
   };
 }
