@@ -36,8 +36,8 @@ export interface ReconcilerDeps {
   jobs?: JobRuntime;
   /** Compute clusters and jobs whose runtime is "kubernetes": quotas and SparkApplications. */
   kubernetesSpark?: { compute: KubernetesComputeRuntime; jobs: DeclarativeJobRuntime };
-  /** The Connect driver and the pinned plugins' directories; without them Connect is not reconciled. */
-  connect?: { runtime: ConnectWorkerDriver & ConnectSecretStore; pluginPath(): Promise<string[]> };
+  /** The Connect driver; without it Connect clusters and connectors are not reconciled. */
+  connect?: { runtime: ConnectWorkerDriver & ConnectSecretStore };
   /** Decrypts the credentials Weir keeps to administer clusters. */
   secretKey: string;
 }

@@ -3,7 +3,7 @@ import { createDb, type Db } from "@weir/db";
 import { env } from "@weir/env";
 import { LocalJobRuntime, LocalKafkaRuntime, LocalSparkRuntime, LocalSupervisor } from "@weir/runtime/local";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
-import { ensureConnectRuntime, LocalConnectRuntime } from "@weir/runtime";
+import { LocalConnectRuntime } from "@weir/runtime";
 import { Controller } from "./framework/controller.ts";
 import { PeriodicTask } from "./framework/periodic.ts";
 import { createReconcilers } from "./index.ts";
@@ -66,12 +66,9 @@ async function main() {
           jobs: new k8s.KubernetesSparkJobs(kc, e.WEIR_K8S_NAMESPACE),
         }
       : undefined;
-  // Connect workers: the pinned jars are fetched by set-up; this reads where the plugins are.
+  // Connect workers: the pinned jars are fetched by set-up; the driver reads where they are.
   const connectRuntime = new LocalConnectRuntime({ dataDir: e.WEIR_DATA_DIR, cacheDir: e.WEIR_CACHE_DIR });
-  const connect = {
-    runtime: connectRuntime,
-    pluginPath: async () => (await ensureConnectRuntime({ cacheDir: e.WEIR_CACHE_DIR })).pluginPath,
-  };
+  const connect = { runtime: connectRuntime };
   const kinds = createReconcilers({
     runtime,
     kubernetes,

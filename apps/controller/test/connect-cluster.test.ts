@@ -4,14 +4,14 @@
 // created through the API (validated by Connect, its secret kept out of every config). kcat reads
 // the heartbeats and tries what the connector's Kafka user may read. The tests run in order on one
 // Kafka cluster and one Connect cluster: create → RUNNING, a connector, scale 1 → 2, a controller
-// restart adopts the workers, delete → nothing left.
+// restart adopts the workers, scale 2 → 1, delete → nothing left.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { decryptSecret, seedPriceBook } from "@weir/domain";
 import { env, resetEnv } from "@weir/env";
-import { ConnectRestClient, ensureConnectRuntime, kafkaAdmins, LocalConnectRuntime } from "@weir/runtime";
+import { ConnectRestClient, kafkaAdmins, LocalConnectRuntime } from "@weir/runtime";
 import { LocalKafkaRuntime } from "@weir/runtime/local";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
@@ -74,10 +74,7 @@ function produce(topic: string, lines: string[]): void {
 function controllerDeps(runtime: LocalConnectRuntime) {
   return {
     runtime: kafkaRuntime,
-    connect: {
-      runtime,
-      pluginPath: async () => (await ensureConnectRuntime({ cacheDir: env().WEIR_CACHE_DIR })).pluginPath,
-    },
+    connect: { runtime },
     secretKey: SECRET,
   };
 }
@@ -299,6 +296,28 @@ describe("a Connect cluster", () => {
     });
     expect(c.workers.map((w: any) => w.pid).sort()).toEqual(before);
     expect(connectMarked(connectId).sort()).toEqual(before);
+  });
+
+  test("scale 2 → 1: the highest worker stops and its folder goes; the connector keeps running on the other", async () => {
+    const r = await api("PATCH", `/connect-clusters/${connectId}`, { workerCount: 1 });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const c = await until("1 worker RUNNING", async () => {
+      const b = await connectCluster();
+      return b.status === "RUNNING" && b.workers.length === 1 && b;
+    });
+    expect(c.workers[0].index).toBe(1);
+    expect(connectMarked(connectId)).toEqual([c.workers[0].pid]);
+    expect(fs.existsSync(path.join(dataDir, "connect", connectId, "worker-2"))).toBe(false);
+    expect(await h.db.runInterval.count({ where: { resourceId: connectId, endedAt: null } })).toBe(1);
+    await until("the connector's task RUNNING on the remaining worker", async () => {
+      const b = (await api("GET", `/connect-clusters/${connectId}/connectors/heartbeats`)).body;
+      return (
+        b.status === "RUNNING" &&
+        b.tasks.length === 1 &&
+        b.tasks[0].state === "RUNNING" &&
+        b.tasks[0].workerId === c.workers[0].address
+      );
+    });
   });
 
   test("delete with the typed name: connectors, workers, Kafka user, ACLs, internal topics and ports all gone", async () => {

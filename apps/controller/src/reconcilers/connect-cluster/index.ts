@@ -53,15 +53,21 @@ const workerPolicy = defaultInstancePolicy("Worker");
 /** What the reconciler needs of the Connect driver (LocalConnectRuntime). */
 export type ConnectWorkerDriver = Pick<
   LocalConnectRuntime,
-  "ensureWorker" | "stopWorker" | "secretsDir" | "observe" | "logTail" | "onExit" | "deleteGroup"
+  | "ensureWorker"
+  | "stopWorker"
+  | "removeWorker"
+  | "secretsDir"
+  | "pluginPath"
+  | "observe"
+  | "logTail"
+  | "onExit"
+  | "deleteGroup"
 >;
 
 export interface ConnectClusterReconcilerDeps {
   runtime: ConnectWorkerDriver;
   /** Decrypts the workers' Kafka password. */
   secretKey: string;
-  /** The plugin directories of the pinned Connect runtime (fetched once). */
-  pluginPath(): Promise<string[]>;
 }
 
 type ClusterRow = NonNullable<Awaited<ReturnType<typeof loadCluster>>>;
@@ -290,7 +296,7 @@ const ensureWorkerRows = step<ConnectPass>("worker-rows", async (p) => {
 const keepWorkersRunning = step<ConnectPass>("keep-workers-running", async (p) => {
   const { db, cluster, deps } = p;
   await observe(p);
-  const pluginPath = await deps.pluginPath();
+  const pluginPath = deps.runtime.pluginPath();
   const password = decryptSecret(cluster.kafkaPasswordEncrypted, deps.secretKey);
   const secretsDir = deps.runtime.secretsDir(cluster.id);
   const byName = new Map(cluster.workers.map((w) => [connectWorkerName(w.index), w]));
@@ -360,7 +366,7 @@ const removeLeaving = step<ConnectPass>("remove-leaving", async (p) => {
   if (leaving.length === 0) return;
   for (const w of leaving) {
     await closeRunIntervals(db, [w.id]);
-    await deps.runtime.stopWorker(cluster.id, connectWorkerName(w.index));
+    await deps.runtime.removeWorker(cluster.id, connectWorkerName(w.index));
     await db.connectWorker.deleteMany({ where: { id: w.id } });
     await releasePorts(db, [w.id]);
     p.observed.delete(connectWorkerName(w.index));
