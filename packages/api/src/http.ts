@@ -71,8 +71,13 @@ function createContext(domain: Domain, req: RequestLike, resHeaders: Pick<Header
  * read from the request exactly as the API reads it: UNAUTHENTICATED without valid
  * credentials, NOT_FOUND for an organisation not theirs.
  */
-export async function scopeOfRequest(domain: Domain, req: Request): Promise<OrgScope> {
-  const ctx = createContext(domain, req, new Headers());
+export async function scopeOfRequest(
+  domain: Domain,
+  req: RequestLike,
+  /** Receives what the API would answer with too (an API key's RateLimit-* headers). */
+  resHeaders: Pick<Headers, "append" | "set"> = new Headers(),
+): Promise<OrgScope> {
+  const ctx = createContext(domain, req, resHeaders);
   return domain.accounts.resolveScope(await authenticateCaller(ctx), ctx.requestedOrgId);
 }
 

@@ -14,8 +14,13 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 
 export const isPrometheusPath = (pathname: string) => PATH.test(pathname);
 
-const error = (status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}, headers = {}) =>
-  Response.json({ error: { code, message, ...extra } }, { status, headers });
+const error = (
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: HeadersInit = {},
+) => Response.json({ error: { code, message, ...extra } }, { status, headers });
 
 /** The route on Node's request, as the console's server (serveRest) takes it. */
 export function prometheusRouteNode(domain: Domain, req: IncomingMessage): Promise<Response> {
@@ -39,25 +44,21 @@ export async function prometheusRoute(domain: Domain, req: RequestLike): Promise
   if (!UUID.test(id)) {
     return error(400, "VALIDATION_FAILED", "Invalid id.", { fields: { id: "Must be a cluster id (a UUID)" } });
   }
+  // An API key's RateLimit-* headers, as every API answer carries them.
+  const headers = new Headers();
   try {
-    // scopeOfRequest reads only what a RequestLike has (method, url, headers).
-    const scope = await scopeOfRequest(domain, req as Request);
+    const scope = await scopeOfRequest(domain, req, headers);
     const text = await domain.clusters.prometheus(scope, { id });
-    return new Response(req.method === "HEAD" ? null : text, {
-      headers: { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" },
-    });
+    headers.set("content-type", PROMETHEUS_CONTENT_TYPE);
+    headers.set("cache-control", "no-store");
+    return new Response(req.method === "HEAD" ? null : text, { headers });
   } catch (e) {
     // Domain errors by their code (the console may load a second copy of the domain's classes).
     const err = e as { code?: string; message?: string; fields?: Record<string, string>; retryAfterSeconds?: number };
     if (err.code && err.code in errorCodes) {
       const code = err.code as ErrorCode;
-      return error(
-        errorCodes[code].http,
-        code,
-        err.message ?? code,
-        err.fields ? { fields: err.fields } : {},
-        err.retryAfterSeconds ? { "retry-after": String(err.retryAfterSeconds) } : {},
-      );
+      if (err.retryAfterSeconds) headers.set("retry-after", String(err.retryAfterSeconds));
+      return error(errorCodes[code].http, code, err.message ?? code, err.fields ? { fields: err.fields } : {}, headers);
     }
     console.error(`[api] GET ${req.url}:`, e);
     return error(500, "INTERNAL", "Something went wrong on our side; it has been logged.");

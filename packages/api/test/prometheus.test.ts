@@ -99,6 +99,9 @@ describe("the Prometheus endpoint", () => {
     const before = await scrape();
     expect(before.status, before.text).toBe(200);
     expect(before.type).toMatch(/^text\/plain; version=0\.0\.4/);
+    // Counted against the key's per-minute limit, as every API call is.
+    expect(Number(before.headers.get("ratelimit-limit"))).toBeGreaterThan(0);
+    expect(before.headers.get("ratelimit-remaining")).not.toBeNull();
     const parsed = parsePrometheusTextFormat(before.text);
     for (const name of [
       "weir_kafka_cluster_info",
