@@ -175,12 +175,26 @@ const deleteIfAsked = step<ConnectPass>("delete-if-asked", async (p) => {
 
 const waitForKafka = step<ConnectPass>("wait-for-kafka", async (p) => {
   const k = p.cluster.kafkaCluster;
+  // Its Kafka cluster was deleted: nothing is left to connect to, so no worker is left running.
   if (!k) {
-    throw new ReconcileError(
-      "KafkaClusterDeleted",
-      "The Kafka cluster this Connect cluster attached to was deleted; delete the Connect cluster.",
-      "user",
+    const { db, cluster, deps } = p;
+    await Promise.all(cluster.workers.map((w) => deps.runtime.stopWorker(cluster.id, connectWorkerName(w.index))));
+    await closeRunIntervals(
+      db,
+      cluster.workers.map((w) => w.id),
     );
+    await db.connectWorker.updateMany({
+      where: { connectClusterId: cluster.id },
+      data: { status: "FAILED", pid: null },
+    });
+    const reason =
+      "The Kafka cluster this Connect cluster attached to was deleted; its workers are stopped. Delete it.";
+    await p.event({ type: "WARNING", reason: "KafkaClusterDeleted", message: reason });
+    return {
+      status: "FAILED",
+      statusReason: reason,
+      conditions: [{ type: "Ready", status: "False", reason: "KafkaClusterDeleted", message: reason }],
+    };
   }
   if (!isServing("KafkaCluster", k.status) || !k.bootstrapServers) {
     return waiting(

@@ -115,7 +115,7 @@ const waitForCluster = step<ConnectorPass>("wait-for-cluster", async (p) => {
   const worker = c.workers.find((w) => w.status === "RUNNING");
   if (!isServing("ConnectCluster", c.status) || !worker) {
     return {
-      status: p.row.status === "PROVISIONING" ? "PROVISIONING" : p.row.status,
+      status: p.row.status === "PROVISIONING" ? "PROVISIONING" : "DEGRADED",
       statusReason: `Waiting for Connect cluster ${c.name} to run (it is ${c.status.toLowerCase()})`,
       requeueAfterMs: 2000,
     };
@@ -133,7 +133,7 @@ const waitForAccess = step<ConnectorPass>("wait-for-access", async (p) => {
   const pending = acls.filter((a) => a.status !== "READY");
   if (!user || user.status !== "READY" || pending.length > 0) {
     return {
-      status: row.status === "PROVISIONING" ? "PROVISIONING" : row.status,
+      status: row.status === "PROVISIONING" ? "PROVISIONING" : "DEGRADED",
       statusReason: !user
         ? `Waiting for the connector's Kafka user ${row.kafkaUsername}`
         : user.status !== "READY"
