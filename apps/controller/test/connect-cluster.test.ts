@@ -2,10 +2,12 @@
 // controller reconciling a Connect cluster into real distributed workers (the pinned Kafka 3.9.2
 // worker with Debezium and MirrorMaker 2 on plugin.path), and a MirrorMaker 2 heartbeat connector
 // created through the API (validated by Connect, its secret kept out of every config). kcat reads
-// the heartbeats and tries what the connector's Kafka user may read. The tests run in order on one
-// Kafka cluster and one Connect cluster: create → RUNNING, a connector, scale 1 → 2, a controller
-// restart adopts the workers, scale 2 → 1, delete → nothing left.
+// the heartbeats and tries what the connector's Kafka user may read; a Debezium JDBC sink writes a
+// topic into a table of the test's own Postgres. The tests run in order on one Kafka cluster and
+// one Connect cluster: create → RUNNING, connectors, scale 1 → 2, a controller restart adopts the
+// workers, scale 2 → 1, delete → nothing left.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +15,7 @@ import { decryptSecret, seedPriceBook } from "@weir/domain";
 import { env, resetEnv } from "@weir/env";
 import { ConnectRestClient, kafkaAdmins, LocalConnectRuntime } from "@weir/runtime";
 import { LocalKafkaRuntime } from "@weir/runtime/local";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
 import { startTestController, until as waitUntil, type TestController } from "./support.ts";
@@ -265,6 +268,78 @@ describe("a Connect cluster", () => {
     });
   }, 300_000);
 
+  test("a JDBC sink connector writes a topic into a table: an update of a key overwrites its row", async () => {
+    // A database user of the connector's own, whose password appears nowhere else.
+    const db = new URL(h.url);
+    const password = `pw-${randomBytes(12).toString("hex")}`;
+    const role = `sink_${randomBytes(4).toString("hex")}`;
+    const setup = new pg.Client({ connectionString: h.url });
+    await setup.connect();
+    try {
+      await setup.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+      await setup.query(`GRANT CONNECT ON DATABASE "${db.pathname.slice(1)}" TO ${role}`);
+      await setup.query(`GRANT CREATE, USAGE ON SCHEMA public TO ${role}`);
+    } finally {
+      await setup.end();
+    }
+    const r = await api("POST", `/connect-clusters/${connectId}/connectors`, {
+      name: "orders-to-pg",
+      plugin: "debezium-jdbc",
+      config: {
+        topics: "sink_orders",
+        "connection.url": `jdbc:postgresql://${db.host}${db.pathname}`,
+        "connection.username": role,
+        "insert.mode": "upsert",
+        "primary.key.mode": "record_key",
+        "schema.evolution": "basic",
+        "tasks.max": "1",
+      },
+      secrets: { "connection.password": password },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(JSON.stringify(r.body)).not.toContain(password);
+    const settled = await until(
+      "the sink settles",
+      async () => {
+        const b = (await api("GET", `/connect-clusters/${connectId}/connectors/orders-to-pg`)).body;
+        return ["RUNNING", "DEGRADED", "FAILED"].includes(b.status) && b;
+      },
+      100_000,
+    );
+    expect(settled.status, `${settled.statusReason}\n${JSON.stringify(settled.tasks)}`).toBe("RUNNING");
+
+    const keySchema = { type: "struct", fields: [{ field: "id", type: "int32", optional: false }] };
+    const valueSchema = {
+      type: "struct",
+      fields: [
+        { field: "id", type: "int32", optional: false },
+        { field: "product", type: "string", optional: true },
+      ],
+    };
+    const rec = (id: number, product: string) =>
+      `${JSON.stringify({ schema: keySchema, payload: { id } })}|${JSON.stringify({ schema: valueSchema, payload: { id, product } })}`;
+    produce("sink_orders", [rec(1, "apple"), rec(2, "pear"), rec(3, "plum")]);
+    produce("sink_orders", [rec(1, "quince")]);
+    const client = new pg.Client({ connectionString: h.url });
+    await client.connect();
+    try {
+      const rows = await until("the table holds every key's last value", async () => {
+        const q = await client
+          .query<{ id: number; product: string }>('SELECT id, product FROM "sink_orders" ORDER BY id')
+          .catch(() => null);
+        lastSeen = JSON.stringify(q?.rows ?? "no table yet");
+        return q && q.rows.length === 3 && q.rows[0]!.product === "quince" && q.rows;
+      });
+      expect(rows).toEqual([
+        { id: 1, product: "quince" },
+        { id: 2, product: "pear" },
+        { id: 3, product: "plum" },
+      ]);
+    } finally {
+      await client.end();
+    }
+  }, 300_000);
+
   test("scale 1 → 2 workers: UPDATING, then RUNNING with both answering", async () => {
     const r = await api("PATCH", `/connect-clusters/${connectId}`, { workerCount: 2 });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -322,7 +397,9 @@ describe("a Connect cluster", () => {
 
   test("delete with the typed name: connectors, workers, Kafka user, ACLs, internal topics and ports all gone", async () => {
     const c = await connectCluster();
-    const connector = await h.db.connector.findFirstOrThrow({ where: { connectClusterId: connectId } });
+    const connectors = await h.db.connector.findMany({ where: { connectClusterId: connectId } });
+    expect(connectors).toHaveLength(2);
+    const usernames = [c.kafkaUsername as string, ...connectors.map((k) => k.kafkaUsername!)];
     const r = await api("DELETE", `/connect-clusters/${connectId}?confirmName=cdc`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await until(
@@ -330,12 +407,12 @@ describe("a Connect cluster", () => {
       async () => (await api("GET", `/connect-clusters/${connectId}`)).status === 404,
     );
     await until("no worker process is left", async () => connectMarked(connectId).length === 0, 60_000);
-    const principals = [`User:${c.kafkaUsername}`, `User:${connector.kafkaUsername}`];
+    const principals = usernames.map((u) => `User:${u}`);
     await until(
       "its Kafka users, ACLs and internal topics are gone",
       async () => {
         const [users, acls, topics] = await Promise.all([
-          h.db.kafkaUser.count({ where: { name: { in: [c.kafkaUsername, connector.kafkaUsername!] } } }),
+          h.db.kafkaUser.count({ where: { name: { in: usernames } } }),
           h.db.acl.count({ where: { principal: { in: principals } } }),
           h.db.topic.count({ where: { name: { in: Object.values(c.internalTopics as Record<string, string>) } } }),
         ]);
