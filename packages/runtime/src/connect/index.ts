@@ -23,6 +23,13 @@
 //   scramJaasConfig(user, password)); that user needs the connector's topics and, for a sink,
 //   READ on the group `connect-<connector name>`. The worker allows overrides of the principal
 //   only (connector.client.config.override.policy=Principal).
+// - What real connectors do with a wrong database password (connect-local.test.ts): the Debezium
+//   Postgres source's validation connects, so validate()/put() refuse it (400) with the
+//   database's sentence ("password authentication failed for user …"); a source whose password
+//   goes bad later retries forever with its task RUNNING (errors.max.retries does not stop it),
+//   the reason only in the worker's log (readLog search). The JDBC sink does not connect at
+//   validation: its task ends FAILED with Hibernate's "Unable to determine Dialect without JDBC
+//   metadata", the database's sentence in the worker's log just before it.
 // - CONNECT_REBALANCE_DELAY_MS: a dead worker's tasks move to the others after about this long
 //   (plus the group's 10 s session timeout).
 export {
