@@ -225,7 +225,7 @@ export function recommend(w: Workload, book: PriceBook, quota?: SizingQuota): Re
     ? recommended.reasoning
     : w.brokerInstanceType === "auto"
       ? quotaOnly(first)
-        ? `No offered size fits this workload within the project quota: ${first.reasoning.replace(/ does not fit:/, " would need")}. Ask for a larger quota, or plan less retention or throughput.`
+        ? `No offered size fits this workload within the project quota: ${first.reasoning.replace(/ does not fit:/, ":").replace(/\.$/, "")}. Ask for a larger quota, or plan less retention or throughput.`
         : `No offered size fits this workload: even ${first.reasoning.replace(/ does not fit:/, " falls short:")}`
       : `${first.reasoning} Try “size it for me” or a larger type.`;
 
