@@ -49,6 +49,8 @@ export interface Workload {
   /** A fixed broker count; sized for the workload when absent. */
   brokers?: number;
   compute?: { workers: number; instanceType: string; hoursPerDay: number };
+  /** Kafka Connect workers (always on: Connect clusters run around the clock). */
+  connect?: { workers: number; instanceType: string };
   /** Days in the month priced; 30 (720 hours) unless said otherwise. */
   days?: number;
 }
@@ -176,6 +178,9 @@ export function recommend(w: Workload, book: PriceBook, quota?: SizingQuota): Re
               hours: w.compute.hoursPerDay * days,
             },
           }
+        : {}),
+      ...(w.connect
+        ? { connect: { workers: w.connect.workers, instanceType: w.connect.instanceType, hours: hoursInMonth } }
         : {}),
     };
     const result: ClusterOption = {

@@ -61,3 +61,23 @@ describe("sizing within the project quota", () => {
     expect(r.summary).toMatch(/^No offered size fits this workload: even/);
   });
 });
+
+describe("Kafka Connect in the estimate", () => {
+  test("Connect workers are priced all month at their type's hourly price, next to the brokers", () => {
+    const small = { ...base, writeMBps: 5, retentionHours: 72 };
+    const without = recommend(small, book, quota).recommended!;
+    const withConnect = recommend(
+      { ...small, connect: { workers: 2, instanceType: "connect.2mcu" } },
+      book,
+      quota,
+    ).recommended!;
+    // The new-project default plan fits (the estimator page opens on it).
+    expect(without).toMatchObject({ fits: true, brokers: 6 });
+    const line = withConnect.estimate.lines.find((l) => l.dimension === "CONNECT_WORKER_HOURS")!;
+    // 2 workers × 720 h × $0.22.
+    expect(line).toMatchObject({ sku: "connect.2mcu" });
+    expect(String(line.quantity)).toBe("1440");
+    expect(String(line.amount)).toBe("316.80");
+    expect(Number(withConnect.estimate.total) - Number(without.estimate.total)).toBeCloseTo(316.8, 2);
+  });
+});

@@ -27,6 +27,13 @@ export const estimateInput = z.strictObject({
       hoursPerDay: z.number().min(0).max(24),
     })
     .optional(),
+  connect: z
+    .strictObject({
+      workers: z.int().min(1).max(100),
+      instanceType: z.string().max(64),
+    })
+    .optional()
+    .describe("Kafka Connect workers, running all month"),
   days: z.int().min(28).max(31).default(30).describe("Days in the month priced (30 = 720 hours)"),
 });
 
@@ -42,6 +49,10 @@ export function estimatorService(db: Db) {
       const computeTypes = book.prices.filter((p) => p.dimension === "COMPUTE_NODE_HOURS").map((p) => p.sku);
       if (input.compute && !computeTypes.includes(input.compute.instanceType)) {
         throw invalid("compute.instanceType", `Must be one of ${computeTypes.join(", ")}`);
+      }
+      const connectTypes = book.prices.filter((p) => p.dimension === "CONNECT_WORKER_HOURS").map((p) => p.sku);
+      if (input.connect && !connectTypes.includes(input.connect.instanceType)) {
+        throw invalid("connect.instanceType", `Must be one of ${connectTypes.join(", ")}`);
       }
       return { priceBookVersion: v.version, currency: v.currency, ...recommend(input, book, defaultProjectQuotas) };
     },

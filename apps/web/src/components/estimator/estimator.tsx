@@ -33,6 +33,8 @@ const defaults = {
   workers: "0",
   workerType: "t2.large",
   hoursPerDay: "24",
+  connectWorkers: "0",
+  connectType: "connect.1mcu",
   days: "30",
 } as const;
 type Params = { -readonly [K in keyof typeof defaults]: string };
@@ -49,6 +51,8 @@ const fieldOf: Record<string, keyof Params> = {
   "compute.workers": "workers",
   "compute.instanceType": "workerType",
   "compute.hoursPerDay": "hoursPerDay",
+  "connect.workers": "connectWorkers",
+  "connect.instanceType": "connectType",
   days: "days",
 };
 
@@ -65,6 +69,7 @@ const num = (v: string) => (v.trim() === "" ? Number.NaN : Number(v));
 
 function toInput(p: Params): EstimateInput {
   const workers = num(p.workers);
+  const connectWorkers = num(p.connectWorkers);
   return {
     writeMBps: num(p.write),
     readFanout: num(p.fanout),
@@ -74,6 +79,7 @@ function toInput(p: Params): EstimateInput {
     brokerInstanceType: p.type,
     ...(p.brokers.trim() !== "" ? { brokers: num(p.brokers) } : {}),
     ...(workers !== 0 ? { compute: { workers, instanceType: p.workerType, hoursPerDay: num(p.hoursPerDay) } } : {}),
+    ...(connectWorkers !== 0 ? { connect: { workers: connectWorkers, instanceType: p.connectType } } : {}),
     days: num(p.days),
   };
 }
@@ -129,6 +135,7 @@ export function Estimator({ signedIn }: { signedIn: boolean }) {
 
   const brokerTypes = (book.data?.prices ?? []).filter((p) => p.dimension === "BROKER_HOURS");
   const workerTypes = (book.data?.prices ?? []).filter((p) => p.dimension === "COMPUTE_NODE_HOURS");
+  const connectTypes = (book.data?.prices ?? []).filter((p) => p.dimension === "CONNECT_WORKER_HOURS");
   const data = estimate.isError ? undefined : estimate.data;
 
   return (
@@ -248,6 +255,30 @@ export function Estimator({ signedIn }: { signedIn: boolean }) {
               error={errs.workerType}
               onChange={(e) => set("workerType", e.target.value)}
               options={workerTypes.map((p) => ({
+                value: p.sku,
+                label: `${p.sku} · ${p.vcpu} vCPU, ${p.memoryGib} GiB · $${p.unitPrice}/h`,
+              }))}
+            />
+          </fieldset>
+          <fieldset className="flex flex-col gap-3 border-t border-slate-100 pt-4">
+            <legend className="pb-2 text-sm font-semibold text-slate-900">Kafka Connect</legend>
+            <TextField
+              label="Connect workers"
+              name="connectWorkers"
+              type="number"
+              min={0}
+              value={form.connectWorkers}
+              error={errs.connectWorkers}
+              hint="0: none. Workers run all month."
+              onChange={(e) => set("connectWorkers", e.target.value)}
+            />
+            <SelectField
+              label="Connect worker type"
+              name="connectType"
+              value={form.connectType}
+              error={errs.connectType}
+              onChange={(e) => set("connectType", e.target.value)}
+              options={connectTypes.map((p) => ({
                 value: p.sku,
                 label: `${p.sku} · ${p.vcpu} vCPU, ${p.memoryGib} GiB · $${p.unitPrice}/h`,
               }))}
