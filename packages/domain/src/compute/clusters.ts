@@ -7,6 +7,7 @@ import { env } from "@weir/env";
 import { SPARK_VERSION, workerResources } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
+import { type ClusterKind, confirmTypedName, markDeleting, scaleWorkers } from "../cluster-changes.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
 import { asConditions } from "../conditions.ts";
 import { resourceEvents } from "../events.ts";
@@ -14,7 +15,6 @@ import type { OrgScope } from "../context.ts";
 import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
-import { acceptsChanges } from "../status.ts";
 
 /** Which driver runs a cluster: processes on the controller's host, or operator resources on Kubernetes. */
 export const clusterRuntime = z.enum(["local", "kubernetes"]);
@@ -151,6 +151,14 @@ const view = (c: Row) => ({
 
 export type ComputeClusterView = ReturnType<typeof view>;
 
+const kind: ClusterKind<Row> = {
+  kind: "ComputeCluster",
+  label: "compute cluster",
+  auditType: "compute_cluster",
+  refusal: () => "The compute cluster is being deleted.",
+  write: (tx, id, data) => tx.computeCluster.update({ where: { id }, data, include }),
+};
+
 export function computeClustersService(db: Db) {
   async function find(scope: OrgScope, id: string): Promise<Row> {
     const c = await db.computeCluster.findFirst({ where: { id, orgId: scope.orgId }, include });
@@ -281,52 +289,14 @@ export function computeClustersService(db: Db) {
     /** Changes the worker count; the controller adds workers or decommissions the highest ones. */
     async update(scope: OrgScope, input: z.infer<typeof updateComputeClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "change compute clusters");
-      const c = await find(scope, input.id);
-      if (input.generation !== undefined && input.generation !== c.generation) {
-        throw conflict("The compute cluster changed since you loaded it; reload and try again.", "generation");
-      }
-      if (!acceptsChanges("ComputeCluster", c.status)) throw conflict("The compute cluster is being deleted.");
-      const project = await db.project.findFirstOrThrow({ where: { id: c.projectId } });
-      if (input.workerCount > project.maxWorkersPerCluster) {
-        throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
-      }
-      if (input.workerCount === c.workerCount) return view(c);
-      const updated = await db.$transaction(async (tx) => {
-        const u = await tx.computeCluster.update({
-          where: { id: c.id },
-          data: {
-            workerCount: input.workerCount,
-            generation: { increment: 1 },
-            ...(c.status === "FAILED" ? {} : { status: "UPDATING" as const }),
-            statusReason: `Scaling from ${c.workerCount} to ${input.workerCount} workers`,
-          },
-          include,
-        });
-        await recordAudit(tx, scope, {
-          action: "compute_cluster.update",
-          resourceType: "compute_cluster",
-          resourceId: c.id,
-          resourceName: c.name,
-          details: { workerCount: { from: c.workerCount, to: input.workerCount } },
-        });
-        await notifyReconcile(tx, "ComputeCluster", c.id);
-        return u;
-      });
-      return view(updated);
+      return view(await scaleWorkers(db, scope, kind, await find(scope, input.id), input));
     },
 
     async delete(scope: OrgScope, input: z.infer<typeof deleteComputeClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "delete compute clusters");
       const c = await find(scope, input.id);
-      if (input.confirmName !== undefined && input.confirmName !== c.name) {
-        throw invalid("confirmName", `Type the compute cluster's name, "${c.name}", to confirm`);
-      }
-      const updated = await db.$transaction(async (tx) => {
-        const u = await tx.computeCluster.update({
-          where: { id: c.id },
-          data: { status: "DELETING", statusReason: "Stopping Spark and deleting data", generation: { increment: 1 } },
-          include,
-        });
+      confirmTypedName(kind, c, input.confirmName);
+      const updated = await markDeleting(db, scope, kind, c, "Stopping Spark and deleting data", async (tx) => {
         // Its jobs go first: the controller stops each driver and removes the job's Kafka user
         // and ACLs, and the cluster waits for them before it stops Spark.
         const jobs = await tx.job.findMany({ where: { computeClusterId: c.id, status: { not: "DELETING" } } });
@@ -342,14 +312,6 @@ export function computeClustersService(db: Db) {
           });
           for (const j of jobs) await notifyReconcile(tx, "Job", j.id);
         }
-        await recordAudit(tx, scope, {
-          action: "compute_cluster.delete",
-          resourceType: "compute_cluster",
-          resourceId: c.id,
-          resourceName: c.name,
-        });
-        await notifyReconcile(tx, "ComputeCluster", c.id);
-        return u;
       });
       return view(updated);
     },

@@ -26,6 +26,7 @@ import { encryptSecret } from "../crypto.ts";
 import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
 import { browseMessagesInput, messagesService } from "../kafka/messages.ts";
 import { kafkaError, servingAdmin } from "../kafka/admin-client.ts";
+import { createWorkloadUser, notifyWorkloadUser } from "../kafka/workload-users.ts";
 import { requireRole } from "../roles.ts";
 import { acceptsChanges } from "../status.ts";
 import {
@@ -456,25 +457,16 @@ export function jobsService(db: Db) {
               sinkSecretEncrypted: sinkSecret ? encryptSecret(JSON.stringify(sinkSecret), key) : null,
             },
           });
-          const aclIds: string[] = [];
-          let kafkaUserId: string | null = null;
-          if (kafka && username && password) {
-            const u = await tx.kafkaUser.create({
-              data: {
-                clusterId: kafka.id,
-                name: username,
-                pendingPasswordEncrypted: encryptSecret(password, key),
-                statusReason: "Waiting for the controller to give Kafka the credential",
-              },
-            });
-            kafkaUserId = u.id;
-            for (const b of jobAclBindings(jobId, username, stored)) {
-              const a = await tx.acl.create({
-                data: { clusterId: kafka.id, ...b, statusReason: "Waiting for the controller" },
-              });
-              aclIds.push(a.id);
-            }
-          }
+          const access =
+            kafka && username && password
+              ? await createWorkloadUser(
+                  tx,
+                  kafka.id,
+                  username,
+                  encryptSecret(password, key),
+                  jobAclBindings(jobId, username, stored),
+                )
+              : null;
           await recordAudit(tx, scope, {
             action: "job.create",
             resourceType: "job",
@@ -485,12 +477,11 @@ export function jobsService(db: Db) {
               kind: j.kind,
               kafkaClusterId: kafka?.id ?? null,
               kafkaUser: username,
-              aclIds,
+              aclIds: access?.aclIds ?? [],
             },
           });
           await notifyReconcile(tx, "Job", j.id);
-          if (kafkaUserId) await notifyReconcile(tx, "KafkaUser", kafkaUserId);
-          for (const id of aclIds) await notifyReconcile(tx, "Acl", id);
+          if (access) await notifyWorkloadUser(tx, access);
           return j;
         });
         return detail(job);

@@ -9,15 +9,16 @@ import { env } from "@weir/env";
 import { CONNECT_KAFKA_VERSION, connectInternalTopics, connectWorkerAcls } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
+import { type ClusterKind, confirmTypedName, markDeleting, scaleWorkers } from "../cluster-changes.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
 import { asConditions } from "../conditions.ts";
 import type { OrgScope } from "../context.ts";
 import { encryptSecret } from "../crypto.ts";
 import { resourceEvents } from "../events.ts";
+import { createWorkloadUser, notifyWorkloadUser } from "../kafka/workload-users.ts";
 import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
-import { acceptsChanges } from "../status.ts";
 import { connectKafkaUsername, DEFAULT_CONNECT_INSTANCE_TYPE } from "./rules.ts";
 
 const workerCount = z.number().int("Must be a whole number").min(1, "Must be at least 1").max(1000);
@@ -90,6 +91,14 @@ const view = (c: Row) => ({
 });
 
 export type ConnectClusterView = ReturnType<typeof view>;
+
+const kind: ClusterKind<Row> = {
+  kind: "ConnectCluster",
+  label: "Connect cluster",
+  auditType: "connect_cluster",
+  refusal: (status) => `The Connect cluster is ${status === "DELETING" ? "being deleted" : "still starting"}.`,
+  write: (tx, id, data) => tx.connectCluster.update({ where: { id }, data, include }),
+};
 
 function secretKey(): string {
   const key = env().WEIR_SECRET_KEY;
@@ -213,21 +222,13 @@ export function connectClustersService(db: Db) {
             },
             include,
           });
-          const user = await tx.kafkaUser.create({
-            data: {
-              clusterId: kafka.id,
-              name: username,
-              pendingPasswordEncrypted: encryptSecret(password, key),
-              statusReason: "Waiting for the controller to give Kafka the credential",
-            },
-          });
-          const aclIds: string[] = [];
-          for (const b of connectWorkerAclRows(id, username)) {
-            const a = await tx.acl.create({
-              data: { clusterId: kafka.id, ...b, statusReason: "Waiting for the controller" },
-            });
-            aclIds.push(a.id);
-          }
+          const access = await createWorkloadUser(
+            tx,
+            kafka.id,
+            username,
+            encryptSecret(password, key),
+            connectWorkerAclRows(id, username),
+          );
           await recordAudit(tx, scope, {
             action: "connect_cluster.create",
             resourceType: "connect_cluster",
@@ -238,12 +239,11 @@ export function connectClustersService(db: Db) {
               workerCount: c.workerCount,
               workerInstanceType: c.workerInstanceType,
               kafkaUser: username,
-              aclIds,
+              aclIds: access.aclIds,
             },
           });
           await notifyReconcile(tx, "ConnectCluster", c.id);
-          await notifyReconcile(tx, "KafkaUser", user.id);
-          for (const a of aclIds) await notifyReconcile(tx, "Acl", a);
+          await notifyWorkloadUser(tx, access);
           return c;
         });
         return view(cluster);
@@ -258,84 +258,39 @@ export function connectClustersService(db: Db) {
     /** Changes the worker count; the controller starts workers or stops the highest ones (Connect rebalances). */
     async update(scope: OrgScope, input: z.infer<typeof updateConnectClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "change Connect clusters");
-      const c = await find(scope, input.id);
-      if (input.generation !== undefined && input.generation !== c.generation) {
-        throw conflict("The Connect cluster changed since you loaded it; reload and try again.", "generation");
-      }
-      if (!acceptsChanges("ConnectCluster", c.status)) {
-        throw conflict(`The Connect cluster is ${c.status === "DELETING" ? "being deleted" : "still starting"}.`);
-      }
-      const project = await db.project.findFirstOrThrow({ where: { id: c.projectId } });
-      if (input.workerCount > project.maxWorkersPerCluster) {
-        throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
-      }
-      if (input.workerCount === c.workerCount) return view(c);
-      const updated = await db.$transaction(async (tx) => {
-        const u = await tx.connectCluster.update({
-          where: { id: c.id },
-          data: {
-            workerCount: input.workerCount,
-            generation: { increment: 1 },
-            ...(c.status === "FAILED" ? {} : { status: "UPDATING" as const }),
-            statusReason: `Scaling from ${c.workerCount} to ${input.workerCount} workers`,
-          },
-          include,
-        });
-        await recordAudit(tx, scope, {
-          action: "connect_cluster.update",
-          resourceType: "connect_cluster",
-          resourceId: c.id,
-          resourceName: c.name,
-          details: { workerCount: { from: c.workerCount, to: input.workerCount } },
-        });
-        await notifyReconcile(tx, "ConnectCluster", c.id);
-        return u;
-      });
-      return view(updated);
+      return view(await scaleWorkers(db, scope, kind, await find(scope, input.id), input));
     },
 
     /** The controller deletes the connectors, stops the workers, and removes the user, ACLs and internal topics. */
     async delete(scope: OrgScope, input: z.infer<typeof deleteConnectClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "delete Connect clusters");
       const c = await find(scope, input.id);
-      if (input.confirmName !== undefined && input.confirmName !== c.name) {
-        throw invalid("confirmName", `Type the Connect cluster's name, "${c.name}", to confirm`);
-      }
+      confirmTypedName(kind, c, input.confirmName);
       if (c.status === "DELETING") return view(c);
-      const updated = await db.$transaction(async (tx) => {
-        const u = await tx.connectCluster.update({
-          where: { id: c.id },
-          data: {
-            status: "DELETING",
-            statusReason: "Deleting connectors, stopping workers, removing the Kafka user, ACLs and internal topics",
-            generation: { increment: 1 },
-          },
-          include,
-        });
-        const connectors = await tx.connector.findMany({
-          where: { connectClusterId: c.id, status: { not: "DELETING" } },
-          select: { id: true },
-        });
-        if (connectors.length > 0) {
-          await tx.connector.updateMany({
-            where: { id: { in: connectors.map((x) => x.id) } },
-            data: {
-              status: "DELETING",
-              statusReason: "Deleted with its Connect cluster",
-              generation: { increment: 1 },
-            },
+      const updated = await markDeleting(
+        db,
+        scope,
+        kind,
+        c,
+        "Deleting connectors, stopping workers, removing the Kafka user, ACLs and internal topics",
+        async (tx) => {
+          const connectors = await tx.connector.findMany({
+            where: { connectClusterId: c.id, status: { not: "DELETING" } },
+            select: { id: true },
           });
-          for (const x of connectors) await notifyReconcile(tx, "Connector", x.id);
-        }
-        await recordAudit(tx, scope, {
-          action: "connect_cluster.delete",
-          resourceType: "connect_cluster",
-          resourceId: c.id,
-          resourceName: c.name,
-        });
-        await notifyReconcile(tx, "ConnectCluster", c.id);
-        return u;
-      });
+          if (connectors.length > 0) {
+            await tx.connector.updateMany({
+              where: { id: { in: connectors.map((x) => x.id) } },
+              data: {
+                status: "DELETING",
+                statusReason: "Deleted with its Connect cluster",
+                generation: { increment: 1 },
+              },
+            });
+            for (const x of connectors) await notifyReconcile(tx, "Connector", x.id);
+          }
+        },
+      );
       return view(updated);
     },
 

@@ -16,6 +16,7 @@ import { asConditions } from "../conditions.ts";
 import type { OrgScope } from "../context.ts";
 import { decryptSecret, encryptSecret } from "../crypto.ts";
 import { resourceEvents } from "../events.ts";
+import { createWorkloadUser, notifyWorkloadUser } from "../kafka/workload-users.ts";
 import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
@@ -349,21 +350,7 @@ export function connectorsService(db: Db) {
               statusReason: "Waiting for the controller",
             },
           });
-          const user = await tx.kafkaUser.create({
-            data: {
-              clusterId: kafkaClusterId,
-              name: username,
-              pendingPasswordEncrypted: encryptSecret(password, key),
-              statusReason: "Waiting for the controller to give Kafka the credential",
-            },
-          });
-          const aclIds: string[] = [];
-          for (const b of acls) {
-            const a = await tx.acl.create({
-              data: { clusterId: kafkaClusterId, ...b, statusReason: "Waiting for the controller" },
-            });
-            aclIds.push(a.id);
-          }
+          const access = await createWorkloadUser(tx, kafkaClusterId, username, encryptSecret(password, key), acls);
           await recordAudit(tx, scope, {
             action: "connector.create",
             resourceType: "connector",
@@ -375,12 +362,11 @@ export function connectorsService(db: Db) {
               connectorClass,
               secretKeys: Object.keys(input.secrets),
               kafkaUser: username,
-              aclIds,
+              aclIds: access.aclIds,
             },
           });
           await notifyReconcile(tx, "Connector", r.id);
-          await notifyReconcile(tx, "KafkaUser", user.id);
-          for (const a of aclIds) await notifyReconcile(tx, "Acl", a);
+          await notifyWorkloadUser(tx, access);
           return r;
         });
         return view(row);

@@ -6,6 +6,7 @@ import { env } from "@weir/env";
 import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS, MAX_ZONES, zoneOf } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
+import { type ClusterKind, checkChangeable, confirmTypedName, markDeleting } from "../cluster-changes.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
 import type { OrgScope } from "../context.ts";
 import { decryptSecret } from "../crypto.ts";
@@ -14,7 +15,6 @@ import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { asConditions } from "../conditions.ts";
 import { resourceEvents } from "../events.ts";
-import { acceptsChanges } from "../status.ts";
 import { defaultProjectQuotas } from "../orgs/provision.ts";
 import { chooseRuntime, clusterRuntime, runtimeChoices } from "../compute/clusters.ts";
 import { clusterPrometheusText } from "./prometheus.ts";
@@ -164,12 +164,21 @@ function modelFields(row: Record<string, unknown>, dates?: ReadonlySet<string>):
   return out;
 }
 
+/** A cluster as `view` shows it: its brokers in node order, its project's name. */
+const include = { brokers: { orderBy: { nodeId: "asc" as const } }, project: { select: { name: true } } };
+
+const kind: ClusterKind<ClusterRow> = {
+  kind: "KafkaCluster",
+  label: "cluster",
+  auditType: "kafka_cluster",
+  refusal: (status) =>
+    status === "DELETING" ? "The cluster is being deleted." : "Wait until the cluster is running before changing it.",
+  write: (tx, id, data) => tx.kafkaCluster.update({ where: { id }, data, include }),
+};
+
 export function clustersService(db: Db) {
   async function find(scope: OrgScope, id: string) {
-    const c = await db.kafkaCluster.findFirst({
-      where: { id, orgId: scope.orgId },
-      include: { brokers: { orderBy: { nodeId: "asc" } }, project: { select: { name: true } } },
-    });
+    const c = await db.kafkaCluster.findFirst({ where: { id, orgId: scope.orgId }, include });
     if (!c) throw notFound("Kafka cluster");
     return c;
   }
@@ -316,16 +325,7 @@ export function clustersService(db: Db) {
     async update(scope: OrgScope, input: z.infer<typeof updateClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "change Kafka clusters");
       const c = await find(scope, input.id);
-      if (input.generation !== undefined && input.generation !== c.generation) {
-        throw conflict("The cluster changed since you loaded it; reload and try again.", "generation");
-      }
-      if (!acceptsChanges("KafkaCluster", c.status)) {
-        throw conflict(
-          c.status === "DELETING"
-            ? "The cluster is being deleted."
-            : "Wait until the cluster is running before changing it.",
-        );
-      }
+      checkChangeable(kind, c, input.generation);
       const project = await db.project.findFirstOrThrow({ where: { id: c.projectId } });
       const brokerCount = input.brokerCount ?? c.brokerCount;
       const storage = input.storageGbPerBroker ?? c.storageGbPerBroker;
@@ -399,7 +399,7 @@ export function clustersService(db: Db) {
               ? { status: "UPDATING", statusReason: `Scaling from ${c.brokerCount} to ${brokerCount} brokers` }
               : {}),
           },
-          include: { brokers: { orderBy: { nodeId: "asc" } }, project: { select: { name: true } } },
+          include,
         });
         await recordAudit(tx, scope, {
           action: "kafka_cluster.update",
@@ -417,29 +417,8 @@ export function clustersService(db: Db) {
     async delete(scope: OrgScope, input: z.infer<typeof deleteClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "delete Kafka clusters");
       const c = await find(scope, input.id);
-      if (input.confirmName !== undefined && input.confirmName !== c.name) {
-        throw invalid("confirmName", `Type the cluster's name, "${c.name}", to confirm`);
-      }
-      const updated = await db.$transaction(async (tx) => {
-        const u = await tx.kafkaCluster.update({
-          where: { id: c.id },
-          data: {
-            status: "DELETING",
-            statusReason: "Stopping brokers and deleting data",
-            generation: { increment: 1 },
-          },
-          include: { brokers: { orderBy: { nodeId: "asc" } }, project: { select: { name: true } } },
-        });
-        await recordAudit(tx, scope, {
-          action: "kafka_cluster.delete",
-          resourceType: "kafka_cluster",
-          resourceId: c.id,
-          resourceName: c.name,
-        });
-        await notifyReconcile(tx, "KafkaCluster", c.id);
-        return u;
-      });
-      return view(updated);
+      confirmTypedName(kind, c, input.confirmName);
+      return view(await markDeleting(db, scope, kind, c, "Stopping brokers and deleting data"));
     },
 
     /**
