@@ -26,8 +26,24 @@ describe("the Postgres CDC form", () => {
         "slot.name": "weir_orders_cdc",
         "publication.name": "weir_orders_cdc",
         "publication.autocreate.mode": "filtered",
+        "topic.creation.default.replication.factor": "-1",
+        "topic.creation.default.partitions": "-1",
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "key.converter.schemas.enable": "false",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter.schemas.enable": "false",
       },
       secrets: { "database.password": "p@ss" },
+    });
+  });
+
+  test("the password field wins over one in the URL", () => {
+    const base = { name: "c", tables: "t", snapshotMode: "initial", topicPrefix: "c" };
+    expect(cdcConnector({ ...base, url: "postgresql://cdc@db/shop", password: "s3cret" })).toMatchObject({
+      secrets: { "database.password": "s3cret" },
+    });
+    expect(cdcConnector({ ...base, url: "postgresql://cdc:old@db/shop", password: "new" })).toMatchObject({
+      secrets: { "database.password": "new" },
     });
   });
 

@@ -24,6 +24,8 @@ export function cdcTopics(prefix: string, tables: string): string[] {
 export interface CdcForm {
   name: string;
   url: string;
+  /** Typed apart from the URL (a password field); one in the URL is taken when this is empty. */
+  password?: string;
   tables: string;
   snapshotMode: string;
   topicPrefix: string;
@@ -49,6 +51,7 @@ export function cdcConnector(f: CdcForm):
   if (!u.hostname || !database)
     return { field: "url", error: "Name the host and the database: postgresql://user:password@host:5432/database" };
   if (!u.username) return { field: "url", error: "Name the user: postgresql://user:password@host:5432/database" };
+  const password = f.password || (u.password ? decodeURIComponent(u.password) : "");
   const tables = splitTables(f.tables);
   if (tables.length === 0) return { field: "tables", error: "Name at least one table" };
   const slot = `weir_${f.name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`.slice(0, 63);
@@ -67,8 +70,17 @@ export function cdcConnector(f: CdcForm):
       "slot.name": slot,
       "publication.name": slot,
       "publication.autocreate.mode": "filtered",
+      // Brokers do not create topics on first use: Connect creates each table's topic (with the
+      // connector's own user, which may CREATE under its prefix) at the cluster's defaults.
+      "topic.creation.default.replication.factor": "-1",
+      "topic.creation.default.partitions": "-1",
+      // The change events alone, without their schema in every message (readable in the browser).
+      "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+      "key.converter.schemas.enable": "false",
+      "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+      "value.converter.schemas.enable": "false",
     },
-    secrets: u.password ? { "database.password": decodeURIComponent(u.password) } : {},
+    secrets: password ? { "database.password": password } : {},
   };
 }
 

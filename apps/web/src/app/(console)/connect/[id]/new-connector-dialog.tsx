@@ -18,6 +18,7 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
   const [mode, setMode] = useState<Mode>("postgres-cdc");
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
+  const [password, setPassword] = useState("");
   const [tables, setTables] = useState("public.orders");
   const [snapshot, setSnapshot] = useState<string>("initial");
   const [prefix, setPrefix] = useState("");
@@ -42,7 +43,14 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
     setLocal({});
     let body;
     if (mode === "postgres-cdc") {
-      const built = cdcConnector({ name: name.trim(), url, tables, snapshotMode: snapshot, topicPrefix });
+      const built = cdcConnector({
+        name: name.trim(),
+        url,
+        password,
+        tables,
+        snapshotMode: snapshot,
+        topicPrefix,
+      });
       if ("error" in built) {
         setLocal({ [built.field]: built.error });
         return;
@@ -104,8 +112,8 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
             value={mode}
             onChange={(e) => setMode(e.target.value as Mode)}
             options={[
-              { value: "postgres-cdc", label: "Postgres CDC (Debezium): a database's changes into topics" },
-              { value: "custom", label: "Any plugin, config as key=value lines" },
+              { value: "postgres-cdc", label: "Postgres CDC (Debezium)" },
+              { value: "custom", label: "Any plugin (key=value config)" },
             ]}
           />
           <TextField
@@ -124,9 +132,19 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
               name="url"
               value={url}
               onChange={(e) => setUrl(e.target.value)}
-              placeholder="postgresql://cdc:password@127.0.0.1:5432/shop"
-              error={errors.url ?? errors["config.database.hostname"] ?? errors["secrets.database.password"]}
-              hint="The user needs the REPLICATION attribute and the database wal_level=logical. The password is kept encrypted."
+              placeholder="postgresql://cdc@127.0.0.1:5432/shop"
+              error={errors.url ?? errors["config.database.hostname"]}
+              hint="The user needs the REPLICATION attribute and the database wal_level=logical."
+            />
+            <TextField
+              label="Database password"
+              name="password"
+              type="password"
+              autoComplete="off"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              error={errors["secrets.database.password"]}
+              hint="Kept encrypted; never shown again, not even to Connect's own REST API."
             />
             <div className="grid gap-4 sm:grid-cols-2">
               <TextField
