@@ -15,15 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import { adminQuery, startTestPostgres } from "@weir/db/testing";
 import { env } from "@weir/env";
-import {
-  connectInternalTopics,
-  ConnectRestClient,
-  createTopic,
-  KafkaAdmin,
-  LocalConnectRuntime,
-  scramJaasConfig,
-} from "@weir/runtime";
-import { freePorts, LocalKafkaRuntime, newLocalClusterSpec } from "@weir/runtime/local";
+import { connectInternalTopics, ConnectRestClient, createTopic, KafkaAdmin, scramJaasConfig } from "@weir/runtime";
+import { freePorts, LocalConnectRuntime, LocalKafkaRuntime, newLocalClusterSpec } from "@weir/runtime/local";
 
 const CDC_ROWS = Number(process.argv[2] ?? 200);
 const MESSAGES = Number(process.argv[3] ?? 100_000);

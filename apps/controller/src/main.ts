@@ -1,9 +1,14 @@
 // The controller process: `pnpm start` runs it next to the console.
 import { createDb, type Db } from "@weir/db";
 import { env } from "@weir/env";
-import { LocalJobRuntime, LocalKafkaRuntime, LocalSparkRuntime, LocalSupervisor } from "@weir/runtime/local";
+import {
+  LocalConnectRuntime,
+  LocalJobRuntime,
+  LocalKafkaRuntime,
+  LocalSparkRuntime,
+  LocalSupervisor,
+} from "@weir/runtime/local";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
-import { LocalConnectRuntime } from "@weir/runtime";
 import { Controller } from "./framework/controller.ts";
 import { PeriodicTask } from "./framework/periodic.ts";
 import { createReconcilers } from "./index.ts";

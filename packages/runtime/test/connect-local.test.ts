@@ -20,13 +20,12 @@ import {
   CONNECT_PLUGINS,
   createAclBindings,
   KafkaAdmin,
-  LocalConnectRuntime,
   scramJaasConfig,
   upsertScramUser,
   type AclBinding,
   type ConnectWorkerInput,
 } from "../src/index.ts";
-import { freePorts, LocalKafkaRuntime, newLocalClusterSpec } from "../src/local/index.ts";
+import { freePorts, LocalConnectRuntime, LocalKafkaRuntime, newLocalClusterSpec } from "../src/local/index.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-connect-"));
 const kafka = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });

@@ -47,5 +47,6 @@ export {
   secretRef,
 } from "./config.ts";
 export { ConnectRestClient, ConnectError, traceHead, type ConnectorStatus, type ConnectValidation } from "./rest.ts";
-export { ensureConnectRuntime, type ConnectArtifacts } from "./artifacts.ts";
-export { LocalConnectRuntime, connectMarker } from "../local/connect.ts";
+export type { ConnectArtifacts } from "./artifacts.ts";
+// Fetching the pinned jars is `@weir/runtime/artifacts` (ensureConnectRuntime), the worker
+// processes `@weir/runtime/local` (LocalConnectRuntime): the console loads neither.

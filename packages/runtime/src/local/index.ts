@@ -7,3 +7,4 @@ export { freePorts } from "./ports.ts";
 export { newLocalClusterSpec } from "./spec.ts";
 export { LocalSparkRuntime, type SparkHome } from "./spark.ts";
 export { LocalJobRuntime } from "./jobs.ts";
+export { LocalConnectRuntime, connectMarker } from "./connect.ts";

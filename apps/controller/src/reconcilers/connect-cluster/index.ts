@@ -18,12 +18,8 @@ import {
   isServing,
   notifyReconcile,
 } from "@weir/domain";
-import {
-  CONNECT_INTERNAL_PARTITIONS,
-  ConnectRestClient,
-  type LocalConnectRuntime,
-  type ObservedInstance,
-} from "@weir/runtime";
+import { CONNECT_INTERNAL_PARTITIONS, ConnectRestClient, type ObservedInstance } from "@weir/runtime";
+import type { LocalConnectRuntime } from "@weir/runtime/local";
 import {
   closeRunIntervals,
   defaultInstancePolicy,

@@ -7,13 +7,8 @@
 // own Kafka credential is one more such secret, referenced by the client overrides.
 import { asConditions, decryptSecret, isServing, notifyReconcile } from "@weir/domain";
 import type { Db, Prisma } from "@weir/db";
-import {
-  ConnectError,
-  ConnectRestClient,
-  connectorClientOverrides,
-  scramJaasConfig,
-  type LocalConnectRuntime,
-} from "@weir/runtime";
+import { ConnectError, ConnectRestClient, connectorClientOverrides, scramJaasConfig } from "@weir/runtime";
+import type { LocalConnectRuntime } from "@weir/runtime/local";
 import { runPipeline, step, type Step } from "../../framework/pipeline.ts";
 import {
   ReconcileError,
