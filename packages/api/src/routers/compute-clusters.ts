@@ -8,6 +8,7 @@ import {
 import { z } from "zod";
 import * as s from "../schemas.ts";
 import { orgProcedure, router } from "../trpc.ts";
+import { resourceOperations } from "./operations.ts";
 
 const tags = ["compute clusters"];
 
@@ -86,14 +87,17 @@ const computeMetrics = z.object({
   ),
 });
 
+const op = resourceOperations(tags, computeCluster);
+
 export const computeClustersRouter = router({
-  list: orgProcedure
-    .meta({
-      openapi: { method: "GET", path: "/compute-clusters", tags, summary: "Spark compute clusters, with live status" },
-    })
-    .input(z.strictObject({}).optional())
-    .output(z.object({ items: z.array(computeCluster) }))
-    .query(async ({ ctx }) => ({ items: await ctx.domain.computeClusters.list(ctx.scope) })),
+  list: op.list(
+    {
+      path: "/compute-clusters",
+      summary: "Spark compute clusters, with live status",
+      input: z.strictObject({}).optional(),
+    },
+    ({ domain, scope }) => domain.computeClusters.list(scope),
+  ),
 
   options: orgProcedure
     .meta({
@@ -108,70 +112,49 @@ export const computeClustersRouter = router({
     .output(computeOptions)
     .query(({ ctx }) => ctx.domain.computeClusters.options(ctx.scope)),
 
-  create: orgProcedure
-    .meta({
-      openapi: {
-        method: "POST",
-        path: "/compute-clusters",
-        tags,
-        summary: "Create a Spark compute cluster; it is PROVISIONING until the master and every worker run",
-      },
-    })
-    .input(createComputeClusterInput)
-    .output(computeCluster)
-    .mutation(({ ctx, input }) => ctx.domain.computeClusters.create(ctx.scope, input)),
+  create: op.change(
+    "POST",
+    {
+      path: "/compute-clusters",
+      summary: "Create a Spark compute cluster; it is PROVISIONING until the master and every worker run",
+      input: createComputeClusterInput,
+    },
+    ({ domain, scope }, input) => domain.computeClusters.create(scope, input),
+  ),
 
-  get: orgProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/compute-clusters/{id}",
-        tags,
-        summary: "A compute cluster with its master and workers",
-      },
-    })
-    .input(computeClusterIdInput)
-    .output(computeCluster)
-    .query(({ ctx, input }) => ctx.domain.computeClusters.get(ctx.scope, input)),
+  get: op.get(
+    {
+      path: "/compute-clusters/{id}",
+      summary: "A compute cluster with its master and workers",
+      input: computeClusterIdInput,
+    },
+    ({ domain, scope }, input) => domain.computeClusters.get(scope, input),
+  ),
 
-  update: orgProcedure
-    .meta({
-      openapi: {
-        method: "PATCH",
-        path: "/compute-clusters/{id}",
-        tags,
-        summary: "Change the worker count; leaving workers are decommissioned first",
-      },
-    })
-    .input(updateComputeClusterInput)
-    .output(computeCluster)
-    .mutation(({ ctx, input }) => ctx.domain.computeClusters.update(ctx.scope, input)),
+  update: op.change(
+    "PATCH",
+    {
+      path: "/compute-clusters/{id}",
+      summary: "Change the worker count; leaving workers are decommissioned first",
+      input: updateComputeClusterInput,
+    },
+    ({ domain, scope }, input) => domain.computeClusters.update(scope, input),
+  ),
 
-  delete: orgProcedure
-    .meta({
-      openapi: {
-        method: "DELETE",
-        path: "/compute-clusters/{id}",
-        tags,
-        summary: "Stop the master and workers and delete the cluster's data",
-      },
-    })
-    .input(deleteComputeClusterInput)
-    .output(computeCluster)
-    .mutation(({ ctx, input }) => ctx.domain.computeClusters.delete(ctx.scope, input)),
+  delete: op.change(
+    "DELETE",
+    {
+      path: "/compute-clusters/{id}",
+      summary: "Stop the master and workers and delete the cluster's data",
+      input: deleteComputeClusterInput,
+    },
+    ({ domain, scope }, input) => domain.computeClusters.delete(scope, input),
+  ),
 
-  events: orgProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/compute-clusters/{id}/events",
-        tags,
-        summary: "What the controller did and saw",
-      },
-    })
-    .input(computeClusterIdInput)
-    .output(z.object({ items: z.array(s.resourceEvent) }))
-    .query(async ({ ctx, input }) => ({ items: await ctx.domain.computeClusters.events(ctx.scope, input) })),
+  events: op.events(
+    { path: "/compute-clusters/{id}/events", input: computeClusterIdInput },
+    ({ domain, scope }, input) => domain.computeClusters.events(scope, input),
+  ),
 
   metrics: orgProcedure
     .meta({

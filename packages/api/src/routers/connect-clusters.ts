@@ -7,6 +7,7 @@ import {
 import { z } from "zod";
 import * as s from "../schemas.ts";
 import { orgProcedure, router } from "../trpc.ts";
+import { resourceOperations } from "./operations.ts";
 
 const tags = ["connect clusters"];
 
@@ -51,14 +52,17 @@ const connectOptions = z.object({
   maxWorkers: z.number(),
 });
 
+const op = resourceOperations(tags, connectCluster);
+
 export const connectClustersRouter = router({
-  list: orgProcedure
-    .meta({
-      openapi: { method: "GET", path: "/connect-clusters", tags, summary: "Kafka Connect clusters, with live status" },
-    })
-    .input(z.strictObject({}).optional())
-    .output(z.object({ items: z.array(connectCluster) }))
-    .query(async ({ ctx }) => ({ items: await ctx.domain.connectClusters.list(ctx.scope) })),
+  list: op.list(
+    {
+      path: "/connect-clusters",
+      summary: "Kafka Connect clusters, with live status",
+      input: z.strictObject({}).optional(),
+    },
+    ({ domain, scope }) => domain.connectClusters.list(scope),
+  ),
 
   options: orgProcedure
     .meta({
@@ -73,65 +77,45 @@ export const connectClustersRouter = router({
     .output(connectOptions)
     .query(({ ctx }) => ctx.domain.connectClusters.options(ctx.scope)),
 
-  create: orgProcedure
-    .meta({
-      openapi: {
-        method: "POST",
-        path: "/connect-clusters",
-        tags,
-        summary:
-          "Create a Kafka Connect cluster on a Weir Kafka cluster, with its own Kafka user; PROVISIONING until every worker's REST API answers",
-      },
-    })
-    .input(createConnectClusterInput)
-    .output(connectCluster)
-    .mutation(({ ctx, input }) => ctx.domain.connectClusters.create(ctx.scope, input)),
+  create: op.change(
+    "POST",
+    {
+      path: "/connect-clusters",
+      summary:
+        "Create a Kafka Connect cluster on a Weir Kafka cluster, with its own Kafka user; PROVISIONING until every worker's REST API answers",
+      input: createConnectClusterInput,
+    },
+    ({ domain, scope }, input) => domain.connectClusters.create(scope, input),
+  ),
 
-  get: orgProcedure
-    .meta({
-      openapi: { method: "GET", path: "/connect-clusters/{id}", tags, summary: "A Connect cluster with its workers" },
-    })
-    .input(connectClusterIdInput)
-    .output(connectCluster)
-    .query(({ ctx, input }) => ctx.domain.connectClusters.get(ctx.scope, input)),
+  get: op.get(
+    { path: "/connect-clusters/{id}", summary: "A Connect cluster with its workers", input: connectClusterIdInput },
+    ({ domain, scope }, input) => domain.connectClusters.get(scope, input),
+  ),
 
-  update: orgProcedure
-    .meta({
-      openapi: {
-        method: "PATCH",
-        path: "/connect-clusters/{id}",
-        tags,
-        summary: "Change the worker count; Connect rebalances connectors and tasks over the workers",
-      },
-    })
-    .input(updateConnectClusterInput)
-    .output(connectCluster)
-    .mutation(({ ctx, input }) => ctx.domain.connectClusters.update(ctx.scope, input)),
+  update: op.change(
+    "PATCH",
+    {
+      path: "/connect-clusters/{id}",
+      summary: "Change the worker count; Connect rebalances connectors and tasks over the workers",
+      input: updateConnectClusterInput,
+    },
+    ({ domain, scope }, input) => domain.connectClusters.update(scope, input),
+  ),
 
-  delete: orgProcedure
-    .meta({
-      openapi: {
-        method: "DELETE",
-        path: "/connect-clusters/{id}",
-        tags,
-        summary:
-          "Delete the connectors, stop the workers, remove the Kafka user, its ACLs and the internal topics (confirmName: the cluster's name)",
-      },
-    })
-    .input(deleteConnectClusterInput)
-    .output(connectCluster)
-    .mutation(({ ctx, input }) => ctx.domain.connectClusters.delete(ctx.scope, input)),
+  delete: op.change(
+    "DELETE",
+    {
+      path: "/connect-clusters/{id}",
+      summary:
+        "Delete the connectors, stop the workers, remove the Kafka user, its ACLs and the internal topics (confirmName: the cluster's name)",
+      input: deleteConnectClusterInput,
+    },
+    ({ domain, scope }, input) => domain.connectClusters.delete(scope, input),
+  ),
 
-  events: orgProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/connect-clusters/{id}/events",
-        tags,
-        summary: "What the controller did and saw",
-      },
-    })
-    .input(connectClusterIdInput)
-    .output(z.object({ items: z.array(s.resourceEvent) }))
-    .query(async ({ ctx, input }) => ({ items: await ctx.domain.connectClusters.events(ctx.scope, input) })),
+  events: op.events(
+    { path: "/connect-clusters/{id}/events", input: connectClusterIdInput },
+    ({ domain, scope }, input) => domain.connectClusters.events(scope, input),
+  ),
 });

@@ -2,7 +2,8 @@ import { connectorNameInput, createConnectorInput, restartConnectorInput, update
 import { CONNECT_PLUGINS } from "@weir/runtime";
 import { z } from "zod";
 import * as s from "../schemas.ts";
-import { orgProcedure, router } from "../trpc.ts";
+import { router } from "../trpc.ts";
+import { resourceOperations } from "./operations.ts";
 
 const tags = ["connectors"];
 const base = "/connect-clusters/{id}/connectors";
@@ -29,95 +30,77 @@ const connector = z.object({
   updatedAt: z.date(),
 });
 
+const op = resourceOperations(tags, connector);
+
 export const connectorsRouter = router({
-  list: orgProcedure
-    .meta({
-      openapi: { method: "GET", path: base, tags, summary: "Connectors of a Connect cluster, with their tasks" },
-    })
-    .input(z.strictObject({ id: z.uuid() }))
-    .output(z.object({ items: z.array(connector) }))
-    .query(async ({ ctx, input }) => ({ items: await ctx.domain.connectors.list(ctx.scope, input) })),
+  list: op.list(
+    {
+      path: base,
+      summary: "Connectors of a Connect cluster, with their tasks",
+      input: z.strictObject({ id: z.uuid() }),
+    },
+    ({ domain, scope }, input) => domain.connectors.list(scope, input),
+  ),
 
-  create: orgProcedure
-    .meta({
-      openapi: {
-        method: "POST",
-        path: base,
-        tags,
-        summary:
-          "Create a connector: its config is validated by Kafka Connect first (400 naming each field it rejects); secrets are kept encrypted and never answered",
-      },
-    })
-    .input(createConnectorInput)
-    .output(connector)
-    .mutation(({ ctx, input }) => ctx.domain.connectors.create(ctx.scope, input)),
+  create: op.change(
+    "POST",
+    {
+      path: base,
+      summary:
+        "Create a connector: its config is validated by Kafka Connect first (400 naming each field it rejects); secrets are kept encrypted and never answered",
+      input: createConnectorInput,
+    },
+    ({ domain, scope }, input) => domain.connectors.create(scope, input),
+  ),
 
-  get: orgProcedure
-    .meta({
-      openapi: { method: "GET", path: `${base}/{name}`, tags, summary: "A connector, its status and each task's" },
-    })
-    .input(connectorNameInput)
-    .output(connector)
-    .query(({ ctx, input }) => ctx.domain.connectors.get(ctx.scope, input)),
+  get: op.get(
+    { path: `${base}/{name}`, summary: "A connector, its status and each task's", input: connectorNameInput },
+    ({ domain, scope }, input) => domain.connectors.get(scope, input),
+  ),
 
-  update: orgProcedure
-    .meta({
-      openapi: {
-        method: "PATCH",
-        path: `${base}/{name}`,
-        tags,
-        summary: "Change a connector's config or secrets (validated by Kafka Connect first)",
-      },
-    })
-    .input(updateConnectorInput)
-    .output(connector)
-    .mutation(({ ctx, input }) => ctx.domain.connectors.update(ctx.scope, input)),
+  update: op.change(
+    "PATCH",
+    {
+      path: `${base}/{name}`,
+      summary: "Change a connector's config or secrets (validated by Kafka Connect first)",
+      input: updateConnectorInput,
+    },
+    ({ domain, scope }, input) => domain.connectors.update(scope, input),
+  ),
 
-  delete: orgProcedure
-    .meta({
-      openapi: {
-        method: "DELETE",
-        path: `${base}/{name}`,
-        tags,
-        summary: "Delete a connector from Connect with its secrets, Kafka user and ACLs",
-      },
-    })
-    .input(connectorNameInput)
-    .output(connector)
-    .mutation(({ ctx, input }) => ctx.domain.connectors.delete(ctx.scope, input)),
+  delete: op.change(
+    "DELETE",
+    {
+      path: `${base}/{name}`,
+      summary: "Delete a connector from Connect with its secrets, Kafka user and ACLs",
+      input: connectorNameInput,
+    },
+    ({ domain, scope }, input) => domain.connectors.delete(scope, input),
+  ),
 
-  pause: orgProcedure
-    .meta({
-      openapi: { method: "POST", path: `${base}/{name}/pause`, tags, summary: "Pause the connector and its tasks" },
-    })
-    .input(connectorNameInput)
-    .output(connector)
-    .mutation(({ ctx, input }) => ctx.domain.connectors.pause(ctx.scope, input)),
+  pause: op.change(
+    "POST",
+    { path: `${base}/{name}/pause`, summary: "Pause the connector and its tasks", input: connectorNameInput },
+    ({ domain, scope }, input) => domain.connectors.pause(scope, input),
+  ),
 
-  resume: orgProcedure
-    .meta({ openapi: { method: "POST", path: `${base}/{name}/resume`, tags, summary: "Resume a paused connector" } })
-    .input(connectorNameInput)
-    .output(connector)
-    .mutation(({ ctx, input }) => ctx.domain.connectors.resume(ctx.scope, input)),
+  resume: op.change(
+    "POST",
+    { path: `${base}/{name}/resume`, summary: "Resume a paused connector", input: connectorNameInput },
+    ({ domain, scope }, input) => domain.connectors.resume(scope, input),
+  ),
 
-  restart: orgProcedure
-    .meta({
-      openapi: {
-        method: "POST",
-        path: `${base}/{name}/restart`,
-        tags,
-        summary: "Restart the connector and its failed tasks",
-      },
-    })
-    .input(restartConnectorInput)
-    .output(connector)
-    .mutation(({ ctx, input }) => ctx.domain.connectors.restart(ctx.scope, input)),
+  restart: op.change(
+    "POST",
+    {
+      path: `${base}/{name}/restart`,
+      summary: "Restart the connector and its failed tasks",
+      input: restartConnectorInput,
+    },
+    ({ domain, scope }, input) => domain.connectors.restart(scope, input),
+  ),
 
-  events: orgProcedure
-    .meta({
-      openapi: { method: "GET", path: `${base}/{name}/events`, tags, summary: "What the controller did and saw" },
-    })
-    .input(connectorNameInput)
-    .output(z.object({ items: z.array(s.resourceEvent) }))
-    .query(async ({ ctx, input }) => ({ items: await ctx.domain.connectors.events(ctx.scope, input) })),
+  events: op.events({ path: `${base}/{name}/events`, input: connectorNameInput }, ({ domain, scope }, input) =>
+    domain.connectors.events(scope, input),
+  ),
 });

@@ -13,6 +13,7 @@ import { JOB_KINDS, JOB_STATUSES } from "@weir/domain/rules";
 import { z } from "zod";
 import * as s from "../schemas.ts";
 import { clusterProcedure, orgProcedure, router } from "../trpc.ts";
+import { resourceOperations } from "./operations.ts";
 
 const tags = ["jobs"];
 const base = "/compute-clusters/{id}/jobs";
@@ -86,88 +87,74 @@ const job = jobSummary.extend({
 
 const download = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
 
+const op = resourceOperations(tags, job, jobSummary);
+
 export const jobsRouter = router({
-  list: orgProcedure
-    .meta({
-      openapi: { method: "GET", path: base, tags, summary: "A compute cluster's jobs with status and latest progress" },
-    })
-    .input(z.strictObject({ id: z.uuid() }))
-    .output(z.object({ items: z.array(jobSummary) }))
-    .query(async ({ ctx, input }) => ({ items: await ctx.domain.jobs.list(ctx.scope, input) })),
+  list: op.list(
+    {
+      path: base,
+      summary: "A compute cluster's jobs with status and latest progress",
+      input: z.strictObject({ id: z.uuid() }),
+    },
+    ({ domain, scope }, input) => domain.jobs.list(scope, input),
+  ),
 
-  create: orgProcedure
-    .meta({
-      openapi: {
-        method: "POST",
-        path: base,
-        tags,
-        summary:
-          "Submit a streaming SQL, batch SQL or PySpark job; it is QUEUED with its own Kafka user and ACLs until " +
-          "the controller starts its driver",
-      },
+  create: op.change(
+    "POST",
+    {
+      path: base,
+      summary:
+        "Submit a streaming SQL, batch SQL or PySpark job; it is QUEUED with its own Kafka user and ACLs until " +
+        "the controller starts its driver",
+      input: createJobInput,
       alsoAnswers: [422],
-    })
-    .input(createJobInput)
-    .output(job)
-    .mutation(({ ctx, input }) => ctx.domain.jobs.create(ctx.scope, input)),
+    },
+    ({ domain, scope }, input) => domain.jobs.create(scope, input),
+  ),
 
-  get: orgProcedure
-    .meta({ openapi: { method: "GET", path: one, tags, summary: "A job with its spec, attempt and Spark UI path" } })
-    .input(jobIdInput)
-    .output(job)
-    .query(({ ctx, input }) => ctx.domain.jobs.get(ctx.scope, input)),
+  get: op.get(
+    { path: one, summary: "A job with its spec, attempt and Spark UI path", input: jobIdInput },
+    ({ domain, scope }, input) => domain.jobs.get(scope, input),
+  ),
 
-  delete: orgProcedure
-    .meta({
-      openapi: {
-        method: "DELETE",
-        path: one,
-        tags,
-        summary: "Stop the driver and delete the job with its Kafka user, ACLs, checkpoint and files",
-      },
-    })
-    .input(deleteJobInput)
-    .output(job)
-    .mutation(({ ctx, input }) => ctx.domain.jobs.delete(ctx.scope, input)),
+  delete: op.change(
+    "DELETE",
+    {
+      path: one,
+      summary: "Stop the driver and delete the job with its Kafka user, ACLs, checkpoint and files",
+      input: deleteJobInput,
+    },
+    ({ domain, scope }, input) => domain.jobs.delete(scope, input),
+  ),
 
-  stop: orgProcedure
-    .meta({
-      openapi: {
-        method: "POST",
-        path: `${one}/stop`,
-        tags,
-        summary: "Stop the job; a streaming job keeps its checkpoint and resumes from it when started",
-      },
-    })
-    .input(jobIdInput)
-    .output(job)
-    .mutation(({ ctx, input }) => ctx.domain.jobs.stop(ctx.scope, input)),
+  stop: op.change(
+    "POST",
+    {
+      path: `${one}/stop`,
+      summary: "Stop the job; a streaming job keeps its checkpoint and resumes from it when started",
+      input: jobIdInput,
+    },
+    ({ domain, scope }, input) => domain.jobs.stop(scope, input),
+  ),
 
-  start: orgProcedure
-    .meta({
-      openapi: {
-        method: "POST",
-        path: `${one}/start`,
-        tags,
-        summary: "Start a stopped, finished or failed job from its checkpoint, or with fromScratch a new attempt",
-      },
-    })
-    .input(startJobInput)
-    .output(job)
-    .mutation(({ ctx, input }) => ctx.domain.jobs.start(ctx.scope, input)),
+  start: op.change(
+    "POST",
+    {
+      path: `${one}/start`,
+      summary: "Start a stopped, finished or failed job from its checkpoint, or with fromScratch a new attempt",
+      input: startJobInput,
+    },
+    ({ domain, scope }, input) => domain.jobs.start(scope, input),
+  ),
 
-  events: orgProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: `${one}/events`,
-        tags,
-        summary: "What the controller did and saw: driver starts, exits with log excerpts, restarts, failures",
-      },
-    })
-    .input(jobIdInput)
-    .output(z.object({ items: z.array(s.resourceEvent) }))
-    .query(async ({ ctx, input }) => ({ items: await ctx.domain.jobs.events(ctx.scope, input) })),
+  events: op.events(
+    {
+      path: `${one}/events`,
+      summary: "What the controller did and saw: driver starts, exits with log excerpts, restarts, failures",
+      input: jobIdInput,
+    },
+    ({ domain, scope }, input) => domain.jobs.events(scope, input),
+  ),
 
   logs: orgProcedure
     .meta({
