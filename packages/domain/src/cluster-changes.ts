@@ -5,7 +5,7 @@
 import type { Db, Prisma } from "@weir/db";
 import { notifyReconcile, recordAudit } from "./audit/record.ts";
 import type { OrgScope } from "./context.ts";
-import { conflict, invalid } from "./errors.ts";
+import { AppError, conflict, invalid } from "./errors.ts";
 import { acceptsChanges, type Kind } from "./status.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -37,6 +37,25 @@ export interface ClusterKind<R extends ClusterRow> {
   refusal(status: string): string;
   /** Writes the row in the transaction and reads it back as the kind's view needs it. */
   write(tx: Tx, id: string, data: ClusterWrite): Promise<R>;
+}
+
+/** The project a new cluster goes into: the one named (in this organisation), else the default one. */
+export async function projectForNewCluster(db: Db, scope: OrgScope, projectId: string | undefined) {
+  const project = projectId
+    ? await db.project.findFirst({ where: { id: projectId, orgId: scope.orgId } })
+    : await db.project.findFirst({ where: { orgId: scope.orgId, isDefault: true } });
+  if (!project) {
+    if (projectId) throw invalid("projectId", "No such project in this organisation");
+    throw new AppError("CONFLICT", "The organisation is still being set up; try again in a moment.");
+  }
+  return project;
+}
+
+/** A worker count within the project's limit. */
+export function checkWorkerLimit(project: { maxWorkersPerCluster: number }, workerCount: number) {
+  if (workerCount > project.maxWorkersPerCluster) {
+    throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
+  }
 }
 
 /** A change made on a stale generation, or to a cluster whose status takes none, is a conflict. */
@@ -92,10 +111,7 @@ export async function scaleWorkers<R extends ClusterRow & { workerCount: number 
   input: { workerCount: number; generation?: number | undefined },
 ): Promise<R> {
   checkChangeable(k, c, input.generation);
-  const project = await db.project.findFirstOrThrow({ where: { id: c.projectId } });
-  if (input.workerCount > project.maxWorkersPerCluster) {
-    throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
-  }
+  checkWorkerLimit(await db.project.findFirstOrThrow({ where: { id: c.projectId } }), input.workerCount);
   if (input.workerCount === c.workerCount) return c;
   return change(
     db,

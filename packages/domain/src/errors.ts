@@ -60,3 +60,10 @@ export const invalid = (field: string, message: string) =>
 export function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2002";
 }
+
+/**
+ * What a failed create throws: a name taken meanwhile (the unique key) as a conflict on `name`
+ * saying `taken`, any other error as it is.
+ */
+export const asNameConflict = (err: unknown, taken: string): unknown =>
+  isUniqueViolation(err) ? conflict(taken, "name") : err;

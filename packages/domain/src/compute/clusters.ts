@@ -7,12 +7,19 @@ import { env } from "@weir/env";
 import { SPARK_VERSION, workerResources } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
-import { type ClusterKind, confirmTypedName, markDeleting, scaleWorkers } from "../cluster-changes.ts";
+import {
+  type ClusterKind,
+  confirmTypedName,
+  markDeleting,
+  scaleWorkers,
+  projectForNewCluster,
+  checkWorkerLimit,
+} from "../cluster-changes.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
 import { asConditions } from "../conditions.ts";
 import { resourceEvents } from "../events.ts";
 import type { OrgScope } from "../context.ts";
-import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
+import { asNameConflict, conflict, invalid, notFound } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 
@@ -225,16 +232,8 @@ export function computeClustersService(db: Db) {
 
     async create(scope: OrgScope, input: z.infer<typeof createComputeClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "create compute clusters");
-      const project = input.projectId
-        ? await db.project.findFirst({ where: { id: input.projectId, orgId: scope.orgId } })
-        : await db.project.findFirst({ where: { orgId: scope.orgId, isDefault: true } });
-      if (!project) {
-        if (input.projectId) throw invalid("projectId", "No such project in this organisation");
-        throw new AppError("CONFLICT", "The organisation is still being set up; try again in a moment.");
-      }
-      if (input.workerCount > project.maxWorkersPerCluster) {
-        throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
-      }
+      const project = await projectForNewCluster(db, scope, input.projectId);
+      checkWorkerLimit(project, input.workerCount);
       await instanceType(input.workerInstanceType);
       const runtime = chooseRuntime(input.runtime);
       if (input.kafkaClusterId) {
@@ -279,10 +278,7 @@ export function computeClustersService(db: Db) {
         });
         return view(cluster);
       } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw conflict(`A compute cluster named "${input.name}" already exists in this project`, "name");
-        }
-        throw err;
+        throw asNameConflict(err, `A compute cluster named "${input.name}" already exists in this project`);
       }
     },
 

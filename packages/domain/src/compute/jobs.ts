@@ -23,7 +23,7 @@ import { asConditions } from "../conditions.ts";
 import { resourceEvents } from "../events.ts";
 import type { OrgScope } from "../context.ts";
 import { encryptSecret } from "../crypto.ts";
-import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
+import { AppError, conflict, invalid, notFound, asNameConflict } from "../errors.ts";
 import { browseMessagesInput, messagesService } from "../kafka/messages.ts";
 import { kafkaError, servingAdmin } from "../kafka/admin-client.ts";
 import { createWorkloadUser, notifyWorkloadUser } from "../kafka/workload-users.ts";
@@ -486,10 +486,7 @@ export function jobsService(db: Db) {
         });
         return detail(job);
       } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw conflict(`A job named "${input.name}" already exists on this compute cluster`, "name");
-        }
-        throw err;
+        throw asNameConflict(err, `A job named "${input.name}" already exists on this compute cluster`);
       }
     },
 

@@ -9,14 +9,21 @@ import { env } from "@weir/env";
 import { CONNECT_KAFKA_VERSION, connectInternalTopics, connectWorkerAcls } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
-import { type ClusterKind, confirmTypedName, markDeleting, scaleWorkers } from "../cluster-changes.ts";
+import {
+  type ClusterKind,
+  confirmTypedName,
+  markDeleting,
+  scaleWorkers,
+  projectForNewCluster,
+  checkWorkerLimit,
+} from "../cluster-changes.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
 import { asConditions } from "../conditions.ts";
 import type { OrgScope } from "../context.ts";
 import { encryptSecret } from "../crypto.ts";
 import { resourceEvents } from "../events.ts";
 import { createWorkloadUser, notifyWorkloadUser } from "../kafka/workload-users.ts";
-import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
+import { AppError, conflict, invalid, notFound, asNameConflict } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { connectKafkaUsername, DEFAULT_CONNECT_INSTANCE_TYPE } from "./rules.ts";
@@ -159,16 +166,8 @@ export function connectClustersService(db: Db) {
 
     async create(scope: OrgScope, input: z.infer<typeof createConnectClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "create Connect clusters");
-      const project = input.projectId
-        ? await db.project.findFirst({ where: { id: input.projectId, orgId: scope.orgId } })
-        : await db.project.findFirst({ where: { orgId: scope.orgId, isDefault: true } });
-      if (!project) {
-        if (input.projectId) throw invalid("projectId", "No such project in this organisation");
-        throw new AppError("CONFLICT", "The organisation is still being set up; try again in a moment.");
-      }
-      if (input.workerCount > project.maxWorkersPerCluster) {
-        throw invalid("workerCount", `Must be at most ${project.maxWorkersPerCluster} (the project's limit)`);
-      }
+      const project = await projectForNewCluster(db, scope, input.projectId);
+      checkWorkerLimit(project, input.workerCount);
       const types = await instanceTypes();
       if (!types.some((p) => p.sku === input.workerInstanceType)) {
         throw invalid(
@@ -248,10 +247,7 @@ export function connectClustersService(db: Db) {
         });
         return view(cluster);
       } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw conflict(`A Connect cluster named "${input.name}" already exists in this project`, "name");
-        }
-        throw err;
+        throw asNameConflict(err, `A Connect cluster named "${input.name}" already exists in this project`);
       }
     },
 

@@ -17,7 +17,7 @@ import type { OrgScope } from "../context.ts";
 import { decryptSecret, encryptSecret } from "../crypto.ts";
 import { resourceEvents } from "../events.ts";
 import { createWorkloadUser, notifyWorkloadUser } from "../kafka/workload-users.ts";
-import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
+import { AppError, conflict, invalid, notFound, asNameConflict } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { acceptsChanges, isServing } from "../status.ts";
@@ -371,10 +371,7 @@ export function connectorsService(db: Db) {
         });
         return view(row);
       } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw conflict(`A connector named "${input.name}" already exists on this Connect cluster`, "name");
-        }
-        throw err;
+        throw asNameConflict(err, `A connector named "${input.name}" already exists on this Connect cluster`);
       }
     },
 

@@ -6,11 +6,17 @@ import { env } from "@weir/env";
 import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS, MAX_ZONES, zoneOf } from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
-import { type ClusterKind, checkChangeable, confirmTypedName, markDeleting } from "../cluster-changes.ts";
+import {
+  type ClusterKind,
+  checkChangeable,
+  confirmTypedName,
+  markDeleting,
+  projectForNewCluster,
+} from "../cluster-changes.ts";
 import { priceBookInForce } from "../billing/price-book.ts";
 import type { OrgScope } from "../context.ts";
 import { decryptSecret } from "../crypto.ts";
-import { AppError, conflict, invalid, isUniqueViolation, notFound } from "../errors.ts";
+import { AppError, conflict, invalid, notFound, asNameConflict } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { asConditions } from "../conditions.ts";
@@ -233,13 +239,7 @@ export function clustersService(db: Db) {
 
     async create(scope: OrgScope, input: z.infer<typeof createClusterInput>) {
       requireRole(scope.role, "DEVELOPER", "create Kafka clusters");
-      const project = input.projectId
-        ? await db.project.findFirst({ where: { id: input.projectId, orgId: scope.orgId } })
-        : await db.project.findFirst({ where: { orgId: scope.orgId, isDefault: true } });
-      if (!project) {
-        if (input.projectId) throw invalid("projectId", "No such project in this organisation");
-        throw new AppError("CONFLICT", "The organisation is still being set up; try again in a moment.");
-      }
+      const project = await projectForNewCluster(db, scope, input.projectId);
       if (input.brokerCount > project.maxBrokersPerCluster) {
         throw invalid("brokerCount", `Must be at most ${project.maxBrokersPerCluster} (the project's limit)`);
       }
@@ -311,9 +311,7 @@ export function clustersService(db: Db) {
         });
         return view(cluster);
       } catch (err) {
-        if (isUniqueViolation(err))
-          throw conflict(`A cluster named "${input.name}" already exists in this project`, "name");
-        throw err;
+        throw asNameConflict(err, `A cluster named "${input.name}" already exists in this project`);
       }
     },
 
