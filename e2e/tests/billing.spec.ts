@@ -48,12 +48,17 @@ test("public estimator: size a workload, share the link, refuse absurd input, cr
   await form.getByLabel("Write MB/s").fill("3");
   await form.getByLabel("Brokers").fill("");
   await form.getByLabel("Broker instance type").selectOption("auto");
-  await form.getByLabel("Workers").fill("2");
-  await form.getByLabel("Worker type").selectOption("t2.large");
+  // Exact labels: the Kafka Connect fieldset has "Connect workers" and "Connect worker type".
+  await form.getByLabel("Workers", { exact: true }).fill("2");
+  await form.getByLabel("Worker type", { exact: true }).selectOption("t2.large");
+  await form.getByLabel("Connect workers").fill("1");
   await expect(page).toHaveURL(/write=3&/);
   await expect(page).toHaveURL(/type=auto/);
-  await expect(page).toHaveURL(/workers=2/);
+  await expect(page).toHaveURL(/[?&]workers=2/);
+  await expect(page).toHaveURL(/connectWorkers=1/);
   await expect(page.getByTestId("estimate-line").filter({ hasText: "t2.large" })).toBeVisible();
+  // One Connect worker all month: 720 h × $0.11.
+  await expect(page.getByTestId("estimate-line").filter({ hasText: "connect.1mcu" })).toContainText("$79.20");
   const cluster = (await page.getByTestId("estimate-cluster").textContent())!;
   const total = (await page.getByTestId("estimate-total").textContent())!;
   await shot(page, testInfo, "02-estimator-sized");
