@@ -6,6 +6,7 @@ export * from "./instances.ts";
 export * from "./versions.ts";
 export * from "./kafka/runtime.ts";
 export * from "./kafka/config.ts";
+export * from "./kafka/client-security.ts";
 export * from "./spark/runtime.ts";
 export * from "./spark/config.ts";
 export * from "./spark/master.ts";

@@ -2,6 +2,7 @@
 // names of its internal topics and group, the ACLs its Kafka user needs, and the overrides that
 // give a connector a Kafka credential of its own. No I/O.
 import type { AclBinding } from "../kafka/acls.ts";
+import { scramJaasConfig } from "../kafka/client-security.ts";
 import { renderProperties } from "../kafka/config.ts";
 import { DEFAULT_KAFKA_VERSION } from "../versions.ts";
 
@@ -61,10 +62,7 @@ export function connectInternalTopics(clusterId: string): {
 export const CONNECT_INTERNAL_PARTITIONS = { config: 1, offset: 25, status: 5 } as const;
 
 /** The JAAS line of a SCRAM-SHA-512 client. Secret: store it with writeSecret, never in a config. */
-export function scramJaasConfig(username: string, password: string): string {
-  const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-  return `org.apache.kafka.common.security.scram.ScramLoginModule required username=${q(username)} password=${q(password)};`;
-}
+export { scramJaasConfig };
 
 /** `${dir:<secretsDir>:<name>}`: how a connector config refers to a secret file. */
 export function secretRef(secretsDir: string, name: string): string {
