@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { decryptSecret, seedPriceBook } from "@weir/domain";
+import { decryptSecret, jdbcSinkConnector, seedPriceBook } from "@weir/domain";
 import { env, resetEnv } from "@weir/env";
 import { ConnectRestClient, kafkaAdmins } from "@weir/runtime";
 import { LocalConnectRuntime, LocalKafkaRuntime } from "@weir/runtime/local";
@@ -268,7 +268,7 @@ describe("a Connect cluster", () => {
     });
   }, 300_000);
 
-  test("a JDBC sink connector writes a topic into a table: an update of a key overwrites its row", async () => {
+  test("a JDBC sink from the guided form writes a topic into a table: an update of a key overwrites its row; its user reads only its topic", async () => {
     // A database user of the connector's own, whose password appears nowhere else.
     const db = new URL(h.url);
     const password = `pw-${randomBytes(12).toString("hex")}`;
@@ -282,20 +282,18 @@ describe("a Connect cluster", () => {
     } finally {
       await setup.end();
     }
-    const r = await api("POST", `/connect-clusters/${connectId}/connectors`, {
+    // The console's guided form: topics → a table named after each topic, upsert by key, created if missing.
+    const body = jdbcSinkConnector({
       name: "orders-to-pg",
-      plugin: "debezium-jdbc",
-      config: {
-        topics: "sink_orders",
-        "connection.url": `jdbc:postgresql://${db.host}${db.pathname}`,
-        "connection.username": role,
-        "insert.mode": "upsert",
-        "primary.key.mode": "record_key",
-        "schema.evolution": "basic",
-        "tasks.max": "1",
-      },
-      secrets: { "connection.password": password },
+      topics: "sink_orders",
+      url: `postgresql://${role}@${db.host}${db.pathname}`,
+      password,
+      tableFormat: "${topic}",
+      upsert: true,
+      autoCreate: true,
     });
+    if ("error" in body) throw new Error(body.error);
+    const r = await api("POST", `/connect-clusters/${connectId}/connectors`, body);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(JSON.stringify(r.body)).not.toContain(password);
     const settled = await until(
@@ -338,6 +336,21 @@ describe("a Connect cluster", () => {
     } finally {
       await client.end();
     }
+
+    // The connector's Kafka user reads its topic and nothing else.
+    const row = await h.db.connector.findFirstOrThrow({ where: { name: "orders-to-pg" } });
+    const user = { username: row.kafkaUsername!, password: decryptSecret(row.kafkaPasswordEncrypted!, SECRET) };
+    const read = (topic: string) =>
+      spawnSync("kcat", [...kcatAuth(user), "-C", "-t", topic, "-o", "beginning", "-c", "1", "-e"], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+    const own = read("sink_orders");
+    expect(own.status, own.stderr).toBe(0);
+    expect(own.stdout).toContain('"product":"apple"');
+    const other = read("forbidden");
+    expect(other.status, other.stdout).not.toBe(0);
+    expect(other.stderr).toMatch(/authoriz/i);
   }, 300_000);
 
   test("scale 1 → 2 workers: UPDATING, then RUNNING with both answering", async () => {

@@ -4,6 +4,7 @@
 // anything is written when their plugin, keys or topics are wrong or the cluster does not run. No
 // Kafka or Connect worker runs here (apps/controller/test/connect-cluster.test.ts runs them).
 import { randomBytes } from "node:crypto";
+import { adminQuery, startTestPostgres } from "@weir/db/testing";
 import { connectKafkaUsername, encryptSecret, ensureDefaultProject, seedPriceBook } from "@weir/domain";
 import { resetEnv } from "@weir/env";
 import { connectInternalTopics } from "@weir/runtime";
@@ -204,6 +205,99 @@ describe("Connect clusters", () => {
     test("an unknown connector is 404", async () => {
       expect((await api("GET", `/connect-clusters/${id}/connectors/nope`)).status).toBe(404);
       expect((await api("POST", `/connect-clusters/${id}/connectors/nope/pause`)).status).toBe(404);
+    });
+
+    // The user's database is checked before Connect is asked: a second real PostgreSQL with
+    // wal_level=logical, and this run's own (wal_level=replica). No worker runs: a config that
+    // passes the checks reaches Connect's validation, which cannot answer here (503).
+    describe("a Postgres CDC source's database, checked first", () => {
+      let logical: Awaited<ReturnType<typeof startTestPostgres>>;
+      let server: URL;
+
+      beforeAll(async () => {
+        logical = await startTestPostgres({ settings: { wal_level: "logical" } });
+        server = new URL(logical.url());
+        await adminQuery(logical.url(), "CREATE DATABASE shop");
+        for (const sql of [
+          "CREATE TABLE public.orders (id int PRIMARY KEY)",
+          "CREATE ROLE cdc LOGIN REPLICATION PASSWORD 'cdc-password'",
+          "CREATE ROLE plain LOGIN PASSWORD 'plain-password'",
+        ]) {
+          await adminQuery(logical.url("shop"), sql);
+        }
+        await h.db.connectCluster.update({ where: { id }, data: { status: "RUNNING" } });
+        await h.db.connectWorker.create({ data: { connectClusterId: id, index: 1, restPort: 1, status: "RUNNING" } });
+      }, 60_000);
+
+      afterAll(async () => {
+        await logical?.stop();
+      });
+
+      const source = (over: Record<string, string> = {}, password = "cdc-password") =>
+        cdc({
+          config: {
+            "database.hostname": server.hostname,
+            "database.port": server.port,
+            "database.user": "cdc",
+            "database.dbname": "shop",
+            "topic.prefix": "shop",
+            "table.include.list": "public.orders",
+            ...over,
+          },
+          secrets: { "database.password": password },
+        });
+
+      test.each<[string, () => Record<string, unknown>, string, RegExp]>([
+        [
+          "wal_level=replica",
+          () => {
+            const own = new URL(h.url);
+            return cdc({
+              config: {
+                "database.hostname": own.hostname,
+                "database.port": own.port,
+                "database.user": decodeURIComponent(own.username),
+                "database.dbname": own.pathname.slice(1),
+                "topic.prefix": "shop",
+              },
+              secrets: { "database.password": decodeURIComponent(own.password) },
+            });
+          },
+          "config.database.hostname",
+          /wal_level=replica.*ALTER SYSTEM SET wal_level = logical and restart PostgreSQL/,
+        ],
+        ["a wrong password", () => source({}, "wrong"), "secrets.database.password", /password authentication failed/],
+        [
+          "a database nobody answers for",
+          () => source({ "database.port": "1" }),
+          "config.database.hostname",
+          /Could not reach PostgreSQL at .*:1: .*ECONNREFUSED/,
+        ],
+        [
+          "a user without REPLICATION",
+          () => ({ ...source({ "database.user": "plain" }), secrets: { "database.password": "plain-password" } }),
+          "config.database.user",
+          /ALTER ROLE "plain" REPLICATION/,
+        ],
+        [
+          "a table that does not exist",
+          () => source({ "table.include.list": "public.orders,public.nope" }),
+          "config.table.include.list",
+          /No such table in shop: public\.nope/,
+        ],
+      ])("%s: 422 naming the field, nothing written", async (_label, body, field, message) => {
+        const r = await api("POST", `/connect-clusters/${id}/connectors`, body());
+        expect(r.status, JSON.stringify(r.body)).toBe(422);
+        expect(r.body.error.fields?.[field]).toMatch(message);
+        expect(await h.db.connector.count()).toBe(0);
+      });
+
+      test("a database that passes goes on to Connect's own validation", async () => {
+        const r = await api("POST", `/connect-clusters/${id}/connectors`, source());
+        expect(r.status, JSON.stringify(r.body)).toBe(503);
+        expect(r.body.error.message).toMatch(/Kafka Connect did not answer/);
+        expect(await h.db.connector.count()).toBe(0);
+      });
     });
   });
 

@@ -12,3 +12,4 @@ export * from "./kafka/storage-rules.ts";
 export * from "./compute/job-rules.ts";
 export * from "./compute/spark-schema.ts";
 export * from "./billing/job-metering-rules.ts";
+export * from "./connect/guided-rules.ts";

@@ -22,6 +22,7 @@ import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { acceptsChanges, isServing } from "../status.ts";
 import { CONNECTOR_DESIRED_STATES, connectorKafkaUsername } from "./rules.ts";
+import { checkCdcSource } from "./source-checks.ts";
 
 const PLUGIN_IDS = CONNECT_PLUGINS.map((p) => p.id) as [ConnectPluginId, ...ConnectPluginId[]];
 
@@ -248,14 +249,8 @@ export function connectorsService(db: Db) {
     return c;
   }
 
-  /** Connect's own validation on a worker that answers; a 400 naming each field it rejects. */
-  async function validate(
-    c: Awaited<ReturnType<typeof cluster>>,
-    connectorClass: string,
-    name: string,
-    config: Record<string, string>,
-    secrets: Record<string, string>,
-  ) {
+  /** A worker that answers; a 409 while the cluster does not run. */
+  function servingWorker(c: Awaited<ReturnType<typeof cluster>>) {
     if (!isServing("ConnectCluster", c.status)) {
       throw conflict(
         `The Connect cluster is ${c.status.toLowerCase()}: connectors are checked by its workers, so it must be running.`,
@@ -263,6 +258,24 @@ export function connectorsService(db: Db) {
     }
     const worker = c.workers.find((w) => w.status === "RUNNING");
     if (!worker) throw conflict("No worker of the Connect cluster answers yet; try again in a moment.");
+    return worker;
+  }
+
+  /**
+   * The checks before a config is written: the cluster runs; a CDC source's database is reachable
+   * and ready for logical replication (a 422 naming the field); then Connect's own validation on a
+   * worker, a 400 naming each field it rejects.
+   */
+  async function validate(
+    c: Awaited<ReturnType<typeof cluster>>,
+    plugin: ConnectPluginId,
+    connectorClass: string,
+    name: string,
+    config: Record<string, string>,
+    secrets: Record<string, string>,
+  ) {
+    const worker = servingWorker(c);
+    if (plugin === "debezium-postgres") await checkCdcSource(config, secrets);
     const client = new ConnectRestClient(`http://${worker.host}:${worker.restPort}`);
     const verdict = await client
       .validate(connectorClass, { ...config, ...secrets, name, "connector.class": connectorClass })
@@ -326,7 +339,7 @@ export function connectorsService(db: Db) {
       if (await db.connector.findFirst({ where: { connectClusterId: c.id, name: input.name }, select: { id: true } })) {
         throw conflict(`A connector named "${input.name}" already exists on this Connect cluster`, "name");
       }
-      await validate(c, connectorClass, input.name, input.config, input.secrets);
+      await validate(c, input.plugin, connectorClass, input.name, input.config, input.secrets);
 
       const key = secretKey();
       const password = randomBytes(24).toString("base64url");
@@ -409,7 +422,7 @@ export function connectorsService(db: Db) {
               : "config.topic.prefix";
         throw invalid(field, "The topics a connector may use are fixed when it is created; create another connector");
       }
-      await validate(c, row.connectorClass, row.name, config, secrets);
+      await validate(c, row.plugin as ConnectPluginId, row.connectorClass, row.name, config, secrets);
       const updated = await write(
         scope,
         row,

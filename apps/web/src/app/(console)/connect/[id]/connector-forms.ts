@@ -1,5 +1,6 @@
 // Pure helpers of the connector forms: the guided Postgres CDC form turned into a connector's
 // config and secrets, the topics it will write, and key=value lines parsed. Unit-tested.
+import { parsePostgresUrl } from "@weir/domain/rules";
 
 export const SNAPSHOT_MODES = [
   { value: "initial", label: "initial: the tables' rows first, then every change" },
@@ -40,18 +41,9 @@ export function cdcConnector(f: CdcForm):
       secrets: Record<string, string>;
     }
   | { field: string; error: string } {
-  let u: URL;
-  try {
-    u = new URL(f.url.trim().replace(/^jdbc:/, ""));
-  } catch {
-    return { field: "url", error: "Use postgresql://user:password@host:5432/database" };
-  }
-  if (!/^postgres(ql)?:$/.test(u.protocol)) return { field: "url", error: "Must start with postgresql://" };
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
-  if (!u.hostname || !database)
-    return { field: "url", error: "Name the host and the database: postgresql://user:password@host:5432/database" };
-  if (!u.username) return { field: "url", error: "Name the user: postgresql://user:password@host:5432/database" };
-  const password = f.password || (u.password ? decodeURIComponent(u.password) : "");
+  const db = parsePostgresUrl(f.url);
+  if ("error" in db) return { field: "url", error: db.error };
+  const password = f.password || db.password;
   const tables = splitTables(f.tables);
   if (tables.length === 0) return { field: "tables", error: "Name at least one table" };
   const slot = `weir_${f.name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`.slice(0, 63);
@@ -59,10 +51,10 @@ export function cdcConnector(f: CdcForm):
     name: f.name,
     plugin: "debezium-postgres",
     config: {
-      "database.hostname": u.hostname,
-      "database.port": u.port || "5432",
-      "database.user": decodeURIComponent(u.username),
-      "database.dbname": database,
+      "database.hostname": db.host,
+      "database.port": db.port,
+      "database.user": db.user,
+      "database.dbname": db.database,
       "topic.prefix": f.topicPrefix,
       "table.include.list": tables.join(","),
       "snapshot.mode": f.snapshotMode,

@@ -4,13 +4,16 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { useCreateConnector, type ConnectCluster } from "../hooks";
+import { jdbcSinkConnector } from "@weir/domain/rules";
 import { cdcConnector, cdcTopics, parseKeyValues, SNAPSHOT_MODES } from "./connector-forms";
+import { EMPTY_JDBC_SINK, JDBC_SINK_FIELDS, JdbcSinkFields } from "./jdbc-sink-fields";
 
-type Mode = "postgres-cdc" | "custom";
+type Mode = "postgres-cdc" | "jdbc-sink" | "custom";
 
 /**
  * A new connector: the guided Postgres CDC form (a database URL, tables, snapshot mode, and the
- * topics it will write), or any plugin with its config as key=value lines. Connect checks the
+ * topics it will write), the guided JDBC sink (topics into PostgreSQL tables), or any plugin with
+ * its config as key=value lines. Connect checks the
  * config before anything is saved; its objections show under the fields they name.
  */
 export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCluster; onClose: () => void }) {
@@ -25,13 +28,23 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
   const [plugin, setPlugin] = useState("debezium-jdbc");
   const [config, setConfig] = useState("");
   const [secrets, setSecrets] = useState("");
+  const [sink, setSink] = useState(EMPTY_JDBC_SINK);
   const [local, setLocal] = useState<Record<string, string>>({});
 
   const server = fieldErrors(create.error);
   const errors = { ...server, ...local };
   const unplaced = Object.entries(server).filter(
     ([k]) =>
-      !["name", "plugin", "config.database.hostname", "config.topic.prefix", "config.table.include.list"].includes(k),
+      ![
+        "name",
+        "plugin",
+        "config.database.hostname",
+        "config.database.user",
+        "config.database.dbname",
+        "config.topic.prefix",
+        "config.table.include.list",
+        ...(mode === "jdbc-sink" ? JDBC_SINK_FIELDS : []),
+      ].includes(k),
   );
   const formError =
     create.error &&
@@ -51,6 +64,13 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
         snapshotMode: snapshot,
         topicPrefix,
       });
+      if ("error" in built) {
+        setLocal({ [built.field]: built.error });
+        return;
+      }
+      body = { id: c.id, ...built };
+    } else if (mode === "jdbc-sink") {
+      const built = jdbcSinkConnector({ name: name.trim(), ...sink });
       if ("error" in built) {
         setLocal({ [built.field]: built.error });
         return;
@@ -113,6 +133,7 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
             onChange={(e) => setMode(e.target.value as Mode)}
             options={[
               { value: "postgres-cdc", label: "Postgres CDC (Debezium)" },
+              { value: "jdbc-sink", label: "JDBC sink: topics into PostgreSQL tables (Debezium)" },
               { value: "custom", label: "Any plugin (key=value config)" },
             ]}
           />
@@ -133,8 +154,13 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
               value={url}
               onChange={(e) => setUrl(e.target.value)}
               placeholder="postgresql://cdc@127.0.0.1:5432/shop"
-              error={errors.url ?? errors["config.database.hostname"]}
-              hint="The user needs the REPLICATION attribute and the database wal_level=logical."
+              error={
+                errors.url ??
+                errors["config.database.hostname"] ??
+                errors["config.database.user"] ??
+                errors["config.database.dbname"]
+              }
+              hint="The user needs the REPLICATION attribute and the database wal_level=logical; both are checked before the connector is created."
             />
             <TextField
               label="Database password"
@@ -186,6 +212,8 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
               )}
             </div>
           </>
+        ) : mode === "jdbc-sink" ? (
+          <JdbcSinkFields name={name.trim()} value={sink} onChange={setSink} errors={errors} />
         ) : (
           <>
             <SelectField
