@@ -2,7 +2,7 @@
 // test file clones (see packages/db/src/testing.ts).
 import { prepareTemplate, startTestPostgres, TEMPLATE_DB } from "@weir/db/testing";
 import { env } from "@weir/env";
-import { ensureConnectRuntime, ensureKafka } from "@weir/runtime/artifacts";
+import { ensureConnectRuntime, ensureKafkaReleases } from "@weir/runtime/artifacts";
 import { ensureSpark } from "@weir/runtime/spark-artifacts";
 import { extractProtos } from "@weir/spark-connect";
 import type { TestProject } from "vitest/node";
@@ -14,9 +14,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  // The pinned Kafka jars, the Kafka Connect worker and plugins, and Spark (pyspark venv + connector jars), fetched once into the cache
+  // The pinned Kafka jars (every offered release), the Kafka Connect worker and plugins, and Spark (pyspark venv + connector jars), fetched once into the cache
   // before any test file starts brokers or engines (Spark's first install takes about 90 s).
-  ensureKafka(env().WEIR_CACHE_DIR);
+  ensureKafkaReleases(env().WEIR_CACHE_DIR);
   await ensureConnectRuntime({ cacheDir: env().WEIR_CACHE_DIR });
   const spark = ensureSpark(env().WEIR_CACHE_DIR, { log: (line) => console.log(line) });
   await extractProtos(spark.connectJar, env().WEIR_CACHE_DIR);

@@ -7,7 +7,7 @@ import { createDb } from "@weir/db";
 import { applyMigrations } from "@weir/db/migrate";
 import { seedPriceBook } from "@weir/domain";
 import { env } from "@weir/env";
-import { ensureConnectRuntime, ensureKafka, ensureSpark, RuntimeSetupError } from "@weir/runtime/artifacts";
+import { ensureConnectRuntime, ensureKafkaReleases, ensureSpark, RuntimeSetupError } from "@weir/runtime/artifacts";
 import { extractProtos } from "@weir/spark-connect";
 
 const say = (msg: string) => console.log(`[weir] ${msg}`);
@@ -25,8 +25,10 @@ async function main() {
   } finally {
     await db.$disconnect();
   }
-  const kafka = ensureKafka(e.WEIR_CACHE_DIR);
-  say(`Apache Kafka ${kafka.version} jars ready in ${kafka.libDir}`);
+  // Every offered Kafka release (3.9.2 and 4.x, about 45 MB each), so creating or upgrading a
+  // cluster never waits for Maven.
+  for (const kafka of ensureKafkaReleases(e.WEIR_CACHE_DIR))
+    say(`Apache Kafka ${kafka.version} jars ready in ${kafka.libDir}`);
   // Kafka Connect's worker and its plugins (Debezium, MirrorMaker 2): about 70 MB, fetched once.
   const connect = await ensureConnectRuntime({ cacheDir: e.WEIR_CACHE_DIR });
   say(`Kafka Connect ${connect.version} and its plugins ready`);

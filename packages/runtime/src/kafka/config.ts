@@ -1,7 +1,7 @@
 // Pure builders: a cluster spec in, the nodes of the cluster and each node's server.properties
 // out. Nothing here touches the disk or the network, so every rule is unit-tested.
 //
-// Layout (KRaft only, Kafka 3.9: see infra/runtimes/kafka/pom.xml for why not 4.x):
+// Layout (KRaft only with a static quorum, the same for Kafka 3.9 and 4.x):
 // - up to 3 brokers at creation: every node runs broker and controller ("combined"), and all of
 //   them are the controller quorum;
 // - more than 3 brokers at creation: 3 dedicated controllers (node ids 9001-9003) plus brokers;
@@ -196,6 +196,35 @@ log4j.logger.state.change.logger=WARN
 log4j.logger.kafka.request.logger=WARN
 log4j.logger.org.apache.kafka.controller=INFO
 `;
+
+/** log4j2 configuration for Kafka 4 (properties syntax, read by log4j-core itself): as above. */
+export const log4j2Properties = `status = warn
+appender.stdout.type = Console
+appender.stdout.name = STDOUT
+appender.stdout.layout.type = PatternLayout
+appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.state.name = state.change.logger
+logger.state.level = WARN
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.controller.name = org.apache.kafka.controller
+logger.controller.level = INFO
+`;
+
+/** A node's logging configuration for its Kafka release: the file to write and the JVM flag naming it. */
+export function loggingConfig(
+  logging: "log4j" | "log4j2",
+  nodeDir: string,
+): { file: string; content: string; jvmFlag: string } {
+  if (logging === "log4j2") {
+    const file = `${nodeDir}/log4j2.properties`;
+    return { file, content: log4j2Properties, jvmFlag: `-Dlog4j2.configurationFile=${file}` };
+  }
+  const file = `${nodeDir}/log4j.properties`;
+  return { file, content: log4jProperties, jvmFlag: `-Dlog4j.configuration=file:${file}` };
+}
 
 /** JMX exporter rules: only the broker throughput counters the controller samples. */
 export const jmxExporterYaml = `lowercaseOutputName: true

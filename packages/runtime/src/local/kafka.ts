@@ -1,6 +1,6 @@
 // The local broker driver: each Kafka node is a JVM run by the shared LocalSupervisor. Per node,
 // under <dataDir>/kafka/<clusterId>/node-<id>/:
-//   server.properties, log4j.properties, jmx.yaml   rendered from the spec by pure builders
+//   server.properties, log4j[2].properties, jmx.yaml   rendered from the spec by pure builders
 //   data/                                          the log dir (KRaft metadata + partitions)
 //   kafka.log, process.json                        kept by the supervisor
 // The marker argument -Dweir.node=<clusterId>:<nodeId> names the process as this node.
@@ -14,12 +14,13 @@ import {
   isBroker,
   isController,
   jmxExporterYaml,
-  log4jProperties,
+  loggingConfig,
   renderProperties,
   serverProperties,
   zoneOf,
 } from "../kafka/config.ts";
 import type { BrokerRuntime, KafkaClusterSpec } from "../kafka/runtime.ts";
+import { kafkaRelease } from "../versions.ts";
 import { LocalSupervisor, writeIfChanged } from "./supervisor.ts";
 
 const LOG_FILE = "kafka.log";
@@ -27,16 +28,18 @@ const LOG_FILE = "kafka.log";
 export const nodeMarker = (clusterId: string, nodeId: number | string) => `-Dweir.node=${clusterId}:${nodeId}`;
 
 export class LocalKafkaRuntime implements BrokerRuntime {
-  private artifacts: KafkaArtifacts | undefined;
+  private readonly artifacts = new Map<string, KafkaArtifacts>();
 
   constructor(
     private readonly opts: { dataDir: string; cacheDir: string },
     private readonly supervisor = new LocalSupervisor(),
   ) {}
 
-  private kafka(): KafkaArtifacts {
-    this.artifacts ??= ensureKafka(this.opts.cacheDir);
-    return this.artifacts;
+  /** The jars of the node's Kafka release: a node starts with the version its spec names. */
+  private kafka(version: string): KafkaArtifacts {
+    let artifacts = this.artifacts.get(version);
+    if (!artifacts) this.artifacts.set(version, (artifacts = ensureKafka(this.opts.cacheDir, version)));
+    return artifacts;
   }
 
   clusterDir(clusterId: string): string {
@@ -57,12 +60,13 @@ export class LocalKafkaRuntime implements BrokerRuntime {
 
   /** Formats the node's storage (a JVM run of Kafka's StorageTool, with the admin credential). */
   private async format(spec: KafkaClusterSpec, dir: string): Promise<void> {
-    const kafka = this.kafka();
+    const kafka = this.kafka(spec.kafkaVersion);
+    const logging = loggingConfig(kafkaRelease(spec.kafkaVersion).logging, dir);
     const { admin } = spec;
     const args = [
       "-Xmx256m",
       "-XX:TieredStopAtLevel=1",
-      `-Dlog4j.configuration=file:${path.join(dir, "log4j.properties")}`,
+      logging.jvmFlag,
       "-cp",
       kafka.classpath,
       "kafka.tools.StorageTool",
@@ -108,10 +112,11 @@ export class LocalKafkaRuntime implements BrokerRuntime {
       ...((spec.zoneCount ?? 1) > 1 ? { rack: zoneOf(nodeId, spec.zoneCount!) } : {}),
     });
     writeIfChanged(path.join(dir, "server.properties"), renderProperties(props));
-    writeIfChanged(path.join(dir, "log4j.properties"), log4jProperties);
+    const logging = loggingConfig(kafkaRelease(spec.kafkaVersion).logging, dir);
+    writeIfChanged(logging.file, logging.content);
     writeIfChanged(path.join(dir, "jmx.yaml"), jmxExporterYaml);
 
-    const kafka = this.kafka();
+    const kafka = this.kafka(spec.kafkaVersion);
     const marker = nodeMarker(spec.clusterId, nodeId);
     const heap = heapMb(spec.instanceType.memoryGib, node.roles);
     const jvm = [
@@ -122,7 +127,7 @@ export class LocalKafkaRuntime implements BrokerRuntime {
       "-XX:+ExitOnOutOfMemoryError",
       "-Djava.awt.headless=true",
       marker,
-      `-Dlog4j.configuration=file:${path.join(dir, "log4j.properties")}`,
+      logging.jvmFlag,
       `-Dkafka.logs.dir=${dir}`,
     ];
     if (isBroker(node)) {
