@@ -8,6 +8,7 @@
 // - brokers added later are broker-only nodes; the quorum fixed at creation never changes, so a
 //   combined node cannot be removed (scale-in removes broker-only nodes, highest id first).
 
+import type { BrokerConfig } from "./broker-config.ts";
 import type { NodeRole } from "./runtime.ts";
 
 export interface PlannedNode {
@@ -114,6 +115,8 @@ export interface NodeConfigInput {
   vcpu: number;
   /** The node's zone (broker.rack) when the cluster spreads over more than one. */
   rack?: string;
+  /** The user's restart-only broker configs (broker-config.ts), in place of Weir's defaults. */
+  overrides?: BrokerConfig;
 }
 
 const quote = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
@@ -179,6 +182,12 @@ export function serverProperties(input: NodeConfigInput): [string, string][] {
     ["broker.session.timeout.ms", String(BROKER_SESSION_TIMEOUT_MS)],
     ["broker.heartbeat.interval.ms", "1000"],
   );
+  if (!isBroker(node)) return props;
+  for (const [k, v] of Object.entries(input.overrides ?? {})) {
+    const at = props.findIndex(([name]) => name === k);
+    if (at >= 0) props[at] = [k, v];
+    else props.push([k, v]);
+  }
   return props;
 }
 

@@ -3,6 +3,7 @@
 // DeclarativeBrokerRuntime for drivers handed the whole desired cluster (Kubernetes: Strimzi
 // resources, which its operator turns into pods). Both share the InstanceDriver view of nodes.
 import type { EnsureResult, InstanceDriver } from "../instances.ts";
+import type { BrokerConfig } from "./broker-config.ts";
 import type { StrimziAcl } from "../k8s/strimzi.ts";
 
 export type NodeRole = "broker" | "controller" | "broker,controller";
@@ -28,6 +29,8 @@ export interface KafkaClusterSpec {
   instanceType: { sku: string; vcpu: number; memoryGib: number };
   /** Zones the brokers are spread over (1-3): above 1, each node's broker.rack is its zone. */
   zoneCount?: number;
+  /** The user's cluster-level broker configs; the restart-only ones go into server.properties. */
+  brokerConfig?: BrokerConfig;
 }
 
 /** Instances are named by node id ("1", "9001"). */

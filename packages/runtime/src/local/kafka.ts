@@ -12,13 +12,12 @@ import type { EnsureResult, ObservedInstance } from "../instances.ts";
 import {
   heapMb,
   isBroker,
-  isController,
   jmxExporterYaml,
   loggingConfig,
   renderProperties,
   serverProperties,
-  zoneOf,
 } from "../kafka/config.ts";
+import { nodeConfigInput } from "../kafka/node-revision.ts";
 import type { BrokerRuntime, KafkaClusterSpec } from "../kafka/runtime.ts";
 import { kafkaRelease } from "../versions.ts";
 import { LocalSupervisor, writeIfChanged } from "./supervisor.ts";
@@ -100,17 +99,7 @@ export class LocalKafkaRuntime implements BrokerRuntime {
     const dataDir = path.join(dir, "data");
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-    const props = serverProperties({
-      clusterId: spec.clusterId,
-      kafkaClusterId: spec.kafkaClusterId,
-      node,
-      voters: spec.nodes.filter(isController),
-      defaultReplication: spec.defaultReplication,
-      dataDir,
-      admin: spec.admin,
-      vcpu: spec.instanceType.vcpu,
-      ...((spec.zoneCount ?? 1) > 1 ? { rack: zoneOf(nodeId, spec.zoneCount!) } : {}),
-    });
+    const props = serverProperties(nodeConfigInput(spec, nodeId, dataDir));
     writeIfChanged(path.join(dir, "server.properties"), renderProperties(props));
     const logging = loggingConfig(kafkaRelease(spec.kafkaVersion).logging, dir);
     writeIfChanged(logging.file, logging.content);

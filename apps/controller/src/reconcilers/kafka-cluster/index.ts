@@ -1,8 +1,9 @@
 // KafkaCluster: desired state (broker count, instance type, storage) from Postgres, observed
 // state from the broker processes (the driver) and from Kafka itself (DescribeCluster and
 // Metadata through the Admin protocol). A pass is a pipeline of named, idempotent steps:
-//   delete-if-asked → stay-failed → identity → node-rows → keep-nodes-running → observe-kafka
-//   → record-nodes → watch-storage → announce-running → scale → status
+//   delete-if-asked → stay-failed → identity → node-rows → keep-nodes-running → record-revisions
+//   → observe-kafka → record-nodes → watch-storage → announce-running → apply-live-config → scale
+//   → roll (restarts, one node at a time, nodes whose config revision changed: roll.ts) → status
 // A cluster whose runtime is "kubernetes" is handed whole to a declarative driver (Strimzi):
 // the same pipeline with the process steps (keep-nodes-running, observe-kafka, scale) replaced
 // by apply-resources and observe-resources (Strimzi's Ready condition, node ids, bootstrap
@@ -12,6 +13,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "@weir/db";
 import { ADMIN_KAFKA_USER, asConditions, decryptSecret, encryptSecret } from "@weir/domain";
 import {
+  asBrokerConfig,
   defaultReplicationFor,
   initialNodes,
   isBroker,
@@ -39,6 +41,8 @@ import {
 import { runPipeline, stayFailed, step, type Step } from "../../framework/pipeline.ts";
 import { leasePorts } from "../../framework/ports.ts";
 import { ReconcileError, statusStore, type Reconciler, type ReconcileOutcome } from "../../framework/types.ts";
+import { applyLiveConfig } from "./live-config.ts";
+import { recordRevisions, roll } from "./roll.ts";
 import { scaleStep } from "./scale.ts";
 import { watchStorage } from "./storage.ts";
 import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
@@ -358,11 +362,14 @@ const steps: Step<ClusterPass>[] = [
   ensureIdentity,
   ensureNodeRows,
   keepNodesRunning,
+  recordRevisions,
   observeKafka,
   recordNodes,
   watchStorage,
   announceRunning,
+  applyLiveConfig,
   scale,
+  roll,
   status,
 ];
 
@@ -396,6 +403,7 @@ async function specOf(db: Db, cluster: ClusterWithBrokers, password: string): Pr
     admin: { username: cluster.adminUsername ?? ADMIN_USERNAME, password },
     instanceType: { sku: cluster.brokerInstanceType, vcpu: price?.vcpu ?? 2, memoryGib: Number(price?.memoryGib ?? 2) },
     zoneCount: cluster.zoneCount,
+    brokerConfig: asBrokerConfig(cluster.brokerConfig),
     nodes: cluster.brokers.map((b) => ({
       nodeId: b.nodeId,
       roles: b.roles as NodeRole,
