@@ -147,8 +147,9 @@ export function errorStatusesOf(method: string, path: string, meta: Meta): Error
   return [...out].sort((a, b) => a - b) as ErrorStatus[];
 }
 
-/** Procedures answer 201 when they create something, 200 otherwise. */
-export const successStatusOf = (procedurePath: string) => (/\.(create|add|signUp)$/.test(procedurePath) ? 201 : 200);
+/** Procedures answer 201 when they create something (create, createReplication, add, signUp), 200 otherwise. */
+export const successStatusOf = (procedurePath: string) =>
+  /\.(create(?:[A-Z]\w*)?|add|signUp)$/.test(procedurePath) ? 201 : 200;
 
 interface Operation {
   procedurePath: string;

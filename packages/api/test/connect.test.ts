@@ -301,6 +301,93 @@ describe("Connect clusters", () => {
     });
   });
 
+  describe("a replication from another Weir cluster (MirrorMaker 2)", () => {
+    let sourceId: string;
+    const replication = (over: Record<string, unknown> = {}) => ({
+      name: "from-orders",
+      sourceKafkaClusterId: sourceId,
+      topics: "orders\\..*|payments",
+      ...over,
+    });
+
+    beforeAll(async () => {
+      sourceId = await kafkaCluster(owner.orgId, "orders");
+    });
+
+    test.each<[string, () => Record<string, unknown>, string]>([
+      ["the target as the source", () => replication({ sourceKafkaClusterId: kafkaId }), "sourceKafkaClusterId"],
+      ["an unknown cluster", () => replication({ sourceKafkaClusterId: crypto.randomUUID() }), "sourceKafkaClusterId"],
+      [
+        "another tenant's cluster",
+        () => replication({ sourceKafkaClusterId: strangerKafkaId }),
+        "sourceKafkaClusterId",
+      ],
+      ["a regex that does not compile", () => replication({ topics: "orders(" }), "topics"],
+      ["a regex with a comma", () => replication({ topics: "a{1,3}" }), "topics"],
+      ["an empty regex", () => replication({ topics: "" }), "topics"],
+      ["a bad groups regex", () => replication({ groups: "[" }), "groups"],
+    ])("%s: a 400 naming the field, nothing written", async (_label, body, field) => {
+      const before = await h.db.kafkaUser.count();
+      const r = await api("POST", `/connect-clusters/${id}/replications`, body());
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(Object.keys(r.body.error.fields ?? {})).toContain(field);
+      expect(await h.db.connector.count()).toBe(0);
+      expect(await h.db.kafkaUser.count()).toBe(before);
+    });
+
+    test("created: a read-only user on the source, the connector's user on the target, no credential answered", async () => {
+      const r = await api("POST", `/connect-clusters/${id}/replications`, replication());
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body).toMatchObject({
+        plugin: "mirror",
+        connectorClass: "org.apache.kafka.connect.mirror.MirrorSourceConnector",
+        secretKeys: ["source.cluster.sasl.jaas.config"],
+        replication: {
+          sourceKafkaClusterId: sourceId,
+          topics: "orders\\..*|payments",
+          groups: ".*",
+          syncGroupOffsets: true,
+          replicationPolicy: "identity",
+        },
+      });
+      expect(JSON.stringify(r.body)).not.toMatch(/password=/);
+      const row = await h.db.connector.findFirstOrThrow({ where: { id: r.body.id } });
+      expect(row.sourceKafkaClusterId).toBe(sourceId);
+      const acls = async (clusterId: string, user: string) =>
+        (await h.db.acl.findMany({ where: { clusterId, principal: `User:${user}` } }))
+          .map((a) => `${a.resourceType} ${a.patternType} ${a.resourceName} ${a.operation}`)
+          .sort();
+      const mirrorUser = `weir-mirror-${row.id.slice(0, 8)}`;
+      expect(await h.db.kafkaUser.count({ where: { clusterId: sourceId, name: mirrorUser } })).toBe(1);
+      // The source user only reads: the two topic patterns, and describes the groups.
+      expect(await acls(sourceId, mirrorUser)).toEqual(
+        [
+          ...["orders.", "payments"].flatMap((t) =>
+            ["DESCRIBE", "DESCRIBE_CONFIGS", "READ"].map(
+              (op) => `TOPIC ${t === "payments" ? "LITERAL" : "PREFIXED"} ${t} ${op}`,
+            ),
+          ),
+          "GROUP LITERAL * DESCRIBE",
+        ].sort(),
+      );
+      const target = await acls(kafkaId, row.kafkaUsername!);
+      expect(target).toContain("TOPIC PREFIXED orders. WRITE");
+      expect(target).toContain("TOPIC LITERAL payments CREATE");
+      expect(target).toContain("TOPIC LITERAL mm2-offset-syncs.orders.internal WRITE");
+      expect(target).toContain("TOPIC LITERAL orders.checkpoints.internal WRITE");
+      expect(target).toContain("GROUP LITERAL * READ");
+      expect(target.filter((a) => a.includes("WRITE")).length).toBe(4);
+
+      // Its config is Weir's: a PATCH is refused naming the field.
+      const patch = await api("PATCH", `/connect-clusters/${id}/connectors/from-orders`, { config: { topics: ".*" } });
+      expect(patch.status).toBe(400);
+      expect(patch.body.error.fields).toHaveProperty("config");
+      await h.db.kafkaUser.deleteMany({ where: { name: { in: [mirrorUser, row.kafkaUsername!] } } });
+      await h.db.acl.deleteMany({ where: { principal: { in: [`User:${mirrorUser}`, `User:${row.kafkaUsername}`] } } });
+      await h.db.connector.delete({ where: { id: row.id } });
+    });
+  });
+
   test("delete needs the typed name, then marks it DELETING", async () => {
     const wrong = await api("DELETE", `/connect-clusters/${id}?confirmName=nope`);
     expect(wrong.status).toBe(400);

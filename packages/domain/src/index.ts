@@ -32,6 +32,8 @@ export * from "./compute/workspace.ts";
 export * from "./connect/rules.ts";
 export * from "./connect/clusters.ts";
 export * from "./connect/connectors.ts";
+export * from "./connect/replication.ts";
+export * from "./connect/replication-rules.ts";
 
 import type { Db } from "@weir/db";
 import { apiKeysService } from "./accounts/api-keys.ts";

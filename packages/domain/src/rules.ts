@@ -13,3 +13,4 @@ export * from "./compute/job-rules.ts";
 export * from "./compute/spark-schema.ts";
 export * from "./billing/job-metering-rules.ts";
 export * from "./connect/guided-rules.ts";
+export * from "./connect/replication-rules.ts";

@@ -1,4 +1,10 @@
-import { connectorNameInput, createConnectorInput, restartConnectorInput, updateConnectorInput } from "@weir/domain";
+import {
+  connectorNameInput,
+  createConnectorInput,
+  createReplicationInput,
+  restartConnectorInput,
+  updateConnectorInput,
+} from "@weir/domain";
 import { CONNECT_PLUGINS } from "@weir/runtime";
 import { z } from "zod";
 import * as s from "../schemas.ts";
@@ -22,7 +28,30 @@ const connector = z.object({
   statusReason: z.string(),
   connectorState: z.string().nullable().describe("Connect's own state of the connector"),
   trace: z.string().nullable().describe("The first lines of the connector's error trace"),
-  tasks: z.array(z.object({ id: z.number(), state: z.string(), workerId: z.string(), trace: z.string().nullable() })),
+  tasks: z.array(
+    z.object({
+      id: z.number(),
+      state: z.string(),
+      workerId: z.string(),
+      trace: z.string().nullable(),
+      connector: z
+        .string()
+        .optional()
+        .describe("For a replication: which of its Connect connectors (<name> or <name>-checkpoints) runs the task"),
+    }),
+  ),
+  replication: z
+    .object({
+      sourceKafkaClusterId: z.string().describe("The Weir Kafka cluster it copies from"),
+      topics: z.string().describe("The regex of the topics it copies"),
+      groups: z.string().describe("The regex of the consumer groups whose offsets follow"),
+      syncGroupOffsets: z.boolean(),
+      replicationPolicy: z
+        .literal("identity")
+        .describe("Topics keep their names on the target (MirrorMaker 2's IdentityReplicationPolicy)"),
+    })
+    .nullable()
+    .describe("Set for a replication from another Weir Kafka cluster (MirrorMaker 2)"),
   generation: z.number(),
   observedGeneration: z.number(),
   conditions: z.array(s.condition),
@@ -51,6 +80,17 @@ export const connectorsRouter = router({
       input: createConnectorInput,
     },
     ({ domain, scope }, input) => domain.connectors.create(scope, input),
+  ),
+
+  createReplication: op.change(
+    "POST",
+    {
+      path: "/connect-clusters/{id}/replications",
+      summary:
+        "Replicate topics from another Weir Kafka cluster of the organisation into this Connect cluster's own (MirrorMaker 2): topic names kept, consumer-group offsets translated; Weir makes a read-only user on the source. The result is a connector managed like the others",
+      input: createReplicationInput,
+    },
+    ({ domain, scope }, input) => domain.connectors.createReplication(scope, input),
   ),
 
   get: op.get(

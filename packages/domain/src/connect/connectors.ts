@@ -9,18 +9,33 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ConnectorModel, Db, Prisma } from "@weir/db";
 import { env } from "@weir/env";
-import { CONNECT_PLUGINS, ConnectError, ConnectRestClient, type ConnectPluginId } from "@weir/runtime";
+import {
+  CONNECT_PLUGINS,
+  ConnectError,
+  ConnectRestClient,
+  MIRROR_SOURCE_CONNECTOR,
+  scramJaasConfig,
+  type ConnectPluginId,
+} from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import { asConditions } from "../conditions.ts";
 import type { OrgScope } from "../context.ts";
 import { decryptSecret, encryptSecret } from "../crypto.ts";
 import { resourceEvents } from "../events.ts";
-import { createWorkloadUser, notifyWorkloadUser } from "../kafka/workload-users.ts";
+import { createWorkloadUser, notifyWorkloadUser, type AclBindingRow } from "../kafka/workload-users.ts";
 import { AppError, conflict, invalid, notFound, asNameConflict } from "../errors.ts";
 import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { acceptsChanges, isServing } from "../status.ts";
+import {
+  createReplicationInput,
+  replicationAcls,
+  replicationAliases,
+  replicationConfig,
+  SOURCE_JAAS_KEY,
+} from "./replication.ts";
+import { mirrorKafkaUsername } from "./replication-rules.ts";
 import { CONNECTOR_DESIRED_STATES, connectorKafkaUsername } from "./rules.ts";
 import { checkCdcSource } from "./source-checks.ts";
 
@@ -71,10 +86,20 @@ interface TaskSnapshot {
   state: string;
   workerId: string;
   trace: string | null;
+  /** Which of a replication's Connect connectors the task belongs to (absent for one-connector kinds). */
+  connector?: string;
 }
 
 const asTasks = (json: Prisma.JsonValue): TaskSnapshot[] =>
   Array.isArray(json) ? (json as unknown as TaskSnapshot[]) : [];
+
+const replicationView = (sourceKafkaClusterId: string, config: Record<string, string>) => ({
+  sourceKafkaClusterId,
+  topics: config.topics ?? "",
+  groups: config.groups ?? "",
+  syncGroupOffsets: config["sync.group.offsets.enabled"] === "true",
+  replicationPolicy: "identity" as const,
+});
 
 const view = (c: Row) => ({
   id: c.id,
@@ -92,6 +117,10 @@ const view = (c: Row) => ({
   connectorState: c.connectorState,
   trace: c.trace,
   tasks: asTasks(c.tasks),
+  /** A replication from another Weir Kafka cluster (MirrorMaker 2), or null. */
+  replication: c.sourceKafkaClusterId
+    ? replicationView(c.sourceKafkaClusterId, c.config as Record<string, string>)
+    : null,
   generation: c.generation,
   observedGeneration: c.observedGeneration,
   conditions: asConditions(c.conditions),
@@ -294,6 +323,91 @@ export function connectorsService(db: Db) {
     }
   }
 
+  /**
+   * One transaction: the connector (secrets encrypted), its own Kafka user with its ACLs on the
+   * Connect cluster's Kafka cluster, for a replication Weir's user on the source cluster, and the
+   * audit event.
+   */
+  async function insert(
+    scope: OrgScope,
+    k: {
+      id: string;
+      connectClusterId: string;
+      kafkaClusterId: string;
+      name: string;
+      plugin: ConnectPluginId;
+      connectorClass: string;
+      config: Record<string, string>;
+      secrets: Record<string, string>;
+      desiredState: "RUNNING" | "PAUSED";
+      username: string;
+      password: string;
+      acls: AclBindingRow[];
+      source?: { kafkaClusterId: string; username: string; password: string; acls: AclBindingRow[] };
+    },
+  ): Promise<Row> {
+    const key = secretKey();
+    try {
+      return await db.$transaction(async (tx) => {
+        const r = await tx.connector.create({
+          data: {
+            id: k.id,
+            orgId: scope.orgId,
+            connectClusterId: k.connectClusterId,
+            name: k.name,
+            plugin: k.plugin,
+            connectorClass: k.connectorClass,
+            config: k.config,
+            secretsEncrypted: Object.keys(k.secrets).length > 0 ? encryptSecret(JSON.stringify(k.secrets), key) : null,
+            desiredState: k.desiredState,
+            kafkaUsername: k.username,
+            kafkaPasswordEncrypted: encryptSecret(k.password, key),
+            sourceKafkaClusterId: k.source?.kafkaClusterId ?? null,
+            statusReason: "Waiting for the controller",
+          },
+        });
+        const access = await createWorkloadUser(
+          tx,
+          k.kafkaClusterId,
+          k.username,
+          encryptSecret(k.password, key),
+          k.acls,
+        );
+        const src = k.source;
+        const sourceAccess =
+          src &&
+          (await createWorkloadUser(tx, src.kafkaClusterId, src.username, encryptSecret(src.password, key), src.acls));
+        await recordAudit(tx, scope, {
+          action: "connector.create",
+          resourceType: "connector",
+          resourceId: r.id,
+          resourceName: r.name,
+          details: {
+            connectClusterId: k.connectClusterId,
+            plugin: k.plugin,
+            connectorClass: k.connectorClass,
+            secretKeys: Object.keys(k.secrets),
+            kafkaUser: k.username,
+            aclIds: access.aclIds,
+            ...(src && sourceAccess
+              ? {
+                  sourceKafkaClusterId: src.kafkaClusterId,
+                  sourceKafkaUser: src.username,
+                  sourceAclIds: sourceAccess.aclIds,
+                }
+              : {}),
+          },
+        });
+        await notifyReconcile(tx, "Connector", r.id);
+        await notifyWorkloadUser(tx, access);
+        if (sourceAccess) await notifyWorkloadUser(tx, sourceAccess);
+        return r;
+      });
+    } catch (err) {
+      throw asNameConflict(err, `A connector named "${k.name}" already exists on this Connect cluster`);
+    }
+  }
+
   async function write(scope: OrgScope, c: Row, data: Prisma.ConnectorUpdateInput, action: string, details = {}) {
     return db.$transaction(async (tx) => {
       const u = await tx.connector.update({ where: { id: c.id }, data: { ...data, generation: { increment: 1 } } });
@@ -340,52 +454,75 @@ export function connectorsService(db: Db) {
         throw conflict(`A connector named "${input.name}" already exists on this Connect cluster`, "name");
       }
       await validate(c, input.plugin, connectorClass, input.name, input.config, input.secrets);
+      return view(
+        await insert(scope, {
+          id,
+          connectClusterId: c.id,
+          kafkaClusterId: c.kafkaClusterId,
+          name: input.name,
+          plugin: input.plugin,
+          connectorClass,
+          config: input.config,
+          secrets: input.secrets,
+          desiredState: input.desiredState,
+          username,
+          password: randomBytes(24).toString("base64url"),
+          acls,
+        }),
+      );
+    },
 
-      const key = secretKey();
-      const password = randomBytes(24).toString("base64url");
-      const kafkaClusterId = c.kafkaClusterId;
-      try {
-        const row = await db.$transaction(async (tx) => {
-          const r = await tx.connector.create({
-            data: {
-              id,
-              orgId: scope.orgId,
-              connectClusterId: c.id,
-              name: input.name,
-              plugin: input.plugin,
-              connectorClass,
-              config: input.config,
-              secretsEncrypted:
-                Object.keys(input.secrets).length > 0 ? encryptSecret(JSON.stringify(input.secrets), key) : null,
-              desiredState: input.desiredState,
-              kafkaUsername: username,
-              kafkaPasswordEncrypted: encryptSecret(password, key),
-              statusReason: "Waiting for the controller",
-            },
-          });
-          const access = await createWorkloadUser(tx, kafkaClusterId, username, encryptSecret(password, key), acls);
-          await recordAudit(tx, scope, {
-            action: "connector.create",
-            resourceType: "connector",
-            resourceId: r.id,
-            resourceName: r.name,
-            details: {
-              connectClusterId: c.id,
-              plugin: input.plugin,
-              connectorClass,
-              secretKeys: Object.keys(input.secrets),
-              kafkaUser: username,
-              aclIds: access.aclIds,
-            },
-          });
-          await notifyReconcile(tx, "Connector", r.id);
-          await notifyWorkloadUser(tx, access);
-          return r;
-        });
-        return view(row);
-      } catch (err) {
-        throw asNameConflict(err, `A connector named "${input.name}" already exists on this Connect cluster`);
+    /**
+     * Replicate from another Weir Kafka cluster of the organisation into the Connect cluster's
+     * own: MirrorMaker 2 connectors Weir builds, a read-only user on the source, the connector's
+     * own user on the target. Nothing is asked of Connect here: the config is Weir's own.
+     */
+    async createReplication(scope: OrgScope, input: z.infer<typeof createReplicationInput>) {
+      requireRole(scope.role, "DEVELOPER", "create connectors");
+      const c = await cluster(scope, input.id);
+      if (c.status === "DELETING") throw conflict(`The Connect cluster "${c.name}" is being deleted.`);
+      if (!c.kafkaClusterId) throw conflict("The Connect cluster's Kafka cluster was deleted.");
+      if (input.sourceKafkaClusterId === c.kafkaClusterId) {
+        throw invalid(
+          "sourceKafkaClusterId",
+          "This is the Connect cluster's own Kafka cluster, where the copies go: pick another cluster to copy from",
+        );
       }
+      const [source, target] = await Promise.all([
+        db.kafkaCluster.findFirst({ where: { id: input.sourceKafkaClusterId, orgId: scope.orgId } }),
+        db.kafkaCluster.findFirst({ where: { id: c.kafkaClusterId, orgId: scope.orgId } }),
+      ]);
+      if (!source) throw invalid("sourceKafkaClusterId", "No Kafka cluster with this id in your organisation");
+      if (source.status === "DELETING") {
+        throw invalid("sourceKafkaClusterId", `The Kafka cluster "${source.name}" is being deleted`);
+      }
+      if (!target) throw conflict("The Connect cluster's Kafka cluster was deleted.");
+      if (await db.connector.findFirst({ where: { connectClusterId: c.id, name: input.name }, select: { id: true } })) {
+        throw conflict(`A connector named "${input.name}" already exists on this Connect cluster`, "name");
+      }
+      const id = randomUUID();
+      const username = connectorKafkaUsername(id);
+      const sourceUsername = mirrorKafkaUsername(id);
+      const sourcePassword = randomBytes(24).toString("base64url");
+      const config = replicationConfig(input, replicationAliases(source, target));
+      const acls = replicationAcls(config, sourceUsername, username);
+      return view(
+        await insert(scope, {
+          id,
+          connectClusterId: c.id,
+          kafkaClusterId: c.kafkaClusterId,
+          name: input.name,
+          plugin: "mirror",
+          connectorClass: MIRROR_SOURCE_CONNECTOR,
+          config: { ...config },
+          secrets: { [SOURCE_JAAS_KEY]: scramJaasConfig(sourceUsername, sourcePassword) },
+          desiredState: "RUNNING",
+          username,
+          password: randomBytes(24).toString("base64url"),
+          acls: acls.target,
+          source: { kafkaClusterId: source.id, username: sourceUsername, password: sourcePassword, acls: acls.source },
+        }),
+      );
     },
 
     /** A new config (validated by Connect first) and/or new secrets; the topics it may use stay those it was created with. */
@@ -393,6 +530,12 @@ export function connectorsService(db: Db) {
       requireRole(scope.role, "DEVELOPER", "change connectors");
       const row = await find(scope, input);
       if (!acceptsChanges("Connector", row.status)) throw conflict("The connector is being deleted.");
+      if (row.sourceKafkaClusterId) {
+        throw invalid(
+          input.config ? "config" : "secrets",
+          "A replication's config and credentials are Weir's: delete it and create another to change what it copies",
+        );
+      }
       if (input.generation !== undefined && input.generation !== row.generation) {
         throw conflict("The connector changed since you loaded it; reload and try again.", "generation");
       }

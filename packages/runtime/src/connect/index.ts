@@ -50,3 +50,5 @@ export { ConnectRestClient, ConnectError, traceHead, type ConnectorStatus, type 
 export type { ConnectArtifacts } from "./artifacts.ts";
 // Fetching the pinned jars is `@weir/runtime/artifacts` (ensureConnectRuntime), the worker
 // processes `@weir/runtime/local` (LocalConnectRuntime): the console loads neither.
+export * from "./mirror.ts";
+export { mirrorLag } from "./mirror-lag.ts";
