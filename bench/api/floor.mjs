@@ -39,12 +39,16 @@ const queries = {
     const rows = await pool.query(`SELECT * FROM audit_events WHERE org_id = $1 ORDER BY id DESC LIMIT 51`, [orgId]);
     return { items: rows.rows.slice(0, 50) };
   },
+  // The statement Weir sends (packages/domain/src/billing/price-book.ts): one round trip.
   "/price-book": async () => {
     const v = await pool.query(
-      `SELECT * FROM price_book_versions WHERE effective_from <= now() ORDER BY effective_from DESC, version DESC LIMIT 1`,
+      `SELECT v.*, (SELECT COALESCE(json_agg(json_build_object('sku', p.sku, 'dimension', p.dimension, 'unit', p.unit,
+                      'unitPrice', p.unit_price::text, 'description', p.description, 'vcpu', p.vcpu,
+                      'memoryGib', p.memory_gib::text)), '[]') FROM prices p WHERE p.version_id = v.id) AS prices
+       FROM price_book_versions v WHERE v.effective_from <= now()
+       ORDER BY v.effective_from DESC, v.version DESC LIMIT 1`,
     );
-    const prices = await pool.query(`SELECT * FROM prices WHERE version_id = $1`, [v.rows[0].id]);
-    return { ...v.rows[0], prices: prices.rows };
+    return v.rows[0];
   },
 };
 

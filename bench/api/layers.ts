@@ -1,8 +1,9 @@
-// The cost of each layer of `GET /api/v1/clusters`, in one process, at a fixed concurrency: the
-// floor's SQL through `pg` and through Prisma's raw queries, the domain service (Prisma's
-// findMany with its includes), the tRPC procedure (middlewares, zod), and the whole REST handler
-// with an API key and with a session cookie. Each step adds one layer, so the differences say
-// where a request's time goes without a profiler's attribution.
+// The cost of each layer of `GET /api/v1/clusters` and of the public price book, in one process,
+// at a fixed concurrency: the floor's SQL through `pg` and through Prisma (raw query, findFirst
+// with an include), the domain service (one SQL through pg, see queryRows in @weir/db), the tRPC
+// procedure (middlewares, zod), and the whole REST handler with an API key and with a session
+// cookie. Each step adds one layer, so the differences say where a request's time goes without a
+// profiler's attribution.
 //
 //   NODE_ENV=production tsx bench/api/layers.ts [--calls 4000] [--concurrency 50]
 import { createRequire } from "node:module";
@@ -11,7 +12,7 @@ import { handleRest } from "@weir/api/http";
 import { appRouter } from "@weir/api";
 import { createDb } from "@weir/db";
 import { createTestDatabase, prepareTemplate, startTestPostgres, TEMPLATE_DB } from "@weir/db/testing";
-import { createDomain, ensureDefaultProject, type OrgScope } from "@weir/domain";
+import { createDomain, ensureDefaultProject, seedPriceBook, type OrgScope } from "@weir/domain";
 import { PEER_HEADER } from "../../packages/api/src/request-guards.ts";
 
 const arg = (name: string, fallback: string) => {
@@ -33,6 +34,14 @@ async function rate(label: string, call: () => Promise<unknown>) {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   console.log(`  ${label.padEnd(46)} ${(CALLS / seconds).toFixed(0).padStart(7)} calls/s`);
 }
+
+/** The price book in force, as packages/domain/src/billing/price-book.ts reads it (one round trip). */
+export const PRICE_BOOK_SQL = `
+  SELECT v.*, (SELECT COALESCE(json_agg(json_build_object('sku', p.sku, 'dimension', p.dimension, 'unit', p.unit,
+                 'unitPrice', p.unit_price::text, 'description', p.description, 'vcpu', p.vcpu,
+                 'memoryGib', p.memory_gib::text)), '[]') FROM prices p WHERE p.version_id = v.id) AS prices
+  FROM price_book_versions v WHERE v.effective_from <= now()
+  ORDER BY v.effective_from DESC, v.version DESC LIMIT 1`;
 
 async function main() {
   const server = await startTestPostgres();
@@ -100,7 +109,7 @@ async function main() {
       `${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}; ${CALLS} calls at ${CONCURRENCY} at once`,
     );
     await rate("floor: the same SQL through pg", floor);
-    await rate("domain.clusters.list (Prisma)", () => domain.clusters.list(scope));
+    await rate("domain.clusters.list (one SQL through pg)", () => domain.clusters.list(scope));
     await rate("the floor's SQL through Prisma ($queryRaw)", async () => {
       const rows = await db.$queryRaw<Array<{ id: string }>>`
         SELECT c.*, p.name AS project_name FROM kafka_clusters c JOIN projects p ON p.id = c.project_id
@@ -111,6 +120,30 @@ async function main() {
     await rate("+ tRPC procedure (caller, middlewares, zod)", () => caller().clusters.list());
     await rate("+ REST handler, API key", rest({ authorization: `Bearer ${key}` }));
     await rate("+ REST handler, session cookie", rest({ cookie: `weir_session=${session.token}` }));
+
+    // The public price book: one SQL (the version in force, its prices aggregated) in both.
+    await seedPriceBook(db);
+    console.log("price book (public):");
+    await rate("floor: the same SQL through pg", async () => {
+      const v = await pool.query(PRICE_BOOK_SQL);
+      return JSON.stringify(v.rows[0]);
+    });
+    await rate("Prisma findFirst + include (two queries)", () =>
+      db.priceBookVersion.findFirst({
+        where: { effectiveFrom: { lte: new Date() } },
+        orderBy: [{ effectiveFrom: "desc" }, { version: "desc" }],
+        include: { prices: true },
+      }),
+    );
+    await rate("domain.priceBook.current (one SQL through pg)", () => domain.priceBook.current({}));
+    await rate("+ REST handler, no credential", async () => {
+      const res = await handleRest(
+        domain,
+        new Request("http://127.0.0.1/api/v1/pricing/price-book", { headers: { [PEER_HEADER]: "127.0.0.1" } }),
+      );
+      if (res.status !== 200) throw new Error(`${res.status} ${await res.text()}`);
+      return res.text();
+    });
     await pool.end();
     await db.$disconnect();
   } finally {

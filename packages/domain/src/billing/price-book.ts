@@ -1,5 +1,5 @@
 // The versioned price book: the version in force at a time, and publishing a new one.
-import type { Db, Prisma, UsageDimension } from "@weir/db";
+import { Prisma, queryRows, type Db, type UsageDimension } from "@weir/db";
 import { env } from "@weir/env";
 import type { PriceBook, PriceEntry } from "@weir/pricing";
 import { z } from "zod";
@@ -103,13 +103,37 @@ export function priceBookView(v: VersionRow) {
   };
 }
 
-/** The version in force at `at`: the latest effective date not after it (the newest version on a tie). */
+/**
+ * The version in force at `at`: the latest effective date not after it (the newest version on a
+ * tie), with its prices. One round trip (the prices aggregated in a subquery) where findFirst's
+ * include makes two, sent through pg: the public price book and every create form read it (see
+ * bench/api). Amounts travel as text so no decimal passes through a float.
+ */
 export async function priceBookInForce(db: Tx, at: Date = new Date()): Promise<VersionRow | null> {
-  return db.priceBookVersion.findFirst({
-    where: { effectiveFrom: { lte: at } },
-    orderBy: [{ effectiveFrom: "desc" }, { version: "desc" }],
-    include: { prices: true },
-  });
+  const sql = `
+    SELECT v.id, v.version, v.effective_from AS "effectiveFrom", v.currency, v.notes,
+           v.published_by_id AS "publishedById", v.created_at AS "createdAt",
+           (SELECT COALESCE(json_agg(json_build_object(
+                     'id', p.id, 'versionId', p.version_id, 'sku', p.sku, 'dimension', p.dimension,
+                     'unit', p.unit, 'unitPrice', p.unit_price::text, 'description', p.description,
+                     'vcpu', p.vcpu, 'memoryGib', p.memory_gib::text)), '[]')
+              FROM prices p WHERE p.version_id = v.id) AS prices
+    FROM price_book_versions v
+    WHERE v.effective_from <= $1
+    ORDER BY v.effective_from DESC, v.version DESC
+    LIMIT 1`;
+  type Row = Omit<VersionRow, "prices"> & { prices: Array<Record<string, string | number | null>> };
+  const rows = await queryRows<Row>(db, sql, [at]);
+  const v = rows[0];
+  if (!v) return null;
+  return {
+    ...v,
+    prices: v.prices.map((p) => ({
+      ...(p as unknown as VersionRow["prices"][number]),
+      unitPrice: new Prisma.Decimal(p.unitPrice as string),
+      memoryGib: p.memoryGib === null ? null : new Prisma.Decimal(p.memoryGib as string),
+    })),
+  };
 }
 
 export async function requirePriceBookInForce(db: Tx, at: Date = new Date()): Promise<VersionRow> {

@@ -1,9 +1,22 @@
 // Kafka clusters as desired state: the API validates, authorises and records what the user
 // asked for (and an audit event) in one transaction, then wakes the controller, which does the
 // work. Nothing here starts a process or talks to Kafka.
-import type { Db } from "@weir/db";
+import { queryRows, type Db } from "@weir/db";
 import { env } from "@weir/env";
-import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS, MAX_ZONES, zoneOf } from "@weir/runtime";
+import {
+  BROKER_CONFIG_KEYS,
+  DEFAULT_KAFKA_VERSION,
+  KAFKA_VERSIONS,
+  MAX_ZONES,
+  asBrokerConfig,
+  brokerConfigChange,
+  brokerConfigNames,
+  compareKafkaVersions,
+  kafkaUpgradeProblem,
+  mergeBrokerConfig,
+  upgradingTo,
+  zoneOf,
+} from "@weir/runtime";
 import { z } from "zod";
 import { notifyReconcile, recordAudit } from "../audit/record.ts";
 import {
@@ -24,6 +37,13 @@ import { resourceEvents } from "../events.ts";
 import { defaultProjectQuotas } from "../orgs/provision.ts";
 import { chooseRuntime, clusterRuntime, runtimeChoices } from "../compute/clusters.ts";
 import { clusterPrometheusText } from "./prometheus.ts";
+import {
+  caCertificateOf,
+  clusterSecurityProtocol,
+  rotateCertificates,
+  rotateCertificatesInput,
+  tlsView,
+} from "./tls.ts";
 import {
   DEFAULT_STORAGE_PROTECTION,
   STORAGE_PROTECTIONS,
@@ -62,11 +82,39 @@ export const createClusterInput = z.strictObject({
     .max(MAX_ZONES, `Must be at most ${MAX_ZONES}`)
     .default(1),
   kafkaVersion: z.string().default(DEFAULT_KAFKA_VERSION),
+  /**
+   * Also a SASL_PLAINTEXT listener on 127.0.0.1 next to the SASL_SSL one (local runtime), for
+   * clients on the Weir host that cannot do TLS. Off by default.
+   */
+  plaintextLoopback: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Also expose a SASL_PLAINTEXT listener bound to 127.0.0.1 (local runtime only); the client listener is always SASL_SSL with the cluster's own CA",
+    ),
   /** Default: WEIR_RUNTIME. "kubernetes" (Strimzi) needs a configured Kubernetes API. */
   runtime: clusterRuntime.optional(),
 });
 
 export const clusterIdInput = z.strictObject({ id: z.uuid() });
+
+const brokerConfigValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** Each key Weir lets users change, documented; any other key is refused naming brokerConfig.<key>. */
+const brokerConfigPatch = z
+  .object(
+    Object.fromEntries(
+      brokerConfigNames.map((k) => {
+        const key = BROKER_CONFIG_KEYS[k];
+        const how = key.apply === "live" ? "applies live, no restart" : "restarts the brokers one at a time";
+        return [k, brokerConfigValue.optional().describe(`${key.description}; ${how}`)];
+      }),
+    ),
+  )
+  .catchall(brokerConfigValue)
+  .describe(
+    "Cluster-level broker configs to change, merged into the current ones (null puts a key back to Weir's default). Live keys are set as the cluster-wide dynamic defaults at once; the others roll the brokers one at a time, never below min.insync.replicas",
+  );
 
 export const updateClusterInput = z.strictObject({
   id: z.uuid(),
@@ -74,6 +122,12 @@ export const updateClusterInput = z.strictObject({
   /** Growing applies live; shrinking is refused while the data would not fit. */
   storageGbPerBroker: storageGb.optional(),
   storageProtection: storageProtection.optional(),
+  brokerConfig: brokerConfigPatch.optional(),
+  /**
+   * An in-place upgrade to a newer offered release (local runtime): the nodes move to the new
+   * binaries one at a time, then metadata.version is raised. A downgrade is refused.
+   */
+  kafkaVersion: z.string().min(1, "Must not be empty").optional(),
   /** Optional optimistic concurrency: the generation the caller saw. */
   generation: z.number().int().optional(),
 });
@@ -100,21 +154,39 @@ type ClusterRow = Awaited<ReturnType<Db["kafkaCluster"]["findFirstOrThrow"]>> & 
   project?: { name: string };
 };
 
+/**
+ * An upgrade in progress: the release the cluster moves to and how many of its brokers run it
+ * (the controller records each node's release), until metadata.version is raised.
+ */
+function upgradeView(c: ClusterRow): { to: string; brokersDone: number; brokers: number } | null {
+  const to = upgradingTo({ kafkaVersion: c.kafkaVersion, metadataVersion: c.metadataVersion ?? null });
+  if (!to) return null;
+  const brokers = (c.brokers ?? []).filter((b) => b.roles.includes("broker"));
+  return { to, brokersDone: brokers.filter((b) => b.kafkaVersion === to).length, brokers: brokers.length };
+}
+
 const view = (c: ClusterRow) => ({
   id: c.id,
   name: c.name,
   projectId: c.projectId,
   projectName: c.project?.name ?? null,
   kafkaVersion: c.kafkaVersion,
+  metadataVersion: c.metadataVersion ?? null,
+  upgrade: upgradeView(c),
+  // Strimzi upgrades its own way; a local cluster may move to any newer offered release.
+  upgradableTo:
+    c.runtime === "kubernetes" ? [] : KAFKA_VERSIONS.filter((v) => compareKafkaVersions(v, c.kafkaVersion) > 0),
   brokerCount: c.brokerCount,
   brokerInstanceType: c.brokerInstanceType,
   storageGbPerBroker: c.storageGbPerBroker,
   storageQuotaBytes: storageQuotaBytes(c.storageGbPerBroker),
   storageProtection: c.storageProtection as StorageProtection,
   zoneCount: c.zoneCount,
+  /** The user's broker config overrides in force (Weir's defaults for every other key). */
+  brokerConfig: asBrokerConfig(c.brokerConfig),
   saslMechanism: c.saslMechanism,
-  // Strimzi's listener is TLS (Weir's local brokers listen on loopback only).
-  securityProtocol: c.runtime === "kubernetes" ? "SASL_SSL" : "SASL_PLAINTEXT",
+  // SASL_SSL with the cluster's CA (Strimzi's listener is TLS too); SASL_PLAINTEXT: created before TLS.
+  ...tlsView(c),
   runtime: c.runtime as "local" | "kubernetes",
   bootstrapServers: c.bootstrapServers,
   status: c.status,
@@ -138,6 +210,7 @@ const view = (c: ClusterRow) => ({
       startedAt: b.status === "RUNNING" || b.status === "PROVISIONING" ? b.startedAt : null,
       restartCount: b.restartCount,
       diskUsedBytes: Number(b.diskUsedBytes),
+      kafkaVersion: b.kafkaVersion ?? null,
     })),
   controllers: (c.brokers ?? [])
     .filter((b) => b.roles.includes("controller"))
@@ -182,6 +255,22 @@ const kind: ClusterKind<ClusterRow> = {
   write: (tx, id, data) => tx.kafkaCluster.update({ where: { id }, data, include }),
 };
 
+/**
+ * An in-place upgrade: only forward, to an offered release, on the local runtime (Strimzi
+ * upgrades its own way), and not in the same request as a scale (one roll at a time).
+ */
+function checkUpgrade(c: ClusterRow, to: string, brokerCount: number) {
+  const problem = kafkaUpgradeProblem(c.kafkaVersion, to);
+  if (problem?.code === "conflict") throw conflict(problem.message, "kafkaVersion");
+  if (problem) throw invalid("kafkaVersion", problem.message);
+  if (c.runtime === "kubernetes") {
+    throw invalid("kafkaVersion", "In-place upgrades are built for the local runtime only");
+  }
+  if (brokerCount !== c.brokerCount) {
+    throw invalid("kafkaVersion", "Upgrade Kafka and change the broker count in separate requests");
+  }
+}
+
 export function clustersService(db: Db) {
   async function find(scope: OrgScope, id: string) {
     const c = await db.kafkaCluster.findFirst({ where: { id, orgId: scope.orgId }, include });
@@ -191,18 +280,22 @@ export function clustersService(db: Db) {
 
   return {
     // One query, the brokers aggregated per cluster and the project joined, where findMany's
-    // includes make three: on a busy host each round trip to Postgres costs more than the rest of
-    // an API call (see bench/api). The rows are the model's, so `view` is the same for both.
+    // includes make three, sent through pg (queryRows): on a busy host each round trip to Postgres,
+    // and Prisma's own work per query, cost more than the rest of an API call (see bench/api).
+    // The rows are the model's, so `view` is the same for both.
     async list(scope: OrgScope) {
-      const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
-        SELECT c.*, p.name AS project_name,
-               COALESCE(json_agg(b ORDER BY b.node_id) FILTER (WHERE b.id IS NOT NULL), '[]') AS broker_rows
-        FROM kafka_clusters c
-        JOIN projects p ON p.id = c.project_id
-        LEFT JOIN brokers b ON b.cluster_id = c.id
-        WHERE c.org_id = ${scope.orgId}::uuid
-        GROUP BY c.id, p.name
-        ORDER BY c.created_at DESC`;
+      const rows = await queryRows<Record<string, unknown>>(
+        db,
+        `SELECT c.*, p.name AS project_name,
+                COALESCE(json_agg(b ORDER BY b.node_id) FILTER (WHERE b.id IS NOT NULL), '[]') AS broker_rows
+         FROM kafka_clusters c
+         JOIN projects p ON p.id = c.project_id
+         LEFT JOIN brokers b ON b.cluster_id = c.id
+         WHERE c.org_id = $1::uuid
+         GROUP BY c.id, p.name
+         ORDER BY c.created_at DESC`,
+        [scope.orgId],
+      );
       return rows.map((row) => {
         const c = modelFields(row);
         c.project = { name: c.projectName };
@@ -259,6 +352,9 @@ export function clustersService(db: Db) {
         throw invalid("kafkaVersion", `Unknown Kafka version; Weir offers ${KAFKA_VERSIONS.join(", ")}`);
       }
       const runtime = chooseRuntime(input.runtime);
+      if (runtime === "kubernetes" && input.plaintextLoopback) {
+        throw invalid("plaintextLoopback", "A plaintext loopback listener is built for the local runtime only");
+      }
       if (runtime === "kubernetes" && input.zoneCount > 1) {
         throw invalid("zoneCount", "Zones are built for the local runtime only; on Kubernetes, use 1");
       }
@@ -288,6 +384,7 @@ export function clustersService(db: Db) {
               storageGbPerBroker: input.storageGbPerBroker,
               storageProtection: input.storageProtection,
               zoneCount: input.zoneCount,
+              plaintextLoopback: input.plaintextLoopback,
               runtime,
               statusReason: "Waiting for the controller",
               progressTotal: input.brokerCount * 2 + 1,
@@ -328,6 +425,8 @@ export function clustersService(db: Db) {
       const brokerCount = input.brokerCount ?? c.brokerCount;
       const storage = input.storageGbPerBroker ?? c.storageGbPerBroker;
       const protection = input.storageProtection ?? c.storageProtection;
+      const kafkaVersion = input.kafkaVersion ?? c.kafkaVersion;
+      if (kafkaVersion !== c.kafkaVersion) checkUpgrade(c, kafkaVersion, brokerCount);
       if (brokerCount > project.maxBrokersPerCluster) {
         throw invalid("brokerCount", `Must be at most ${project.maxBrokersPerCluster} (the project's limit)`);
       }
@@ -378,12 +477,42 @@ export function clustersService(db: Db) {
           );
         }
       }
+      const before = asBrokerConfig(c.brokerConfig);
+      let brokerConfig = before;
+      if (input.brokerConfig) {
+        if (c.runtime === "kubernetes") {
+          throw invalid(
+            "brokerConfig",
+            "Broker configs are applied by the local runtime only; Strimzi clusters keep theirs",
+          );
+        }
+        const merged = mergeBrokerConfig(before, input.brokerConfig, {
+          brokerCount,
+          // Internal topics' replication, fixed at creation: combined nodes (1-3), else 3.
+          defaultReplication: combined > 0 ? Math.min(3, combined) : 3,
+        });
+        if (merged.issues.length > 0) {
+          throw new AppError("VALIDATION_FAILED", merged.issues.map((i) => i.message).join("; "), {
+            fields: Object.fromEntries(merged.issues.map((i) => [i.field, i.message])),
+          });
+        }
+        brokerConfig = merged.config;
+      }
+      const configChange = brokerConfigChange(before, brokerConfig);
       const changes: Record<string, { from: string | number; to: string | number }> = {};
+      for (const k of [...configChange.live, ...configChange.restart]) {
+        changes[`brokerConfig.${k}`] = {
+          from: before[k as keyof typeof before] ?? "default",
+          to: brokerConfig[k as keyof typeof brokerConfig] ?? "default",
+        };
+      }
       if (brokerCount !== c.brokerCount) changes.brokerCount = { from: c.brokerCount, to: brokerCount };
       if (storage !== c.storageGbPerBroker) changes.storageGbPerBroker = { from: c.storageGbPerBroker, to: storage };
       if (protection !== c.storageProtection) changes.storageProtection = { from: c.storageProtection, to: protection };
+      if (kafkaVersion !== c.kafkaVersion) changes.kafkaVersion = { from: c.kafkaVersion, to: kafkaVersion };
       if (Object.keys(changes).length === 0) return view(c);
       const scaling = brokerCount !== c.brokerCount;
+      const rolling = configChange.restart.length > 0;
       const updated = await db.$transaction(async (tx) => {
         const u = await tx.kafkaCluster.update({
           where: { id: c.id },
@@ -391,10 +520,20 @@ export function clustersService(db: Db) {
             brokerCount,
             storageGbPerBroker: storage,
             storageProtection: protection,
+            kafkaVersion,
+            brokerConfig,
             generation: { increment: 1 },
             // Storage and protection apply live: only scaling changes the status.
             ...(scaling
               ? { status: "UPDATING", statusReason: `Scaling from ${c.brokerCount} to ${brokerCount} brokers` }
+              : rolling
+                ? {
+                    status: "UPDATING",
+                    statusReason: `Restarting the brokers one at a time for ${configChange.restart.join(", ")}`,
+                  }
+                : {}),
+            ...(kafkaVersion !== c.kafkaVersion
+              ? { status: "UPDATING", statusReason: `Upgrading from Kafka ${c.kafkaVersion} to ${kafkaVersion}` }
               : {}),
           },
           include,
@@ -441,9 +580,19 @@ export function clustersService(db: Db) {
         username: c.adminUsername ?? "weir-admin",
         password: decryptSecret(c.adminPasswordEncrypted, secretKey),
         mechanism: c.saslMechanism,
-        securityProtocol: "SASL_PLAINTEXT",
+        securityProtocol: clusterSecurityProtocol(c),
         bootstrapServers: c.bootstrapServers,
       };
+    },
+
+    /** The cluster's CA certificate (PEM), which clients of a SASL_SSL cluster trust. */
+    async caCertificate(scope: OrgScope, input: z.infer<typeof clusterIdInput>) {
+      return caCertificateOf(await find(scope, input.id));
+    },
+
+    /** New broker certificates from the same CA, rolled out one broker at a time. */
+    async rotateCertificates(scope: OrgScope, input: z.infer<typeof rotateCertificatesInput>) {
+      return view(await rotateCertificates(db, scope, kind, await find(scope, input.id), input));
     },
 
     async events(scope: OrgScope, input: z.infer<typeof clusterIdInput>) {
