@@ -140,15 +140,38 @@ const ORDERS = {
   zoneCount: 3,
 };
 
-/** Each broker's rack as Kafka itself reports it (DescribeCluster). */
-async function racks(): Promise<Map<number, string | null>> {
+/** What Kafka itself reports (DescribeCluster, Metadata) through a fresh admin client. */
+async function withAdmin<T>(fn: (admin: WeirAdmin) => Promise<T>): Promise<T> {
   const admin = new WeirAdmin({ bootstrap, username: credential.username, password: credential.password });
   try {
-    return new Map((await admin.describeCluster()).brokers.map((b) => [b.nodeId, b.rack]));
+    return await fn(admin);
   } finally {
     await admin.close();
   }
 }
+
+/** Internal topics (Metadata), by name. */
+const internalTopics = () => withAdmin(async (a) => (await a.topics()).filter((t) => t.internal));
+
+/** The brokers holding a replica of `topic`, sorted. */
+const brokersOf = (topics: Awaited<ReturnType<typeof internalTopics>>, topic: string) => {
+  const t = topics.find((x) => x.name === topic);
+  expect(t, `${topic} exists`).toBeDefined();
+  return [...new Set(t!.partitions.flatMap((p) => p.replicas))].sort((x, y) => x - y);
+};
+
+/** The KRaft controller's count of active and fenced brokers, from a node's metrics endpoint. */
+async function brokerCounts(metricsPort: number): Promise<{ active: number; fenced: number }> {
+  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+  const gauge = (name: string) =>
+    Number(
+      new RegExp(`^kafka_controller_kafkacontroller_value\\{name="${name}",?\\} (\\S+)$`, "m").exec(text)?.[1] ?? NaN,
+    );
+  return { active: gauge("ActiveBrokerCount"), fenced: gauge("FencedBrokerCount") };
+}
+
+/** Each broker's rack as Kafka itself reports it (DescribeCluster). */
+const racks = () => withAdmin(async (a) => new Map((await a.describeCluster()).brokers.map((b) => [b.nodeId, b.rack])));
 
 /** Partitions of `topic` whose replicas are not in `zones` distinct racks (by Kafka's own view). */
 async function partitionsNotSpread(topic: string, zones: number): Promise<string[]> {
@@ -427,6 +450,10 @@ describe("Kafka clusters", () => {
     await stopController();
     expect(await stopAllLocalInstances(dataDir)).toBe(3);
     expect(javaPids()).toEqual([]);
+    // Meanwhile another process takes broker 2's client port: it comes back on a fresh lease.
+    const node2 = (before.brokers as { nodeId: number; port: number }[]).find((b) => b.nodeId === 2)!;
+    const squatter = net.createServer();
+    await new Promise<void>((r) => squatter.listen(node2.port, "127.0.0.1", () => r()));
     await startController();
     const back = await until(
       "RUNNING after a Weir restart",
@@ -439,13 +466,28 @@ describe("Kafka clusters", () => {
         );
       },
       180_000,
+    ).finally(() => squatter.close());
+    const moved = (back.brokers as { nodeId: number; port: number }[]).find((b) => b.nodeId === 2)!;
+    expect(moved.port).not.toBe(node2.port);
+    expect(back.bootstrapServers).toContain(`127.0.0.1:${moved.port}`);
+    expect(await h.db.portLease.findMany({ where: { port: { in: [node2.port, moved.port] } } })).toEqual([
+      expect.objectContaining({ port: moved.port, purpose: "listener" }),
+    ]);
+    // Kafka itself advertises the new port.
+    bootstrap = back.bootstrapServers.split(",");
+    const advertised = await withAdmin(
+      async (a) => new Map((await a.describeCluster()).brokers.map((b) => [b.nodeId, b.port])),
     );
+    expect(advertised.get(2)).toBe(moved.port);
     for (const b of back.brokers as { nodeId: number; restartCount: number }[]) {
       const was = (before.brokers as { nodeId: number; restartCount: number }[]).find((x) => x.nodeId === b.nodeId)!;
       expect(b.restartCount).toBe(was.restartCount);
     }
     const events = (await h.rest("GET", `/clusters/${clusterId}/events`, { as: { bearer } })).body.items;
     expect(events.filter((e: { reason: string }) => e.reason === "BrokerStarted")).toHaveLength(startedBefore + 3);
+    expect(events.find((e: { reason: string }) => e.reason === "PortRenewed")?.message).toContain(
+      `listener port ${node2.port} was taken by another process, leased ${moved.port} instead`,
+    );
     expect((await consumeAll("payments", 1)).length).toBeGreaterThanOrEqual(1);
   }, 240_000);
 
@@ -626,6 +668,17 @@ describe("Kafka clusters", () => {
 
     await producer.send({ topic: "ledger", acks: -1, messages: [{ value: "after-scale-out" }] });
     values.push("after-scale-out");
+    // Internal topics in use: a consumer group's offsets, and a transaction, whose log Kafka
+    // creates now, over all six brokers.
+    await consumeAll("ledger", 1);
+    const txProducer = kafka().producer({ transactionalId: "ledger-tx", idempotent: true, maxInFlightRequests: 1 });
+    await txProducer.connect();
+    const tx = await txProducer.transaction();
+    await tx.send({ topic: "ledger", messages: [{ value: "in-a-transaction" }] });
+    await tx.commit();
+    await txProducer.disconnect();
+    values.push("in-a-transaction");
+    expect(brokersOf(await internalTopics(), "__transaction_state").some((b) => b > 3)).toBe(true);
 
     const back = await h.rest("PATCH", `/clusters/${clusterId}`, { body: { brokerCount: 3 }, as: { bearer } });
     expect(back.status).toBe(200);
@@ -651,6 +704,16 @@ describe("Kafka clusters", () => {
     const md = await a.fetchTopicMetadata({ topics: ["ledger"] });
     await a.disconnect();
     expect(md.topics[0]!.partitions.every((p) => p.replicas.every((r) => r <= 3))).toBe(true);
+    const internal = await internalTopics();
+    for (const topic of ["__consumer_offsets", "__transaction_state"]) {
+      expect(brokersOf(internal, topic), topic).toEqual([1, 2, 3]);
+    }
+    // Unregistered from KRaft, not kept as fenced brokers: every controller counts 3 active, 0 fenced.
+    await until("removed brokers unregistered", async () => {
+      const nodes = await h.db.broker.findMany({ where: { clusterId } });
+      const counts = await Promise.all(nodes.map((b) => brokerCounts(b.metricsPort!)));
+      return counts.every((c) => c.active === 3 && c.fenced === 0);
+    });
     expect(await partitionsNotSpread("zoned", 3)).toEqual([]);
     expect(await partitionsNotSpread("ledger", 2)).toEqual([]);
     const spread = (await getCluster()).conditions.find((c: { type: string }) => c.type === "ReplicasInDistinctZones");
@@ -660,8 +723,9 @@ describe("Kafka clusters", () => {
     expect(javaPids()).toHaveLength(3);
   }, 420_000);
 
-  test("a broker that cannot start (port taken) leaves the cluster FAILED with the reason and log tail, and nothing running", async () => {
-    // Hold a port, then give the new cluster's only node that port before the controller starts it.
+  test("a broker that cannot start (its controller port taken) leaves the cluster FAILED with the reason and log tail, and nothing running", async () => {
+    // Hold a port, then give the new cluster's only node that port before the controller starts it:
+    // a voter's controller port is fixed (a taken client port would be renewed instead).
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
     const taken = (blocker.address() as net.AddressInfo).port;
@@ -672,9 +736,9 @@ describe("Kafka clusters", () => {
     });
     expect(r.status).toBe(201);
     const id = r.body.id as string;
-    const [controllerPort, metricsPort] = await freePorts(2, new Set([taken]));
+    const [port, metricsPort] = await freePorts(2, new Set([taken]));
     await h.db.broker.create({
-      data: { clusterId: id, nodeId: 1, roles: "broker,controller", port: taken, controllerPort, metricsPort },
+      data: { clusterId: id, nodeId: 1, roles: "broker,controller", port, controllerPort: taken, metricsPort },
     });
     await startController();
     try {

@@ -243,6 +243,8 @@ includeObjectNames:
   - "kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec"
   - "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions"
   - "kafka.server:type=ReplicaManager,name=PartitionCount"
+  - "kafka.controller:type=KafkaController,name=ActiveBrokerCount"
+  - "kafka.controller:type=KafkaController,name=FencedBrokerCount"
 `;
 
 /** A KRaft cluster id: 16 random bytes in URL-safe base64 without padding (22 characters). */

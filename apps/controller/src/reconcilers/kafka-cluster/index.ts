@@ -39,7 +39,7 @@ import {
   type InstanceRow,
 } from "../../framework/instances.ts";
 import { runPipeline, stayFailed, step, type Step } from "../../framework/pipeline.ts";
-import { leasePorts } from "../../framework/ports.ts";
+import { leasePorts, renewTakenPorts } from "../../framework/ports.ts";
 import { ReconcileError, statusStore, type Reconciler, type ReconcileOutcome } from "../../framework/types.ts";
 import { applyLiveConfig } from "./live-config.ts";
 import { recordRevisions, roll } from "./roll.ts";
@@ -157,10 +157,7 @@ const ensureNodeRows = step<ClusterPass>("node-rows", async (pass) => {
   pass.adding = plan.add.length;
   if (pass.declarative) return;
   pass.spec = await specOf(db, pass.cluster, decryptSecret(pass.cluster.adminPasswordEncrypted!, pass.secretKey));
-  pass.bootstrapServers = pass.cluster.brokers
-    .filter(isBroker)
-    .map((b) => `${b.host}:${b.port}`)
-    .join(",");
+  pass.bootstrapServers = bootstrapOf(pass.cluster);
 });
 
 // Start (or adopt) every node that should run, with back-off for crashing ones (instance policy).
@@ -173,7 +170,10 @@ const keepNodesRunning = step<ClusterPass>("keep-nodes-running", async (pass) =>
     rows: cluster.brokers.filter((b) => !pass.leaving.has(b.nodeId)).map(rowOf),
     observed: pass.observed,
     firstRun: pass.firstRun,
-    start: (row) => runtime.ensureNode(spec!, Number(row.name)),
+    start: async (row) => {
+      if (!pass.observed.get(row.name)?.running) await renewNodePorts(pass, Number(row.name));
+      return runtime.ensureNode(spec!, Number(row.name));
+    },
     logTail: (row) => runtime.logTail(cluster.id, row.name, 300),
     update: async (id, patch) => {
       await db.broker.updateMany({ where: { id }, data: patch });
@@ -188,6 +188,36 @@ const keepNodesRunning = step<ClusterPass>("keep-nodes-running", async (pass) =>
     pass.observed = new Map((await runtime.observe(cluster.id, names)).map((o) => [o.name, o]));
   }
 });
+
+/**
+ * A node about to start whose client listener or metrics port another process took since the
+ * lease gets fresh ones: recorded on its row, in the spec it starts from (so it advertises the
+ * new listener) and in the bootstrap servers. A voter's controller port is fixed (every voter's
+ * configuration names it), so a taken one still fails the start with Kafka's reason.
+ */
+async function renewNodePorts(pass: ClusterPass, nodeId: number): Promise<void> {
+  const b = pass.cluster.brokers.find((x) => x.nodeId === nodeId);
+  const node = pass.spec?.nodes.find((n) => n.nodeId === nodeId);
+  if (!b || !node || !isBroker(b)) return;
+  const renewed = await renewTakenPorts(
+    pass.db,
+    { ownerKind: "KafkaCluster", ownerId: b.id },
+    { listener: b.port, metrics: b.metricsPort },
+    ["listener", "metrics"],
+  );
+  if (renewed.length === 0) return;
+  const to = Object.fromEntries(renewed.map((r) => [r.purpose, r.to]));
+  const patch = { port: to.listener ?? b.port, metricsPort: to.metrics ?? b.metricsPort };
+  await pass.db.broker.updateMany({ where: { id: b.id }, data: patch });
+  Object.assign(b, patch);
+  Object.assign(node, patch);
+  pass.bootstrapServers = bootstrapOf(pass.cluster);
+  await pass.event({
+    type: "WARNING",
+    reason: "PortRenewed",
+    message: `Broker ${nodeId}: ${renewed.map((r) => `${r.purpose} port ${r.from} was taken by another process, leased ${r.to} instead`).join("; ")}.`,
+  });
+}
 
 /** Nothing half-running: stop what did start so no process runs unmanaged. */
 async function failCluster(pass: ClusterPass, why: string): Promise<ReconcileOutcome> {
@@ -387,6 +417,12 @@ const declarativeSteps: Step<ClusterPass>[] = [
 ];
 
 // ---------------------------------------------------------------- helpers
+
+const bootstrapOf = (cluster: ClusterWithBrokers) =>
+  cluster.brokers
+    .filter(isBroker)
+    .map((b) => `${b.host}:${b.port}`)
+    .join(",");
 
 async function specOf(db: Db, cluster: ClusterWithBrokers, password: string): Promise<KafkaClusterSpec> {
   const price = await db.price.findFirst({
