@@ -1,4 +1,5 @@
 import {
+  connectorLagInput,
   connectorNameInput,
   createConnectorInput,
   createReplicationInput,
@@ -8,7 +9,7 @@ import {
 import { CONNECT_PLUGINS } from "@weir/runtime";
 import { z } from "zod";
 import * as s from "../schemas.ts";
-import { router } from "../trpc.ts";
+import { orgProcedure, router } from "../trpc.ts";
 import { resourceOperations } from "./operations.ts";
 
 const tags = ["connectors"];
@@ -139,6 +140,30 @@ export const connectorsRouter = router({
     },
     ({ domain, scope }, input) => domain.connectors.restart(scope, input),
   ),
+
+  lag: orgProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: `${base}/{name}/lag`,
+        tags,
+        summary:
+          "A replication's lag in the last `minutes`, oldest first: records in the source's matching topics not yet on the target (end offsets on both, read by the controller every 10 s)",
+      },
+    })
+    .input(connectorLagInput)
+    .output(
+      z.object({
+        samples: z.array(
+          z.object({
+            at: z.date(),
+            records: z.number().describe("The source's end offsets minus the target's, summed over partitions"),
+            topics: z.number().describe("How many topics matched on the source"),
+          }),
+        ),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.domain.connectors.lag(ctx.scope, input)),
 
   events: op.events({ path: `${base}/{name}/events`, input: connectorNameInput }, ({ domain, scope }, input) =>
     domain.connectors.events(scope, input),

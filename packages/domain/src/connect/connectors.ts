@@ -29,8 +29,10 @@ import { resourceName } from "../names.ts";
 import { requireRole } from "../roles.ts";
 import { acceptsChanges, isServing } from "../status.ts";
 import {
+  connectorLagInput,
   createReplicationInput,
   replicationAcls,
+  replicationLagSamples,
   replicationAliases,
   replicationConfig,
   SOURCE_JAAS_KEY,
@@ -437,6 +439,13 @@ export function connectorsService(db: Db) {
     async events(scope: OrgScope, input: z.infer<typeof connectorNameInput>) {
       const c = await find(scope, input);
       return resourceEvents(db, "Connector", c.id);
+    },
+
+    /** A replication's lag over time: the source's end offsets minus the target's, sampled by the controller. */
+    async lag(scope: OrgScope, input: z.infer<typeof connectorLagInput>) {
+      const c = await find(scope, input);
+      if (!c.sourceKafkaClusterId) throw invalid("name", "Only a replication from another Weir cluster has a lag");
+      return { samples: await replicationLagSamples(db, c.id, input.minutes) };
     },
 
     async create(scope: OrgScope, input: z.infer<typeof createConnectorInput>) {

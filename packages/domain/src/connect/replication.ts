@@ -4,6 +4,7 @@
 // read-only user on the source (weir-mirror-<id8>) and gives the connector's own user on the
 // target what MM2 writes there. The stored config is the user's choice in MM2's keys; bootstrap
 // servers and credentials are added by the controller, the source credential as a secret.
+import type { Db } from "@weir/db";
 import { mirrorInternalTopics } from "@weir/runtime";
 import { z } from "zod";
 import { resourceName } from "../names.ts";
@@ -134,4 +135,26 @@ export function replicationAcls(
     ...(sync ? groups.flatMap((p) => ["READ", "DESCRIBE"].map((op) => bind(tgt, "GROUP", p, op))) : []),
   ];
   return { source, target };
+}
+
+export const connectorLagInput = z.strictObject({
+  id: z.uuid().describe("The Connect cluster"),
+  name: resourceName,
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60)
+    .describe("How far back, in minutes"),
+});
+
+/** A replication's lag samples since `minutes` ago, oldest first (records as a number: a chart's value). */
+export async function replicationLagSamples(db: Db, connectorId: string, minutes: number) {
+  const rows = await db.connectorLagSample.findMany({
+    where: { connectorId, sampledAt: { gte: new Date(Date.now() - minutes * 60_000) } },
+    orderBy: { sampledAt: "asc" },
+    take: 5000,
+  });
+  return rows.map((r) => ({ at: r.sampledAt, records: Number(r.records), topics: r.topics }));
 }

@@ -7,8 +7,15 @@ import { useCreateConnector, type ConnectCluster } from "../hooks";
 import { jdbcSinkConnector } from "@weir/domain/rules";
 import { cdcConnector, cdcTopics, parseKeyValues, SNAPSHOT_MODES } from "./connector-forms";
 import { EMPTY_JDBC_SINK, JDBC_SINK_FIELDS, JdbcSinkFields } from "./jdbc-sink-fields";
+import {
+  EMPTY_REPLICATION,
+  REPLICATION_FIELDS,
+  ReplicationFields,
+  replicationBody,
+  useCreateReplication,
+} from "./replication-fields";
 
-type Mode = "postgres-cdc" | "jdbc-sink" | "custom";
+type Mode = "postgres-cdc" | "jdbc-sink" | "replicate" | "custom";
 
 /**
  * A new connector: the guided Postgres CDC form (a database URL, tables, snapshot mode, and the
@@ -29,9 +36,12 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
   const [config, setConfig] = useState("");
   const [secrets, setSecrets] = useState("");
   const [sink, setSink] = useState(EMPTY_JDBC_SINK);
+  const [mirror, setMirror] = useState(EMPTY_REPLICATION);
+  const replicate = useCreateReplication();
   const [local, setLocal] = useState<Record<string, string>>({});
 
-  const server = fieldErrors(create.error);
+  const failed = mode === "replicate" ? replicate.error : create.error;
+  const server = fieldErrors(failed);
   const errors = { ...server, ...local };
   const unplaced = Object.entries(server).filter(
     ([k]) =>
@@ -44,17 +54,29 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
         "config.topic.prefix",
         "config.table.include.list",
         ...(mode === "jdbc-sink" ? JDBC_SINK_FIELDS : []),
+        ...(mode === "replicate" ? REPLICATION_FIELDS : []),
       ].includes(k),
   );
   const formError =
-    create.error &&
-    (Object.keys(server).length === 0 ? errorMessage(create.error) : unplaced.map(([k, v]) => `${k}: ${v}`).join("\n"));
+    failed &&
+    (Object.keys(server).length === 0 ? errorMessage(failed) : unplaced.map(([k, v]) => `${k}: ${v}`).join("\n"));
   const topicPrefix = prefix.trim() || name.trim();
   const preview = cdcTopics(topicPrefix, tables);
 
   function submit() {
     setLocal({});
     let body;
+    if (mode === "replicate") {
+      const built = replicationBody(c.id, name.trim(), mirror);
+      if ("error" in built) return setLocal({ [built.field]: built.error });
+      replicate.mutate(built.body, {
+        onSuccess: (k) => {
+          toast.success(`Creating the replication ${k.name}`);
+          onClose();
+        },
+      });
+      return;
+    }
     if (mode === "postgres-cdc") {
       const built = cdcConnector({
         name: name.trim(),
@@ -110,7 +132,11 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button onClick={submit} pending={create.isPending} data-testid="create-connector-submit">
+          <Button
+            onClick={submit}
+            pending={create.isPending || replicate.isPending}
+            data-testid="create-connector-submit"
+          >
             Create connector
           </Button>
         </>
@@ -134,6 +160,7 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
             options={[
               { value: "postgres-cdc", label: "Postgres CDC (Debezium)" },
               { value: "jdbc-sink", label: "JDBC sink: topics into PostgreSQL tables (Debezium)" },
+              { value: "replicate", label: "Replicate from another Weir cluster (MirrorMaker 2)" },
               { value: "custom", label: "Any plugin (key=value config)" },
             ]}
           />
@@ -214,6 +241,8 @@ export function NewConnectorDialog({ cluster: c, onClose }: { cluster: ConnectCl
           </>
         ) : mode === "jdbc-sink" ? (
           <JdbcSinkFields name={name.trim()} value={sink} onChange={setSink} errors={errors} />
+        ) : mode === "replicate" ? (
+          <ReplicationFields cluster={c} value={mirror} onChange={setMirror} errors={errors} />
         ) : (
           <>
             <SelectField
