@@ -245,6 +245,10 @@ export const brokerNode = z.object({
   startedAt: z.date().nullable(),
   restartCount: z.number(),
   diskUsedBytes: z.number(),
+  kafkaVersion: z
+    .string()
+    .nullable()
+    .describe("The Kafka release the node's process was started with (null: not recorded yet)"),
 });
 
 export const kafkaCluster = z.object({
@@ -253,6 +257,19 @@ export const kafkaCluster = z.object({
   projectId: z.string(),
   projectName: z.string().nullable(),
   kafkaVersion: z.string(),
+  metadataVersion: z
+    .string()
+    .nullable()
+    .describe(
+      "The metadata.version the cluster runs at, as Kafka reports it (raised at the end of an upgrade); null until read",
+    ),
+  upgrade: z
+    .object({ to: z.string(), brokersDone: z.number(), brokers: z.number() })
+    .nullable()
+    .describe("An in-place Kafka upgrade in progress: the release, and how many brokers run it so far"),
+  upgradableTo: z
+    .array(z.string())
+    .describe("The releases this cluster can be upgraded to in place (PATCH kafkaVersion)"),
   brokerCount: z.number(),
   brokerInstanceType: z.string(),
   storageGbPerBroker: z.number(),

@@ -24,4 +24,5 @@ export * from "./kafka/acls.ts";
 export * from "./kafka/groups.ts";
 export * from "./kafka/messages.ts";
 export * from "./kafka/storage.ts";
+export * from "./kafka/features.ts";
 export * from "./connect/index.ts";

@@ -60,6 +60,21 @@ export function kafkaVersionOfMetadataLevel(level: number): KafkaVersion | null 
   return KAFKA_VERSIONS.find((v) => KAFKA_RELEASES[v].metadataVersion.level === level) ?? null;
 }
 
+/** Kafka's name of a metadata.version level when one of the offered releases has it. */
+export function metadataVersionName(level: number): string {
+  const v = kafkaVersionOfMetadataLevel(level);
+  return v ? KAFKA_RELEASES[v].metadataVersion.name : `level ${level}`;
+}
+
+/**
+ * The release a cluster is being upgraded to, or null: its metadata.version is known (recorded
+ * by the controller) and is not yet the one of its release, raised once every node runs it.
+ */
+export function upgradingTo(c: { kafkaVersion: string; metadataVersion: string | null }): string | null {
+  if (c.metadataVersion === null || !isKafkaVersion(c.kafkaVersion)) return null;
+  return c.metadataVersion === KAFKA_RELEASES[c.kafkaVersion].metadataVersion.name ? null : c.kafkaVersion;
+}
+
 /**
  * Whether a running cluster may move from `from` to `to`: only forward, only to an offered
  * release. Kafka supports rolling from any 3.3+ KRaft release to 4.x; once the metadata version

@@ -65,7 +65,7 @@ export const clustersRouter = router({
         path: "/clusters/{id}",
         tags,
         summary:
-          "Change the broker count (partitions move to or off the brokers), the storage per broker (a larger size applies live; a smaller one is refused with 409 while the data would not fit) or the storage protection",
+          "Change the broker count (partitions move to or off the brokers), the storage per broker (a larger size applies live; a smaller one is refused with 409 while the data would not fit), the storage protection, or upgrade Kafka in place (kafkaVersion: a newer offered release; the nodes restart on the new binaries one at a time, then metadata.version is raised; a downgrade is refused with 409, a version not offered with 400), or cluster-level broker configs (brokerConfig: live keys apply at once, the others restart the brokers one at a time; an unknown key or a bad value is a 400 naming brokerConfig.<key>, nothing applied)",
       },
     })
     .input(updateClusterInput)

@@ -3,7 +3,8 @@
 // Metadata through the Admin protocol). A pass is a pipeline of named, idempotent steps:
 //   delete-if-asked → stay-failed → identity → node-rows → keep-nodes-running → record-revisions
 //   → observe-kafka → record-nodes → watch-storage → announce-running → apply-live-config → scale
-//   → roll (restarts, one node at a time, nodes whose config revision changed: roll.ts) → status
+//   → roll (restarts, one node at a time, nodes whose config revision changed: roll.ts)
+//   → raise-metadata-version (after a Kafka upgrade: upgrade.ts) → status
 // A cluster whose runtime is "kubernetes" is handed whole to a declarative driver (Strimzi):
 // the same pipeline with the process steps (keep-nodes-running, observe-kafka, scale) replaced
 // by apply-resources and observe-resources (Strimzi's Ready condition, node ids, bootstrap
@@ -43,6 +44,7 @@ import { leasePorts, renewTakenPorts } from "../../framework/ports.ts";
 import { ReconcileError, statusStore, type Reconciler, type ReconcileOutcome } from "../../framework/types.ts";
 import { applyLiveConfig } from "./live-config.ts";
 import { recordRevisions, roll } from "./roll.ts";
+import { raiseMetadataVersion, recordVersions } from "./upgrade.ts";
 import { scaleStep } from "./scale.ts";
 import { watchStorage } from "./storage.ts";
 import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
@@ -393,6 +395,7 @@ const steps: Step<ClusterPass>[] = [
   ensureNodeRows,
   keepNodesRunning,
   recordRevisions,
+  recordVersions,
   observeKafka,
   recordNodes,
   watchStorage,
@@ -400,6 +403,7 @@ const steps: Step<ClusterPass>[] = [
   applyLiveConfig,
   scale,
   roll,
+  raiseMetadataVersion,
   status,
 ];
 

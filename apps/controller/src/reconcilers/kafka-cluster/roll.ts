@@ -26,7 +26,7 @@
 //   whether nodes still wait for a restart (e.g. to bump the metadata version after an upgrade).
 // A cluster run by a declarative driver (Strimzi) is rolled by its operator, not here.
 import type { Prisma } from "@weir/db";
-import { isBroker, isController, nodeRevision, BROKER_SESSION_TIMEOUT_MS } from "@weir/runtime";
+import { isBroker, isController, nodeRevision, upgradingTo, BROKER_SESSION_TIMEOUT_MS } from "@weir/runtime";
 import { failureExcerpt, lastMeaningfulLine } from "../../framework/instances.ts";
 import { step } from "../../framework/pipeline.ts";
 import type { ReconcileOutcome } from "../../framework/types.ts";
@@ -88,8 +88,11 @@ export function partitionsBlockingRestart(
 }
 
 const what = (n: RollNode) => (isBroker(n) ? "broker" : "controller");
-const progressText = (n: RollNode, i: number, total: number) =>
-  `Restarting ${what(n)} ${i} of ${total} (node ${n.nodeId})`;
+// During a Kafka upgrade (upgrade.ts) the same roll moves each node to the new binaries.
+const progressText = (n: RollNode, i: number, total: number, upgrade: string | null) =>
+  upgrade
+    ? `Upgrading: ${what(n)} ${i} of ${total} (node ${n.nodeId}) to Kafka ${upgrade}`
+    : `Restarting ${what(n)} ${i} of ${total} (node ${n.nodeId})`;
 
 /** The desired revision of every node that stays (nodes being scaled in are not rolled). */
 function desiredRevisions(pass: ClusterPass): Map<number, string> {
@@ -199,7 +202,9 @@ export const roll = step<ClusterPass>("roll", async (pass) => {
   if (state?.current) {
     const cur = state.current;
     const b = cluster.brokers.find((x) => x.nodeId === cur.nodeId);
-    const label = b ? progressText(b, state.done + 1, state.total) : `Restarting node ${cur.nodeId}`;
+    const label = b
+      ? progressText(b, state.done + 1, state.total, upgradingTo(cluster))
+      : `Restarting node ${cur.nodeId}`;
     if (!b) {
       state = { ...state, current: null, done: state.done + 1 };
     } else {
@@ -257,7 +262,7 @@ export const roll = step<ClusterPass>("roll", async (pass) => {
   const total = state ? Math.max(state.total, state.done + pending.length) : pending.length;
   const done = state?.done ?? 0;
   const next = pending[0]!;
-  const label = progressText(next, done + 1, total);
+  const label = progressText(next, done + 1, total, upgradingTo(cluster));
   // Scaling, a crash or a slow follower: the roll goes on once the cluster is whole again.
   if (!healthy(pass)) {
     return state ? rolling(`${label}: waiting for the cluster to be healthy`, label) : undefined;

@@ -4,7 +4,7 @@ import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { toast } from "sonner";
 import { CopyButton } from "@/components/copy-button";
 import { useRevealAdminCredential, type AdminCredential, type Cluster } from "../hooks";
-import { connectionSnippets } from "./connection-snippets";
+import { clientRequirements, connectionSnippets } from "./connection-snippets";
 
 /** Bootstrap servers, the admin credential (owners and admins) and client snippets. */
 export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canReveal: boolean }) {
@@ -26,11 +26,21 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
             username: credential?.username ?? null,
             password: credential?.password ?? null,
             clientRack: cluster.zoneCount > 1 ? (cluster.brokers[0]?.zone ?? null) : null,
+            kafkaVersion: cluster.kafkaVersion,
           })
         : [],
-    [bootstrap, cluster.securityProtocol, cluster.saslMechanism, credential, cluster.zoneCount, cluster.brokers],
+    [
+      bootstrap,
+      cluster.securityProtocol,
+      cluster.saslMechanism,
+      credential,
+      cluster.zoneCount,
+      cluster.brokers,
+      cluster.kafkaVersion,
+    ],
   );
   const current = snippets[tab] ?? snippets[0];
+  const needs = clientRequirements(cluster.kafkaVersion);
 
   function onTabKey(e: KeyboardEvent<HTMLDivElement>) {
     const delta = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
@@ -54,6 +64,14 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
         }
       />
       <div className="flex flex-col gap-5 px-5 py-4">
+        {needs && (
+          <p
+            className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            data-testid="client-requirements"
+          >
+            {needs}
+          </p>
+        )}
         <div className="flex flex-col gap-1.5">
           <span className="text-sm font-medium text-slate-700" id={`${tabsId}-bootstrap`}>
             Bootstrap servers

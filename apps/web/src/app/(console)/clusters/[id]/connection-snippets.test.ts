@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { connectionSnippets } from "./connection-snippets";
+import { clientRequirements, connectionSnippets } from "./connection-snippets";
 
 const base = {
   bootstrapServers: "127.0.0.1:9092,127.0.0.1:9093",
@@ -60,5 +60,16 @@ describe("connectionSnippets", () => {
     expect(zoned.kafkajs).toContain('rackId: "zone-a"');
     expect(zoned.spark).toContain('.option("kafka.client.rack", "zone-a")');
     for (const code of Object.values(byId("u", "p"))) expect(code).not.toContain("rack");
+  });
+  it("says for a Kafka 4 cluster that kcat needs librdkafka 2.6.1 or newer, and nothing for 3.9", () => {
+    expect(clientRequirements("3.9.2")).toBeNull();
+    expect(clientRequirements("4.4.0")).toMatch(/librdkafka before 2\.6\.1/);
+    const v4 = Object.fromEntries(
+      connectionSnippets({ ...base, username: "u", password: "p", kafkaVersion: "4.4.0" }).map((x) => [x.id, x.code]),
+    );
+    expect(v4["kcat-produce"]).toMatch(/\n# Kafka 4: needs kcat on librdkafka 2\.6\.1 or newer/);
+    expect(v4["kcat-consume"]).toContain("librdkafka 2.6.1");
+    expect(v4.java).not.toContain("librdkafka");
+    for (const code of Object.values(byId("u", "p"))) expect(code).not.toContain("librdkafka");
   });
 });

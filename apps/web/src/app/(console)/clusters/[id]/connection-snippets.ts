@@ -14,6 +14,8 @@ export interface SnippetInput {
    * replica in it (the brokers run RackAwareReplicaSelector).
    */
   clientRack?: string | null;
+  /** The cluster's Kafka release: on 4.x the kcat snippets say which librdkafka they need. */
+  kafkaVersion?: string;
 }
 
 export interface Snippet {
@@ -37,14 +39,32 @@ function jaasConfig(username: string, password: string) {
   return `org.apache.kafka.common.security.scram.ScramLoginModule required username=${jaas(username)} password=${jaas(password)};`;
 }
 
+/**
+ * What a client needs to talk to a cluster of this Kafka release, or null when any will do. Kafka 4
+ * checks the SCRAM nonce strictly (RFC 5802); librdkafka before 2.6.1 sends it wrongly and is
+ * refused with "invalid credentials".
+ */
+export function clientRequirements(kafkaVersion: string): string | null {
+  if (Number(kafkaVersion.split(".")[0]) < 4) return null;
+  return (
+    "Kafka 4 refuses SCRAM logins from librdkafka before 2.6.1, so Debian 12's kcat (librdkafka 2.0.2) and older " +
+    'confluent-kafka, node-rdkafka or confluent-kafka-go clients fail with "invalid credentials". Java clients ' +
+    "(3.x too), kafkajs, @platformatic/kafka and confluent-kafka 2.6.1 or newer (its wheels bundle librdkafka) work."
+  );
+}
+
 export function connectionSnippets(input: SnippetInput): Snippet[] {
   const { bootstrapServers, securityProtocol, mechanism } = input;
   const username = input.username ?? USER;
   const password = input.password ?? PASS;
   const topic = input.topic ?? "my-topic";
   const rack = input.clientRack ?? null;
+  const kcatNeeds =
+    input.kafkaVersion && clientRequirements(input.kafkaVersion)
+      ? "# Kafka 4: needs kcat on librdkafka 2.6.1 or newer (Debian 12's kcat is refused with 'invalid credentials').\n"
+      : "";
   const kcatAuth = [
-    `kcat -b ${bootstrapServers} \\`,
+    `${kcatNeeds}kcat -b ${bootstrapServers} \\`,
     `  -X security.protocol=${securityProtocol} \\`,
     `  -X sasl.mechanisms=${mechanism} \\`,
     `  -X sasl.username=${sh(username)} \\`,

@@ -32,6 +32,7 @@ import {
 } from "../hooks";
 import { ClusterMetrics } from "./cluster-metrics";
 import { ConnectCard } from "./connect-card";
+import { KafkaVersionCard } from "./kafka-version-card";
 
 export function ClusterOverview({ clusterId }: { clusterId: string }) {
   // The same query as the header's: one request per poll serves both.
@@ -84,6 +85,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
         canChange={canChange && canScale}
       />
       <BrokersCard cluster={c} />
+      <KafkaVersionCard cluster={c} canChange={canChange && canScale} />
       <ConnectCard cluster={c} canReveal={roleAtLeast(role, "ADMIN")} />
       <ClusterMetrics cluster={c} />
       <ClusterEvents cluster={c} />
@@ -246,6 +248,11 @@ function BrokersCard({ cluster: c }: { cluster: Cluster }) {
                   <Td>
                     <span className="font-medium text-slate-900">{b.nodeId}</span>
                     <span className="block text-xs text-slate-500">{b.roles.replace(",", " + ")}</span>
+                    {b.kafkaVersion && (
+                      <span className="block text-xs text-slate-500" data-testid="broker-kafka-version">
+                        Kafka {b.kafkaVersion}
+                      </span>
+                    )}
                   </Td>
                   <Td data-testid="broker-zone">
                     <span className="font-mono text-xs text-slate-700">{b.zone}</span>
