@@ -25,7 +25,7 @@ import {
   type RestOperation,
 } from "./openapi.ts";
 import { clientIp, isCrossSite, type RequestLike } from "./request-guards.ts";
-import { isPrometheusPath, prometheusRoute, prometheusRouteNode } from "./prometheus.ts";
+import { clusterText } from "./text-routes.ts";
 import { appRouter } from "./root.ts";
 import { authenticateCaller, toErrorBody, type Context, type ErrorBody } from "./trpc.ts";
 
@@ -293,7 +293,7 @@ export function restNoOperation(method: string, pathname: string): Response | nu
 /** The REST API: openapi.json and every operation, with the one error body. */
 export async function handleRest(domain: Domain, req: Request): Promise<Response> {
   const url = new URL(req.url);
-  if (isPrometheusPath(url.pathname)) return prometheusRoute(domain, req);
+  if (clusterText.isPath(url.pathname)) return clusterText.serve(domain, req);
   const { path } = route(url.pathname);
   const method = req.method === "HEAD" ? "GET" : req.method;
   const found = findOperation(method, path);
@@ -355,7 +355,7 @@ export async function serveRest(domain: Domain, req: IncomingMessage, res: Serve
   const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
   const found = findOperation(method, path);
   const head = req.method === "HEAD";
-  if (isPrometheusPath(pathname)) return writeWeb(res, head, await prometheusRouteNode(domain, req));
+  if (clusterText.isPath(pathname)) return writeWeb(res, head, await clusterText.serveNode(domain, req));
   if (!found) {
     const refused = restNoOperation(req.method ?? "GET", pathname);
     if (refused) return writeWeb(res, head, refused);

@@ -19,7 +19,7 @@ import {
 import { ZodArray, type ZodType } from "zod";
 import { appRouter } from "./root.ts";
 import { errorBodySchema, type ErrorBody, type Meta } from "./trpc.ts";
-import { prometheusOpenApiPaths } from "./prometheus.ts";
+import { clusterText } from "./text-routes.ts";
 
 export const REST_PREFIX = "/api/v1";
 export const OPENAPI_PATH = "/openapi.json";
@@ -239,7 +239,7 @@ function buildDocument(): OpenAPIObject {
       }
     }
   }
-  Object.assign((doc.paths ??= {}), prometheusOpenApiPaths);
+  Object.assign((doc.paths ??= {}), clusterText.openApiPaths);
   return doc;
 }
 

@@ -279,7 +279,25 @@ export const kafkaCluster = z.object({
   /** Zones the brokers are spread over (1-3). */
   zoneCount: z.number(),
   saslMechanism: z.string(),
-  securityProtocol: z.string(),
+  securityProtocol: z
+    .enum(["SASL_SSL", "SASL_PLAINTEXT"])
+    .describe(
+      "The client listener: SASL_SSL (new clusters; trust the cluster's CA, GET /clusters/{id}/ca-certificate) or SASL_PLAINTEXT (clusters created before TLS)",
+    ),
+  tls: z.object({
+    caCertificateAvailable: z
+      .boolean()
+      .describe("The cluster's CA certificate can be downloaded (GET /clusters/{id}/ca-certificate)"),
+    certificatesExpireAt: z
+      .date()
+      .nullable()
+      .describe("When the first broker certificate expires; Weir renews them 30 days before, one broker at a time"),
+  }),
+  plaintextLoopback: z.boolean().describe("The brokers also listen on SASL_PLAINTEXT on 127.0.0.1"),
+  loopbackBootstrapServers: z
+    .string()
+    .nullable()
+    .describe("The SASL_PLAINTEXT loopback listeners (plaintextLoopback clusters), for clients on the Weir host"),
   /** The driver that runs the cluster: processes on the controller's host, or Strimzi on Kubernetes. */
   runtime: z.enum(["local", "kubernetes"]),
   bootstrapServers: z.string().nullable(),

@@ -73,13 +73,16 @@ export function confirmTypedName(k: ClusterKind<ClusterRow>, c: ClusterRow, conf
   }
 }
 
-/** Writes the change, its audit event and the controller's wake-up in one transaction. */
-function change<R extends ClusterRow>(
+/**
+ * Writes the change, its audit event (action `<auditType>.<action>`) and the controller's wake-up
+ * in one transaction; `beforeAudit` writes what else belongs to the change in that transaction.
+ */
+export function changeCluster<R extends ClusterRow>(
   db: Db,
   scope: OrgScope,
   k: ClusterKind<R>,
   c: ClusterRow,
-  action: "update" | "delete",
+  action: string,
   data: ClusterWrite,
   details?: Prisma.InputJsonValue,
   beforeAudit?: (tx: Tx) => Promise<void>,
@@ -113,7 +116,7 @@ export async function scaleWorkers<R extends ClusterRow & { workerCount: number 
   checkChangeable(k, c, input.generation);
   checkWorkerLimit(await db.project.findFirstOrThrow({ where: { id: c.projectId } }), input.workerCount);
   if (input.workerCount === c.workerCount) return c;
-  return change(
+  return changeCluster(
     db,
     scope,
     k,
@@ -141,7 +144,7 @@ export function markDeleting<R extends ClusterRow>(
   statusReason: string,
   cascade?: (tx: Tx) => Promise<void>,
 ): Promise<R> {
-  return change(
+  return changeCluster(
     db,
     scope,
     k,

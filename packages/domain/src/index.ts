@@ -25,6 +25,7 @@ export * from "./kafka/acls.ts";
 export * from "./kafka/groups.ts";
 export * from "./kafka/messages.ts";
 export * from "./kafka/clusters.ts";
+export * from "./kafka/tls.ts";
 export * from "./compute/clusters.ts";
 export * from "./compute/job-input.ts";
 export * from "./compute/jobs.ts";

@@ -3,6 +3,7 @@ import {
   clusterMetricsInput,
   createClusterInput,
   deleteClusterInput,
+  rotateCertificatesInput,
   updateClusterInput,
 } from "@weir/domain";
 import { env } from "@weir/env";
@@ -105,6 +106,20 @@ export const clustersRouter = router({
     .input(clusterMetricsInput)
     .output(s.clusterMetrics)
     .query(({ ctx, input }) => ctx.domain.clusters.metrics(ctx.scope, input)),
+
+  rotateCertificates: orgProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/clusters/{id}/rotate-certificates",
+        tags,
+        summary:
+          "Issue new broker certificates from the cluster's CA and restart the brokers one at a time (clients that trust the CA keep working); 409 for a cluster without TLS",
+      },
+    })
+    .input(rotateCertificatesInput)
+    .output(s.kafkaCluster)
+    .mutation(({ ctx, input }) => ctx.domain.clusters.rotateCertificates(ctx.scope, input)),
 
   revealAdminCredential: orgProcedure
     .meta({

@@ -31,6 +31,8 @@ export interface AdminOptions {
   password: string;
   /** Per-request timeout; short by default so a dead broker is noticed quickly. */
   timeoutMs?: number;
+  /** SASL_SSL: the cluster's CA (PEM), the only one trusted; absent: SASL_PLAINTEXT. */
+  ca?: string;
 }
 
 function parseBroker(hostPort: string): Broker {
@@ -48,6 +50,7 @@ export class KafkaAdmin {
       clientId: "weir-controller",
       bootstrapBrokers: opts.bootstrap,
       sasl: { mechanism: "SCRAM-SHA-512", username: opts.username, password: opts.password },
+      ...(opts.ca ? { tls: { ca: opts.ca } } : {}),
       connectTimeout: opts.timeoutMs ?? 5_000,
       requestTimeout: opts.timeoutMs ?? 10_000,
       timeout: opts.timeoutMs ?? 10_000,
@@ -68,6 +71,7 @@ export class KafkaAdmin {
         const { host, port } = parseBroker(hostPort);
         const conn = new Connection("weir-controller", {
           sasl: { mechanism: "SCRAM-SHA-512", username: this.opts.username, password: this.opts.password },
+          ...(this.opts.ca ? { tls: { ca: this.opts.ca } } : {}),
           connectTimeout: this.opts.timeoutMs ?? 5_000,
           requestTimeout: this.opts.timeoutMs ?? 10_000,
         });

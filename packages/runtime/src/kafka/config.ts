@@ -117,6 +117,14 @@ export interface NodeConfigInput {
   rack?: string;
   /** The user's restart-only broker configs (broker-config.ts), in place of Weir's defaults. */
   overrides?: BrokerConfig;
+  /**
+   * TLS (SASL_SSL on the client, inter-broker and controller listeners): PEM files, the node's
+   * key and certificate chain, and the cluster's CA. Without it every listener is SASL_PLAINTEXT
+   * (clusters created before TLS).
+   */
+  tls?: { keystorePath: string; truststorePath: string };
+  /** A SASL_PLAINTEXT listener on 127.0.0.1 at this port as well (brokers; plaintextLoopback). */
+  loopbackPort?: number;
 }
 
 const quote = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
@@ -127,7 +135,10 @@ export function serverProperties(input: NodeConfigInput): [string, string][] {
   const rf = String(input.defaultReplication);
   const minIsr = String(Math.min(2, input.defaultReplication));
   const listeners: string[] = [];
+  const proto = input.tls ? "SASL_SSL" : "SASL_PLAINTEXT";
+  const loopback = isBroker(node) && input.loopbackPort ? `LOOPBACK://127.0.0.1:${input.loopbackPort}` : null;
   if (isBroker(node)) listeners.push(`CLIENT://${node.host}:${node.port}`);
+  if (loopback) listeners.push(loopback);
   if (isController(node)) listeners.push(`CONTROLLER://${node.host}:${node.controllerPort}`);
   const scramJaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${quote(admin.username)}" password="${quote(admin.password)}";`;
   // The controller listener cannot use SCRAM (its credentials live in the metadata log the
@@ -139,18 +150,39 @@ export function serverProperties(input: NodeConfigInput): [string, string][] {
     ["controller.quorum.voters", input.voters.map((v) => `${v.nodeId}@${v.host}:${v.controllerPort}`).join(",")],
     ["listeners", listeners.join(",")],
     ["controller.listener.names", "CONTROLLER"],
-    ["listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT"],
+    [
+      "listener.security.protocol.map",
+      `CLIENT:${proto},CONTROLLER:${proto}${loopback ? ",LOOPBACK:SASL_PLAINTEXT" : ""}`,
+    ],
     ["sasl.mechanism.controller.protocol", "PLAIN"],
     ["listener.name.controller.sasl.enabled.mechanisms", "PLAIN"],
     ["listener.name.controller.plain.sasl.jaas.config", plainJaas],
   ];
   if (isBroker(node)) {
     props.push(
-      ["advertised.listeners", `CLIENT://${node.host}:${node.port}`],
+      ["advertised.listeners", [`CLIENT://${node.host}:${node.port}`, ...(loopback ? [loopback] : [])].join(",")],
       ["inter.broker.listener.name", "CLIENT"],
       ["sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512"],
       ["listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512"],
       ["listener.name.client.scram-sha-512.sasl.jaas.config", scramJaas],
+    );
+    if (loopback) {
+      props.push(
+        ["listener.name.loopback.sasl.enabled.mechanisms", "SCRAM-SHA-512"],
+        ["listener.name.loopback.scram-sha-512.sasl.jaas.config", scramJaas],
+      );
+    }
+  }
+  if (input.tls) {
+    // One key and trust store for every listener and for the node's own clients (inter-broker,
+    // controller quorum): PEM files, no keytool. Clients check the broker's name (https).
+    props.push(
+      ["ssl.keystore.type", "PEM"],
+      ["ssl.keystore.location", input.tls.keystorePath],
+      ["ssl.truststore.type", "PEM"],
+      ["ssl.truststore.location", input.tls.truststorePath],
+      ["ssl.endpoint.identification.algorithm", "https"],
+      ["ssl.client.auth", "none"],
     );
   }
   props.push(

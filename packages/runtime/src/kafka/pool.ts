@@ -12,6 +12,8 @@ export interface AdminTarget {
   credentialKey: string;
   /** Called only when a new client is needed. */
   password: () => string;
+  /** SASL_SSL clusters: the cluster's CA certificate (PEM). */
+  ca?: string | null;
 }
 
 /** The columns of a cluster row the pool needs. */
@@ -20,6 +22,9 @@ export interface ClusterCredentials {
   bootstrapServers: string | null;
   adminUsername: string | null;
   adminPasswordEncrypted: string | null;
+  /** "SASL_SSL" (with caCertPem) or "SASL_PLAINTEXT"; absent: SASL_PLAINTEXT. */
+  securityProtocol?: string;
+  caCertPem?: string | null;
 }
 
 export class KafkaAdminPool {
@@ -28,7 +33,7 @@ export class KafkaAdminPool {
   constructor(private readonly timeoutMs = 8_000) {}
 
   get(target: AdminTarget): KafkaAdmin {
-    const key = `${target.bootstrapServers}|${target.username}|${target.credentialKey}`;
+    const key = `${target.bootstrapServers}|${target.username}|${target.credentialKey}|${target.ca ?? ""}`;
     const hit = this.clients.get(target.clusterId);
     if (hit?.key === key) return hit.admin;
     void hit?.admin.close();
@@ -37,6 +42,7 @@ export class KafkaAdminPool {
       username: target.username,
       password: target.password(),
       timeoutMs: this.timeoutMs,
+      ...(target.ca ? { ca: target.ca } : {}),
     });
     this.clients.set(target.clusterId, { key, admin });
     return admin;
@@ -44,17 +50,21 @@ export class KafkaAdminPool {
 
   /**
    * The client of a cluster as its row describes it (address, admin user, encrypted password),
-   * or null while it has no address or credential yet. `decrypt` runs only for a new client.
+   * or null while it has no address or credential yet (or, SASL_SSL, no CA yet). `decrypt` runs
+   * only for a new client.
    */
   forCluster(cluster: ClusterCredentials, decrypt: (encrypted: string) => string): KafkaAdmin | null {
     const { id, bootstrapServers, adminUsername, adminPasswordEncrypted } = cluster;
     if (!bootstrapServers || !adminUsername || !adminPasswordEncrypted) return null;
+    const tls = cluster.securityProtocol === "SASL_SSL";
+    if (tls && !cluster.caCertPem) return null;
     return this.get({
       clusterId: id,
       bootstrapServers,
       username: adminUsername,
       credentialKey: adminPasswordEncrypted,
       password: () => decrypt(adminPasswordEncrypted),
+      ...(tls ? { ca: cluster.caCertPem } : {}),
     });
   }
 

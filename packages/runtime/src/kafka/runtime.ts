@@ -15,6 +15,10 @@ export interface KafkaNodeSpec {
   port: number;
   controllerPort: number;
   metricsPort: number;
+  /** TLS clusters: the node's certificate (signed by the cluster's CA) and its key, PEM. */
+  cert?: { certPem: string; keyPem: string };
+  /** The loopback SASL_PLAINTEXT listener's port (clusters whose spec asks for one). */
+  loopbackPort?: number;
 }
 
 export interface KafkaClusterSpec {
@@ -29,6 +33,8 @@ export interface KafkaClusterSpec {
   instanceType: { sku: string; vcpu: number; memoryGib: number };
   /** Zones the brokers are spread over (1-3): above 1, each node's broker.rack is its zone. */
   zoneCount?: number;
+  /** SASL_SSL listeners (client, inter-broker, controller) trusting this CA; absent: SASL_PLAINTEXT. */
+  tls?: { caPem: string };
   /** The user's cluster-level broker configs; the restart-only ones go into server.properties. */
   brokerConfig?: BrokerConfig;
 }

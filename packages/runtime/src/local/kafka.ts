@@ -1,6 +1,7 @@
 // The local broker driver: each Kafka node is a JVM run by the shared LocalSupervisor. Per node,
 // under <dataDir>/kafka/<clusterId>/node-<id>/:
 //   server.properties, log4j[2].properties, jmx.yaml   rendered from the spec by pure builders
+//   tls/keystore.pem, tls/truststore.pem           TLS clusters: the node's key + chain, the CA
 //   data/                                          the log dir (KRaft metadata + partitions)
 //   kafka.log, process.json                        kept by the supervisor
 // The marker argument -Dweir.node=<clusterId>:<nodeId> names the process as this node.
@@ -18,6 +19,7 @@ import {
   serverProperties,
 } from "../kafka/config.ts";
 import { nodeConfigInput } from "../kafka/node-revision.ts";
+import { nodeTlsFiles, nodeTlsPaths } from "../kafka/node-tls.ts";
 import type { BrokerRuntime, KafkaClusterSpec } from "../kafka/runtime.ts";
 import { kafkaRelease } from "../versions.ts";
 import { LocalSupervisor, writeIfChanged } from "./supervisor.ts";
@@ -101,6 +103,13 @@ export class LocalKafkaRuntime implements BrokerRuntime {
 
     const props = serverProperties(nodeConfigInput(spec, nodeId, dataDir));
     writeIfChanged(path.join(dir, "server.properties"), renderProperties(props));
+    const tls = nodeTlsFiles(spec, nodeId);
+    if (tls) {
+      const files = nodeTlsPaths(dataDir);
+      fs.mkdirSync(path.dirname(files.keystorePath), { recursive: true, mode: 0o700 });
+      writeIfChanged(files.keystorePath, tls.keystore);
+      writeIfChanged(files.truststorePath, tls.truststore);
+    }
     const logging = loggingConfig(kafkaRelease(spec.kafkaVersion).logging, dir);
     writeIfChanged(logging.file, logging.content);
     writeIfChanged(path.join(dir, "jmx.yaml"), jmxExporterYaml);

@@ -1,7 +1,7 @@
 // KafkaCluster: desired state (broker count, instance type, storage) from Postgres, observed
 // state from the broker processes (the driver) and from Kafka itself (DescribeCluster and
 // Metadata through the Admin protocol). A pass is a pipeline of named, idempotent steps:
-//   delete-if-asked → stay-failed → identity → node-rows → keep-nodes-running → record-revisions
+//   delete-if-asked → stay-failed → identity → node-rows → certificates (tls.ts) → keep-nodes-running → record-revisions
 //   → observe-kafka → record-nodes → watch-storage → announce-running → apply-live-config → scale
 //   → roll (restarts, one node at a time, nodes whose config revision changed: roll.ts)
 //   → raise-metadata-version (after a Kafka upgrade: upgrade.ts) → status
@@ -46,6 +46,7 @@ import { applyLiveConfig } from "./live-config.ts";
 import { recordRevisions, roll } from "./roll.ts";
 import { raiseMetadataVersion, recordVersions } from "./upgrade.ts";
 import { scaleStep } from "./scale.ts";
+import { certificates } from "./tls.ts";
 import { watchStorage } from "./storage.ts";
 import { clusterProgress, clusterStatus, isReady, nodeStatus, plural, type ClusterObservation } from "./status.ts";
 import type { ClusterPass, ClusterWithBrokers } from "./types.ts";
@@ -393,6 +394,7 @@ const steps: Step<ClusterPass>[] = [
   stayFailed<ClusterPass>(),
   ensureIdentity,
   ensureNodeRows,
+  certificates,
   keepNodesRunning,
   recordRevisions,
   recordVersions,
