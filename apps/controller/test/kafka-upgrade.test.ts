@@ -230,6 +230,7 @@ describe("Kafka upgrade 3.9.2 → 4.x", () => {
     const pidsBefore = new Map(
       (await getCluster()).brokers.map((b: { nodeId: number; pid: number }) => [b.nodeId, b.pid]),
     );
+    const patchedAt = Date.now();
     const up = await patch({ kafkaVersion: TO });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
     expect(up.body.kafkaVersion).toBe(TO);
@@ -253,6 +254,7 @@ describe("Kafka upgrade 3.9.2 → 4.x", () => {
       },
       400_000,
     );
+    const upgradeSeconds = (Date.now() - patchedAt) / 1000;
     const acksAtEnd = acked.length;
     await until("messages acknowledged after the upgrade", async () => acked.length >= acksAtEnd + 20, 60_000);
     stop = true;
@@ -291,6 +293,9 @@ describe("Kafka upgrade 3.9.2 → 4.x", () => {
 
     const seen = await consumeAll(topic, acked);
     const lost = acked.filter((v) => !seen.has(v));
+    console.info(
+      `upgrade ${FROM} → ${TO} (${conn.ca ? "SASL_SSL" : "SASL_PLAINTEXT"}): PATCH → metadata.version raised in ${upgradeSeconds.toFixed(0)} s; ${acked.length} messages acknowledged (${acksAtEnd} by then), ${failures} sends retried, ${lost.length} lost`,
+    );
     expect(lost, `${lost.length} of ${acked.length} acknowledged messages lost (${failures} sends retried)`).toEqual(
       [],
     );
