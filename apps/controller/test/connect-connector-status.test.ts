@@ -1,7 +1,12 @@
 // A connector's status, table-driven, without a JVM: a function of what Connect's REST API said
 // about the connector and its tasks, and what the user asked for.
 import { describe, expect, test } from "vitest";
-import { connectorStatus, traceHead, type ConnectorObservation } from "../src/reconcilers/connect-connector/status.ts";
+import {
+  connectorStatus,
+  traceHead,
+  traceReason,
+  type ConnectorObservation,
+} from "../src/reconcilers/connect-connector/status.ts";
 
 const o = (extra: Partial<ConnectorObservation> = {}): ConnectorObservation => ({
   desiredState: "RUNNING",
@@ -29,7 +34,7 @@ describe("connectorStatus", () => {
       "the connector failed",
       o({ state: "FAILED", trace: TRACE, tasks: [] }),
       "FAILED",
-      /^The connector failed: org.apache/,
+      /^The connector failed: org.postgresql.util.PSQLException: FATAL: password authentication failed for user "cdc"$/,
     ],
     [
       "one of two tasks failed",
@@ -63,5 +68,21 @@ describe("traceHead", () => {
       'org.apache.kafka.connect.errors.ConnectException: Error while trying to connect\nCaused by: org.postgresql.util.PSQLException: FATAL: password authentication failed for user "cdc"',
     );
     expect(traceHead(null)).toBeNull();
+  });
+
+  test("a long chain keeps its deepest cause", () => {
+    const chain = [
+      "org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.",
+      ...Array.from({ length: 8 }, (_, i) => `Caused by: org.hibernate.Layer${i}: wrapped\n\tat x.Y.z(Y.java:${i})`),
+      "Caused by: org.postgresql.util.PSQLException: FATAL: password authentication failed",
+    ].join("\n");
+    const head = traceHead(chain)!.split("\n");
+    expect(head).toHaveLength(6);
+    expect(head[0]).toMatch(/^org.apache.kafka.connect.errors.ConnectException/);
+    expect(head[5]).toBe("Caused by: org.postgresql.util.PSQLException: FATAL: password authentication failed");
+    expect(traceReason(traceHead(chain))).toBe(
+      "org.postgresql.util.PSQLException: FATAL: password authentication failed",
+    );
+    expect(traceReason("boom")).toBe("boom");
   });
 });

@@ -12,15 +12,27 @@ export interface ConnectorObservation {
   applied: boolean;
 }
 
-/** The first lines of a Java trace: the exception and what caused it, not the whole stack. */
+const CAUSED_BY = /^Caused by: /;
+
+/**
+ * The first lines of a Java trace: the exception and what caused it, not the whole stack. The
+ * deepest cause (often the database's own sentence) is kept even when the chain is longer.
+ */
 export function traceHead(trace: string | null | undefined, lines = 6): string | null {
   if (!trace) return null;
-  const all = trace.split("\n");
-  const head = all.filter((l) => !/^\s+at /.test(l) && !/^\s+\.\.\. \d+ more/.test(l)).slice(0, lines);
+  const all = trace.split("\n").filter((l) => !/^\s+at /.test(l) && !/^\s+\.\.\. \d+ more/.test(l));
+  let head = all.slice(0, lines);
+  const root = all.findLast((l) => CAUSED_BY.test(l));
+  if (root && !head.includes(root)) head = [...head.slice(0, lines - 1), root];
   return head.join("\n").slice(0, 2000);
 }
 
-const firstLine = (t: string | null) => (t ?? "").split("\n")[0]!.slice(0, 400);
+/** What a trace says went wrong, for a status line: its deepest cause, or its first line. */
+export function traceReason(t: string | null): string {
+  const lines = (t ?? "").split("\n");
+  const root = lines.findLast((l) => CAUSED_BY.test(l));
+  return (root ? root.replace(CAUSED_BY, "") : lines[0]!).slice(0, 400);
+}
 
 /** Connect is asked again soon while things move, every few seconds once settled (it does not notify). */
 const POLL_MS = 5000;
@@ -35,7 +47,7 @@ export function connectorStatus(o: ConnectorObservation): ReconcileOutcome {
     };
   }
   if (o.state === "FAILED") {
-    const why = firstLine(o.trace) || "no trace";
+    const why = traceReason(o.trace) || "no trace";
     return {
       status: "FAILED",
       statusReason: `The connector failed: ${why}`,
@@ -46,7 +58,7 @@ export function connectorStatus(o: ConnectorObservation): ReconcileOutcome {
   const failed = o.tasks.filter((t) => t.state === "FAILED");
   if (failed.length > 0) {
     const t = failed[0]!;
-    const reason = `${failed.length} of ${o.tasks.length} tasks failed (task ${t.id}: ${firstLine(t.trace) || "no trace"})`;
+    const reason = `${failed.length} of ${o.tasks.length} tasks failed (task ${t.id}: ${traceReason(t.trace) || "no trace"})`;
     return {
       status: failed.length === o.tasks.length ? "FAILED" : "DEGRADED",
       statusReason: reason,
