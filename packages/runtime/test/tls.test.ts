@@ -5,7 +5,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { clientSecurityProps, renderProperties, clientSecurityPairs } from "../src/index.ts";
+import {
+  clientSecurityPairs,
+  clientSecurityProps,
+  connectWorkerProperties,
+  connectorClientOverrides,
+  nodeConfigInput,
+  nodeRevision,
+  renderProperties,
+  serverProperties,
+} from "../src/index.ts";
+import { nodeTlsFiles } from "../src/kafka/node-tls.ts";
 import {
   CA_VALIDITY_DAYS,
   NODE_CERT_VALIDITY_DAYS,
@@ -84,5 +94,90 @@ describe("cluster CA and node certificates", () => {
     expect(certRenewalReason(row, new Date(now.getTime() + 1000), now)).toBe("rotation requested");
     expect(certRenewalReason(row, null, new Date(cert.notAfter.getTime() - 29 * 86_400_000))).toMatch(/expires on/);
     expect(certRenewalReason({ ...row, host: "10.0.0.6" }, null, now)).toMatch(/does not name 10.0.0.6/);
+  });
+});
+
+describe("server.properties of a TLS node", () => {
+  const spec = {
+    clusterId: "c1",
+    kafkaClusterId: "k",
+    kafkaVersion: "3.9.2",
+    defaultReplication: 1,
+    admin: { username: "weir-admin", password: "pw" },
+    instanceType: { sku: "kafka.t3.small", vcpu: 2, memoryGib: 2 },
+    tls: { caPem: CA },
+    nodes: [
+      {
+        nodeId: 1,
+        roles: "broker,controller" as const,
+        host: "127.0.0.1",
+        port: 9092,
+        controllerPort: 9093,
+        metricsPort: 9094,
+        cert: { certPem: "CERT", keyPem: "KEY" },
+      },
+    ],
+  };
+  const props = (s: typeof spec & { nodes: { loopbackPort?: number }[] }) =>
+    new Map(serverProperties(nodeConfigInput(s, 1, "/n/node-1/data")));
+
+  it("every listener is SASL_SSL with PEM files in the node dir; no loopback unless asked", () => {
+    const p = props(spec);
+    expect(p.get("listener.security.protocol.map")).toBe("CLIENT:SASL_SSL,CONTROLLER:SASL_SSL");
+    expect(p.get("listeners")).toBe("CLIENT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093");
+    expect(p.get("ssl.keystore.type")).toBe("PEM");
+    expect(p.get("ssl.keystore.location")).toBe("/n/node-1/tls/keystore.pem");
+    expect(p.get("ssl.truststore.location")).toBe("/n/node-1/tls/truststore.pem");
+    expect([...p.keys()].some((k) => k.includes("loopback"))).toBe(false);
+    expect(nodeTlsFiles(spec, 1)!.keystore).toBe(`KEY\nCERT\n${CA.trim()}\n`);
+  });
+
+  it("the loopback listener, when asked, is SASL_PLAINTEXT on 127.0.0.1 and advertised", () => {
+    const p = props({ ...spec, nodes: [{ ...spec.nodes[0]!, loopbackPort: 9095 }] });
+    expect(p.get("listeners")).toBe("CLIENT://127.0.0.1:9092,LOOPBACK://127.0.0.1:9095,CONTROLLER://127.0.0.1:9093");
+    expect(p.get("listener.security.protocol.map")).toBe("CLIENT:SASL_SSL,CONTROLLER:SASL_SSL,LOOPBACK:SASL_PLAINTEXT");
+    expect(p.get("advertised.listeners")).toBe("CLIENT://127.0.0.1:9092,LOOPBACK://127.0.0.1:9095");
+  });
+
+  it("a cluster without TLS keeps SASL_PLAINTEXT and its revision; a new certificate changes the revision", () => {
+    const { tls: _tls, ...plain } = spec;
+    const p = new Map(serverProperties(nodeConfigInput(plain, 1, "/d")));
+    expect(p.get("listener.security.protocol.map")).toBe("CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+    expect(p.has("ssl.keystore.location")).toBe(false);
+    const renewed = { ...spec, nodes: [{ ...spec.nodes[0]!, cert: { certPem: "CERT2", keyPem: "KEY2" } }] };
+    expect(nodeRevision(renewed, 1)).not.toBe(nodeRevision(spec, 1));
+    expect(nodeRevision(plain, 1)).not.toBe(nodeRevision(spec, 1));
+  });
+});
+
+describe("Connect workers of a TLS cluster", () => {
+  it("every client of the worker trusts the cluster CA; connector overrides stay within the Principal policy", () => {
+    const text = connectWorkerProperties({
+      clusterId: "c",
+      groupId: "g",
+      bootstrapServers: "127.0.0.1:9092",
+      username: "w",
+      password: "p",
+      protocol: "SASL_SSL",
+      caPem: CA,
+      restPort: 8083,
+      configTopic: "c",
+      offsetTopic: "o",
+      statusTopic: "s",
+      replicationFactor: 1,
+      pluginPath: ["/p"],
+      secretsDir: "/s",
+    });
+    for (const prefix of ["", "producer.", "consumer.", "admin."]) {
+      expect(text).toContain(`\n${prefix}security.protocol=SASL_SSL\n`);
+      expect(text).toContain(`\n${prefix}ssl.truststore.type=PEM\n`);
+    }
+    const overrides = connectorClientOverrides("${dir:/s:jaas}", { protocol: "SASL_SSL" });
+    expect(Object.keys(overrides).sort()).toEqual(
+      ["admin", "consumer", "producer"].flatMap((c) =>
+        ["sasl.jaas.config", "sasl.mechanism", "security.protocol"].map((k) => `${c}.override.${k}`),
+      ),
+    );
+    expect(overrides["producer.override.security.protocol"]).toBe("SASL_SSL");
   });
 });

@@ -14,6 +14,7 @@
 // server that is not running yet is a 409 with a sentence; another tenant's cluster is a 404.
 import type { Db } from "@weir/db";
 import { env } from "@weir/env";
+import { clientSecurityProps } from "@weir/runtime";
 import { SparkConnectClient, SparkSqlError, type Relation, type SqlColumn } from "@weir/spark-connect";
 import { z } from "zod";
 import type { OrgScope } from "../context.ts";
@@ -149,20 +150,19 @@ interface KafkaAccess {
   bootstrap: string;
   username: string;
   password: string;
+  protocol: "SASL_SSL" | "SASL_PLAINTEXT";
+  caPem: string | null;
 }
 
 /** A batch read of a whole topic, the credentials in the plan's options. */
 function kafkaRead(topic: string, kafka: KafkaAccess): Relation {
-  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${kafka.username}" password="${kafka.password}";`;
   return {
     read: {
       data_source: {
         format: "kafka",
         options: {
           "kafka.bootstrap.servers": kafka.bootstrap,
-          "kafka.security.protocol": "SASL_PLAINTEXT",
-          "kafka.sasl.mechanism": "SCRAM-SHA-512",
-          "kafka.sasl.jaas.config": jaas,
+          ...clientSecurityProps(kafka, "kafka."),
           subscribe: topic,
           startingOffsets: "earliest",
           endingOffsets: "latest",
@@ -255,6 +255,8 @@ async function kafkaAccess(db: Db, scope: OrgScope, kafkaClusterId: string): Pro
     bootstrap: k.bootstrapServers,
     username: k.adminUsername,
     password: decryptSecret(k.adminPasswordEncrypted, key),
+    protocol: k.securityProtocol === "SASL_SSL" ? ("SASL_SSL" as const) : ("SASL_PLAINTEXT" as const),
+    caPem: k.caCertPem,
   };
 }
 

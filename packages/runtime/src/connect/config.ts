@@ -2,7 +2,7 @@
 // names of its internal topics and group, the ACLs its Kafka user needs, and the overrides that
 // give a connector a Kafka credential of its own. No I/O.
 import type { AclBinding } from "../kafka/acls.ts";
-import { scramJaasConfig } from "../kafka/client-security.ts";
+import { clientSecurityPairs, scramJaasConfig, type ClientSecurityProtocol } from "../kafka/client-security.ts";
 import { renderProperties } from "../kafka/config.ts";
 import { DEFAULT_KAFKA_VERSION } from "../versions.ts";
 
@@ -32,6 +32,9 @@ export interface ConnectWorkerInput {
   /** The worker's own SCRAM-SHA-512 Kafka user (see connectWorkerAcls). */
   username: string;
   password: string;
+  /** The Kafka cluster's client listener (default SASL_PLAINTEXT) and, for SASL_SSL, its CA. */
+  protocol?: ClientSecurityProtocol;
+  caPem?: string | null;
   /** REST listener, on 127.0.0.1 only. */
   restPort: number;
   configTopic: string;
@@ -74,12 +77,13 @@ export const CONNECT_REBALANCE_DELAY_MS = 10_000;
 
 /** The worker's .properties text (0600: it holds the worker's own Kafka password). */
 export function connectWorkerProperties(i: ConnectWorkerInput): string {
-  const jaas = scramJaasConfig(i.username, i.password);
-  const client = (prefix: string): [string, string][] => [
-    [`${prefix}security.protocol`, "SASL_PLAINTEXT"],
-    [`${prefix}sasl.mechanism`, "SCRAM-SHA-512"],
-    [`${prefix}sasl.jaas.config`, jaas],
-  ];
+  const security = {
+    protocol: i.protocol ?? "SASL_PLAINTEXT",
+    caPem: i.caPem,
+    username: i.username,
+    password: i.password,
+  };
+  const client = (prefix: string) => clientSecurityPairs(security, prefix);
   const rf = String(i.replicationFactor);
   return renderProperties([
     ["bootstrap.servers", i.bootstrapServers],
@@ -153,10 +157,15 @@ export function connectWorkerAcls(username: string, clusterId: string): AclBindi
  * secret reference (`secretRef(dir, name)` of a file holding scramJaasConfig(user, password)).
  * The worker's override policy ("Principal") allows exactly these.
  */
-export function connectorClientOverrides(jaasRef: string): Record<string, string> {
+export function connectorClientOverrides(
+  jaasRef: string,
+  cluster: { protocol: ClientSecurityProtocol } = { protocol: "SASL_PLAINTEXT" },
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of ["producer", "consumer", "admin"]) {
-    out[`${c}.override.security.protocol`] = "SASL_PLAINTEXT";
+    // The override policy "Principal" allows only these three; the truststore of a SASL_SSL
+    // cluster is the worker's (producer./consumer./admin.ssl.truststore.*).
+    out[`${c}.override.security.protocol`] = cluster.protocol;
     out[`${c}.override.sasl.mechanism`] = "SCRAM-SHA-512";
     out[`${c}.override.sasl.jaas.config`] = jaasRef;
   }

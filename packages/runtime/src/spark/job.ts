@@ -23,6 +23,8 @@ export interface JobKafka {
   saslMechanism?: "SCRAM-SHA-512";
   /** A PEM file of the CA that signed the brokers' TLS certificates (SASL_SSL: a Strimzi cluster). */
   truststore?: string;
+  /** The CA itself, PEM (SASL_SSL: a Weir cluster's own CA), as ssl.truststore.certificates. */
+  caPem?: string;
 }
 
 export type JobSink =

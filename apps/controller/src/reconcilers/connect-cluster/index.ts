@@ -326,6 +326,8 @@ const keepWorkersRunning = step<ConnectPass>("keep-workers-running", async (p) =
           bootstrapServers: p.kafka!.bootstrapServers!,
           username: cluster.kafkaUsername,
           password,
+          protocol: p.kafka!.securityProtocol === "SASL_SSL" ? "SASL_SSL" : "SASL_PLAINTEXT",
+          caPem: p.kafka!.caCertPem,
           restPort: w.restPort,
           configTopic: cluster.configTopic,
           offsetTopic: cluster.offsetTopic,

@@ -225,7 +225,14 @@ const applyConfig = step<ConnectorPass>("apply-config", async (p) => {
   if (row.kafkaUsername && row.kafkaPasswordEncrypted) {
     const jaas = scramJaasConfig(row.kafkaUsername, decryptSecret(row.kafkaPasswordEncrypted, deps.secretKey));
     jaasRef = await deps.runtime.writeSecret(clusterId, secretName(row.id, JAAS), jaas);
-    overrides = connectorClientOverrides(jaasRef);
+    const kafka =
+      p.target ??
+      (row.connectCluster.kafkaClusterId
+        ? await p.db.kafkaCluster.findUnique({ where: { id: row.connectCluster.kafkaClusterId } })
+        : null);
+    overrides = connectorClientOverrides(jaasRef, {
+      protocol: kafka?.securityProtocol === "SASL_SSL" ? "SASL_SSL" : "SASL_PLAINTEXT",
+    });
   }
   const parts: Part[] = p.source
     ? replicationParts(p, p.source, refs, jaasRef).map((k) => ({

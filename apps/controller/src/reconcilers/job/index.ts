@@ -572,7 +572,15 @@ function sampleOf(jobId: string, e: Extract<JobProgressEvent, { event: "progress
 function driverSpec(p: JobPass) {
   const { job, kafka, deps } = p;
   const spec = job.spec as unknown as JobSpecStored;
-  const kafkaOpts = kafka?.bootstrapServers ? { bootstrap: kafka.bootstrapServers } : undefined;
+  // A SASL_SSL cluster's clients trust its CA (given inline: ssl.truststore.certificates).
+  const kafkaOpts = kafka?.bootstrapServers
+    ? {
+        bootstrap: kafka.bootstrapServers,
+        ...(kafka.securityProtocol === "SASL_SSL" && kafka.caCertPem
+          ? { securityProtocol: "SASL_SSL" as const, caPem: kafka.caCertPem }
+          : {}),
+      }
+    : undefined;
   const base = { jobId: job.id, name: job.name, groupIdPrefix: jobGroupPrefix(job.id) };
   let run: JobRun;
   switch (spec.kind) {

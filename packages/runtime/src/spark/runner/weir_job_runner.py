@@ -101,6 +101,8 @@ def kafka_options(kafka, creds):
         })
     if kafka.get("truststore"):  # TLS listener (Strimzi): trust its cluster CA
         opts.update({"kafka.ssl.truststore.type": "PEM", "kafka.ssl.truststore.location": kafka["truststore"]})
+    elif kafka.get("caPem"):  # TLS listener (a Weir cluster): trust its own CA, given inline
+        opts.update({"kafka.ssl.truststore.type": "PEM", "kafka.ssl.truststore.certificates": kafka["caPem"]})
     return opts
 
 
