@@ -63,10 +63,14 @@ export function readPinnedChecksums(jars: PinnedJars): Map<string, string> {
   return map;
 }
 
+/** JDKs found good in this process: `java -version` costs a JVM start, and every fetcher asks. */
+const goodJava = new Set<string>();
+
 /** The JDK that runs brokers and engines: $JAVA_HOME/bin/java or `java` on the PATH, at least 17. */
 export function findJava(needs = "Kafka brokers"): string {
   const javaHome = env().JAVA_HOME;
   const java = javaHome ? path.join(javaHome, "bin", "java") : "java";
+  if (goodJava.has(java)) return java;
   const res = spawnSync(java, ["-version"], { encoding: "utf8" });
   if (res.error || res.status !== 0) {
     throw new RuntimeSetupError(
@@ -80,6 +84,7 @@ export function findJava(needs = "Kafka brokers"): string {
       `Java ${major || "(unknown version)"} was found but ${needs} need Java 17 or newer: install openjdk-17-jre-headless or point JAVA_HOME at a newer JDK.`,
     );
   }
+  goodJava.add(java);
   return java;
 }
 

@@ -39,7 +39,8 @@ export const recordVersions = step<ClusterPass>("record-versions", async (pass) 
 
 export const raiseMetadataVersion = step<ClusterPass>("raise-metadata-version", async (pass) => {
   const { cluster, admin, db } = pass;
-  if (pass.firstRun || pass.declarative || !admin || pass.kafka.error) return;
+  // Also in the pass a new cluster first runs: its level is recorded as soon as it is read.
+  if (pass.declarative || !admin || pass.kafka.error) return;
   const want = kafkaRelease(cluster.kafkaVersion).metadataVersion;
   if (cluster.metadataVersion === want.name) return;
   const brokers = cluster.brokers.filter((b) => isBroker(b) && !pass.leaving.has(b.nodeId));
