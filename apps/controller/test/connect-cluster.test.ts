@@ -19,6 +19,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
 import { startTestController, until as waitUntil, type TestController } from "./support.ts";
+import { clusterClientSecurity, type ClientSecurity } from "./tls-clients.ts";
 
 const SECRET = "test-secret-key-0123456789abcdef0123456789";
 process.env.WEIR_SECRET_KEY = SECRET;
@@ -34,6 +35,8 @@ let connectRuntime: LocalConnectRuntime;
 let kafkaClusterId: string;
 let connectId: string;
 let bootstrap: string;
+/** SASL_SSL trusting the cluster's CA (tls-clients.ts). */
+let security: ClientSecurity;
 let admin: { username: string; password: string };
 const started = Date.now();
 
@@ -55,8 +58,7 @@ const connectMarked = (id: string) => {
 const kcatAuth = (u: { username: string; password: string }) => [
   "-b",
   bootstrap,
-  "-X",
-  "security.protocol=SASL_PLAINTEXT",
+  ...security.kcat,
   "-X",
   "sasl.mechanisms=SCRAM-SHA-512",
   "-X",
@@ -115,6 +117,7 @@ beforeAll(async () => {
     return r.body.status === "RUNNING" && r.body;
   });
   bootstrap = kafka.bootstrapServers.split(",")[0];
+  security = await clusterClientSecurity(h.db, kafkaClusterId);
   const cred = await api("POST", `/clusters/${kafkaClusterId}/admin-credential`, {});
   admin = { username: cred.body.username, password: cred.body.password };
   for (const name of ["sink_orders", "forbidden"]) {
@@ -180,7 +183,10 @@ describe("a Connect cluster", () => {
       "target.cluster.alias": "events",
       "source.cluster.bootstrap.servers": bootstrap,
       "target.cluster.bootstrap.servers": bootstrap,
-      "target.cluster.security.protocol": "SASL_PLAINTEXT",
+      "target.cluster.security.protocol": security.caPem ? "SASL_SSL" : "SASL_PLAINTEXT",
+      ...(security.caPem
+        ? { "target.cluster.ssl.truststore.type": "PEM", "target.cluster.ssl.truststore.certificates": security.caPem }
+        : {}),
       "target.cluster.sasl.mechanism": "SCRAM-SHA-512",
       "emit.heartbeats.interval.seconds": "1",
       "heartbeats.topic.replication.factor": "1",

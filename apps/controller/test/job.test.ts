@@ -19,6 +19,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
 import { startTestController, until as waitUntil, type TestController } from "./support.ts";
+import { clusterClientSecurity, type ClientSecurity } from "./tls-clients.ts";
 
 const SECRET = "test-secret-key-0123456789abcdef0123456789";
 process.env.WEIR_SECRET_KEY = SECRET;
@@ -35,6 +36,8 @@ let jobs: LocalJobRuntime;
 let kafkaClusterId: string;
 let computeClusterId: string;
 let bootstrap: string;
+/** SASL_SSL trusting the cluster's CA (tls-clients.ts). */
+let security: ClientSecurity;
 let admin: { username: string; password: string };
 const started = Date.now();
 
@@ -47,8 +50,7 @@ const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>,
 const kcatAuth = (u: { username: string; password: string }) => [
   "-b",
   bootstrap,
-  "-X",
-  "security.protocol=SASL_PLAINTEXT",
+  ...security.kcat,
   "-X",
   "sasl.mechanisms=SCRAM-SHA-512",
   "-X",
@@ -265,6 +267,7 @@ beforeAll(async () => {
     return r.body.status === "RUNNING" && r.body;
   });
   bootstrap = kafka.bootstrapServers.split(",")[0];
+  security = await clusterClientSecurity(h.db, kafkaClusterId);
   const cred = await h.rest("POST", `/clusters/${kafkaClusterId}/admin-credential`, { body: {}, as: { bearer } });
   admin = { username: cred.body.username, password: cred.body.password };
   for (const name of ["orders", "orders-pg", "revenue", "secrets", "forbidden"]) {

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
 import type { Controller } from "../src/index.ts";
 import { markedPids, startTestController, until as waitUntil, type TestController } from "./support.ts";
+import { clusterClientSecurity, type ClientSecurity } from "./tls-clients.ts";
 import { PeriodicTask } from "../src/framework/periodic.ts";
 import { MetricsSampler, parseBrokerCounters } from "../src/metrics/sampler.ts";
 
@@ -37,6 +38,8 @@ let controller: Controller;
 let clusterId: string;
 let bootstrap: string[];
 let credential: { username: string; password: string };
+/** SASL_SSL trusting the cluster's CA (tls-clients.ts). */
+let security: ClientSecurity;
 let createdAt = 0;
 
 async function startController() {
@@ -65,6 +68,7 @@ function kafka(user = credential) {
   return new Kafka({
     clientId: "weir-test",
     brokers: bootstrap,
+    ssl: security.ssl,
     sasl: { mechanism: "scram-sha-512", username: user.username, password: user.password },
     logLevel: logLevel.NOTHING,
     retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
@@ -142,7 +146,12 @@ const ORDERS = {
 
 /** What Kafka itself reports (DescribeCluster, Metadata) through a fresh admin client. */
 async function withAdmin<T>(fn: (admin: WeirAdmin) => Promise<T>): Promise<T> {
-  const admin = new WeirAdmin({ bootstrap, username: credential.username, password: credential.password });
+  const admin = new WeirAdmin({
+    bootstrap,
+    username: credential.username,
+    password: credential.password,
+    ...(security.caPem ? { ca: security.caPem } : {}),
+  });
   try {
     return await fn(admin);
   } finally {
@@ -207,6 +216,7 @@ async function ordersCluster() {
     return c.status === "RUNNING" && c;
   });
   bootstrap = running.bootstrapServers.split(",");
+  security = await clusterClientSecurity(h.db, clusterId);
   if (!credential) {
     const cred = await h.rest("POST", `/clusters/${clusterId}/admin-credential`, { body: {}, as: { bearer } });
     expect(cred.status).toBe(200);
@@ -324,7 +334,7 @@ describe("Kafka clusters", () => {
     await producer.send({ topic: "kcat-check", acks: -1, messages: [{ key: "a", value: "from-kafkajs" }] });
     await producer.disconnect();
 
-    const scram = ["-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=SCRAM-SHA-512"];
+    const scram = [...security.kcat, "-X", "sasl.mechanisms=SCRAM-SHA-512"];
     const auth = ["-X", `sasl.username=${credential.username}`, "-X", `sasl.password=${credential.password}`];
     const kcatProduce = execFile("kcat", ["-b", bootstrap[0]!, ...scram, ...auth, "-P", "-t", "kcat-check", "-k", "b"]);
     kcatProduce.stdin!.end("from-kcat\n");

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
 import { clusterStatus, type ClusterObservation } from "../src/reconcilers/kafka-cluster/status.ts";
 import { startTestController, until as waitUntil, type TestController } from "./support.ts";
+import { clusterClientSecurity } from "./tls-clients.ts";
 
 const MiB = 1024 * 1024;
 const SECRET = "test-secret-key-0123456789abcdef0123456789";
@@ -214,6 +215,7 @@ describe("storage limits on a real broker", () => {
     kafka = new Kafka({
       clientId: "weir-storage-test",
       brokers: running.bootstrapServers.split(","),
+      ssl: (await clusterClientSecurity(h.db, clusterId)).ssl,
       sasl: { mechanism: "scram-sha-512", username: cred.username, password: cred.password },
       logLevel: logLevel.NOTHING,
       retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },

@@ -143,6 +143,8 @@ beforeAll(async () => {
       kafkaClusterId: spec.kafkaClusterId,
       adminUsername: "weir-admin",
       adminPasswordEncrypted: encryptSecret(ADMIN_PASSWORD, SECRET),
+      // The broker started above has no TLS (its spec names no CA), as clusters made before TLS.
+      securityProtocol: "SASL_PLAINTEXT",
       status: "RUNNING",
       statusReason: "Started by the test",
     },

@@ -15,6 +15,7 @@ import { Kafka, logLevel } from "kafkajs";
 import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestController, until, type TestController } from "../../../apps/controller/test/support.ts";
+import { clusterClientSecurity } from "../../../apps/controller/test/tls-clients.ts";
 import { handleRest, serveRest } from "../src/http.ts";
 import { startHarness } from "./harness.ts";
 
@@ -78,6 +79,7 @@ beforeAll(async () => {
   kafka = new Kafka({
     clientId: "weir-prometheus-test",
     brokers: running.bootstrapServers.split(","),
+    ssl: (await clusterClientSecurity(h.db, clusterId)).ssl,
     sasl: { mechanism: "scram-sha-512", username: cred.username, password: cred.password },
     logLevel: logLevel.NOTHING,
     retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
