@@ -298,9 +298,10 @@ function ConnectorRow({ connector: k, canChange }: { connector: Connector; canCh
         <ul className="flex flex-col gap-1 text-xs" data-testid="connector-tasks">
           {k.tasks.length === 0 && <li className="text-slate-400">No task yet</li>}
           {k.tasks.map((t) => (
-            <li key={t.id} data-testid="connector-task" data-state={t.state}>
-              task {t.id}: <span className="font-medium">{t.state}</span>{" "}
-              <span className="text-slate-400">on {t.workerId}</span>
+            <li key={`${t.connector ?? ""}:${t.id}`} data-testid="connector-task" data-state={t.state}>
+              task {t.id}
+              {t.connector && t.connector !== k.name ? ` (${t.connector.slice(k.name.length + 1)})` : ""}:{" "}
+              <span className="font-medium">{t.state}</span> <span className="text-slate-400">on {t.workerId}</span>
               {t.trace && <pre className="whitespace-pre-wrap text-red-700">{t.trace}</pre>}
             </li>
           ))}
