@@ -167,6 +167,40 @@ describe("framework", () => {
     }
   });
 
+  test("a kind with slots of its own runs that many at once, beside the shared limit", async () => {
+    const orgs = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        db.organization.create({ data: { name: `Slots ${i}`, slug: `slots-${i}-${Date.now()}` } }),
+      ),
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const inside = { Probe: 0, Own: 0 };
+    const held = (kind: keyof typeof inside) => async () => {
+      inside[kind]++;
+      await gate;
+    };
+    const shared = probe(held("Probe"));
+    const own = { ...probe(held("Own")), kind: "Own", concurrency: 3 };
+    const c = new Controller({ db, databaseUrl: url, reconcilers: [shared, own], concurrency: 1 });
+    await c.start();
+    try {
+      for (const o of orgs) {
+        c.enqueue({ kind: "Probe", id: o.id });
+        c.enqueue({ kind: "Own", id: o.id });
+      }
+      await until(async () => inside.Probe === 1 && inside.Own === 3);
+      // Nothing more starts while those hold their slots.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(inside).toEqual({ Probe: 1, Own: 3 });
+      release();
+      await c.idle();
+      expect(inside).toEqual({ Probe: 5, Own: 5 });
+    } finally {
+      await c.stop();
+    }
+  });
+
   test("a user's mistake leaves the resource FAILED with the reason", async () => {
     const org = await db.organization.create({ data: { name: "Bad spec", slug: `bad-${Date.now()}` } });
     const r = probe(async () => {

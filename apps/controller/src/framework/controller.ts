@@ -28,6 +28,9 @@ export class Controller {
   private readonly reconcilers: Map<string, Reconciler>;
   private readonly queue = new Map<string, Item>();
   private readonly running = new Set<string>();
+  /** Running reconciles per kind with slots of its own, and in the shared slots. */
+  private readonly runningOwn = new Map<string, number>();
+  private runningShared = 0;
   /** Keys whose reconcile was asked for again while running: run once more afterwards. */
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
@@ -47,7 +50,11 @@ export class Controller {
 
   constructor(private readonly opts: ControllerOptions) {
     this.reconcilers = new Map(opts.reconcilers.map((r) => [r.kind, r]));
-    this.lockPool = new pg.Pool({ connectionString: opts.databaseUrl, max: (opts.concurrency ?? 4) + 1 });
+    const ownSlots = opts.reconcilers.reduce((n, r) => n + (r.concurrency ?? 0), 0);
+    this.lockPool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: (opts.concurrency ?? 4) + ownSlots + 1,
+    });
     // An idle connection the server closes (a restart, shutdown) must not crash the process.
     this.lockPool.on("error", (e) => this.log("warn", `lock connection lost: ${e.message}`));
     this.log = opts.log ?? (() => undefined);
@@ -125,12 +132,18 @@ export class Controller {
 
   private pump(): void {
     const limit = this.opts.concurrency ?? 4;
-    while (!this.stopping && this.running.size < limit && this.queue.size > 0) {
-      const [key, item] = this.queue.entries().next().value as [string, Item];
+    for (const [key, item] of this.queue) {
+      if (this.stopping) return;
+      const own = this.reconcilers.get(item.kind)?.concurrency;
+      if (own ? (this.runningOwn.get(item.kind) ?? 0) >= own : this.runningShared >= limit) continue;
+      const count = (d: number) =>
+        own ? this.runningOwn.set(item.kind, (this.runningOwn.get(item.kind) ?? 0) + d) : (this.runningShared += d);
       this.queue.delete(key);
       this.running.add(key);
+      count(1);
       const p = this.work(item).finally(() => {
         this.running.delete(key);
+        count(-1);
         this.inFlight.delete(p);
         if (this.dirty.delete(key)) this.enqueue(item);
         this.pump();

@@ -59,6 +59,12 @@ export interface ReconcileOutcome {
 /** One per kind. Every method may be called any number of times; each step must be idempotent. */
 export interface Reconciler {
   kind: string;
+  /**
+   * Reconciles of this kind that may run at once in slots of their own, apart from the shared
+   * limit: for cheap kinds whose calls to the same cluster are coalesced into one Admin request
+   * (topics), so more of them in flight means fewer, larger requests. Absent: the shared limit.
+   */
+  concurrency?: number;
   /** Ids of every resource of this kind, for the periodic full resync. */
   listIds(db: Db): Promise<string[]>;
   readStatus(db: Db, id: string): Promise<StatusRecord | null>;

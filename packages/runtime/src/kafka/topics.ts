@@ -4,9 +4,12 @@ import {
   ConfigResourceTypes,
   ConfigSources,
   createTopicsV7,
+  incrementalAlterConfigsV1,
   IncrementalAlterConfigOperationTypes,
+  MultipleErrors,
 } from "@platformatic/kafka";
 import type { KafkaAdmin } from "./admin.ts";
+import { Coalescer } from "./batch.ts";
 
 export interface TopicSpec {
   name: string;
@@ -111,60 +114,128 @@ export function dynamicConfigs(entries: ConfigEntry[]): Record<string, string> {
   return out;
 }
 
-/** Creates a topic, or with `validateOnly` only asks Kafka whether it would. */
-export async function createTopic(admin: KafkaAdmin, spec: TopicSpec, validateOnly = false): Promise<void> {
-  if (!validateOnly) {
-    // The Admin client's pooled connection: no new SASL handshake per topic.
-    await admin.admin.createTopics({
-      topics: [spec.name],
-      partitions: spec.partitions,
-      replicas: spec.replicationFactor,
-      configs: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
-    });
-    return;
+/**
+ * The per-item refusals of a response that refused some of its items (Kafka answers each topic
+ * or resource of a request on its own): the item's protocol error by its index in `list`, or
+ * null when the error is not such a response.
+ */
+function refusedItems(e: unknown, list: string): Map<number, Error> | null {
+  if (!(e instanceof MultipleErrors) || (e as { response?: unknown }).response === undefined) return null;
+  const out = new Map<number, Error>();
+  for (const err of e.errors as Error[]) {
+    const m = new RegExp(`^/${list}/(\\d+)$`).exec(String((err as { path?: unknown }).path));
+    if (m) out.set(Number(m[1]), err);
   }
-  await admin.withConnection((c) =>
-    createTopicsV7.api.async(
-      c,
-      [
-        {
-          name: spec.name,
-          numPartitions: spec.partitions,
-          replicationFactor: spec.replicationFactor,
-          assignments: [],
-          configs: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
-        },
-      ],
-      30_000,
-      validateOnly,
-    ),
-  );
+  return out.size > 0 ? out : null;
 }
 
-/** Sets and removes (back to the default) topic configs in one request. */
+/** Topics a request is made for, per admin client and mode (a validation never rides with a create). */
+type BatchKey = { admin: KafkaAdmin; validateOnly: boolean };
+const batchKeys = new WeakMap<KafkaAdmin, BatchKey[]>();
+function batchKey(admin: KafkaAdmin, validateOnly: boolean): BatchKey {
+  let keys = batchKeys.get(admin);
+  if (!keys) batchKeys.set(admin, (keys = [false, true].map((v) => ({ admin, validateOnly: v }))));
+  return keys[validateOnly ? 1 : 0]!;
+}
+
+/** How long Kafka may take to create the topics of one request. */
+const CREATE_TIMEOUT_MS = 30_000;
+
+/** Creates (or validates) many topics in one CreateTopics request; an answer per topic, in order. */
+export async function createTopics(
+  admin: KafkaAdmin,
+  specs: TopicSpec[],
+  validateOnly = false,
+): Promise<(Error | undefined)[]> {
+  if (specs.length === 0) return [];
+  const request = specs.map((spec) => ({
+    name: spec.name,
+    numPartitions: spec.partitions,
+    replicationFactor: spec.replicationFactor,
+    assignments: [],
+    configs: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+  }));
+  try {
+    await admin.withConnection((c) => createTopicsV7.api.async(c, request, CREATE_TIMEOUT_MS, validateOnly));
+    return specs.map(() => undefined);
+  } catch (e) {
+    const refused = refusedItems(e, "topics");
+    if (!refused) throw e;
+    return specs.map((_, i) => refused.get(i));
+  }
+}
+
+const creates = new Coalescer<BatchKey, TopicSpec, void>(
+  async ({ admin, validateOnly }, specs) => createTopics(admin, specs, validateOnly),
+  { maxItems: 1000, identity: (spec) => spec.name },
+);
+
+/**
+ * Creates a topic, or with `validateOnly` only asks Kafka whether it would. Calls made at the
+ * same time (a controller reconciling many new topics) share one CreateTopics request; a
+ * refusal is this topic's own.
+ */
+export async function createTopic(admin: KafkaAdmin, spec: TopicSpec, validateOnly = false): Promise<void> {
+  await creates.submit(batchKey(admin, validateOnly), spec);
+}
+
+export interface TopicConfigChange {
+  name: string;
+  set: Record<string, string>;
+  remove: string[];
+}
+
+/** Sets and removes (back to the default) configs of many topics in one request; an answer per topic. */
+export async function alterTopicsConfigs(
+  admin: KafkaAdmin,
+  changes: TopicConfigChange[],
+  validateOnly = false,
+): Promise<(Error | undefined)[]> {
+  const resources = changes
+    .map((change) => ({
+      resourceType: ConfigResourceTypes.TOPIC,
+      resourceName: change.name,
+      configs: [
+        ...Object.entries(change.set).map(([n, value]) => ({
+          name: n,
+          configOperation: IncrementalAlterConfigOperationTypes.SET,
+          value,
+        })),
+        ...change.remove.map((n) => ({ name: n, configOperation: IncrementalAlterConfigOperationTypes.DELETE })),
+      ],
+    }))
+    .filter((r) => r.configs.length > 0);
+  if (resources.length === 0) return changes.map(() => undefined);
+  try {
+    await admin.withConnection((c) => incrementalAlterConfigsV1.api.async(c, resources, validateOnly));
+    return changes.map(() => undefined);
+  } catch (e) {
+    const refused = refusedItems(e, "responses");
+    const response = (e as { response?: { responses?: { resourceName: string }[] } }).response;
+    if (!refused || !response?.responses) throw e;
+    // Kafka answers by resource name; the refusal's index is into its answers.
+    const byName = new Map([...refused].map(([i, err]) => [response.responses![i]?.resourceName, err]));
+    return changes.map((c) => byName.get(c.name));
+  }
+}
+
+const alters = new Coalescer<BatchKey, TopicConfigChange, void>(
+  async ({ admin, validateOnly }, changes) => alterTopicsConfigs(admin, changes, validateOnly),
+  { maxItems: 1000, identity: (change) => change.name },
+);
+
+/**
+ * Sets and removes (back to the default) topic configs in one request; changes to several
+ * topics made at the same time share one IncrementalAlterConfigs request.
+ */
 export async function alterTopicConfigs(
   admin: KafkaAdmin,
   name: string,
   change: { set: Record<string, string>; remove: string[] },
   validateOnly = false,
 ): Promise<void> {
-  const configs = [
-    ...Object.entries(change.set).map(([n, value]) => ({
-      name: n,
-      configOperation: IncrementalAlterConfigOperationTypes.SET,
-      value,
-    })),
-    ...change.remove.map((n) => ({
-      name: n,
-      configOperation: IncrementalAlterConfigOperationTypes.DELETE,
-      value: null,
-    })),
-  ];
-  if (configs.length === 0) return;
-  await admin.admin.incrementalAlterConfigs({
-    resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configs }],
-    validateOnly,
-  });
+  if (Object.keys(change.set).length === 0 && change.remove.length === 0) return;
+  await alters.submit(batchKey(admin, validateOnly), { name, ...change });
 }
 
 export async function increasePartitions(
@@ -259,3 +330,6 @@ export async function partitionSizes(
   }
   return out;
 }
+
+/** CreateTopics and IncrementalAlterConfigs requests sent by the coalescers, and the topics they carried. */
+export const topicRequestCounts = () => ({ creates: { ...creates.sent }, alters: { ...alters.sent } });
