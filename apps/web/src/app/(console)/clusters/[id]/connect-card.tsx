@@ -16,6 +16,9 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
   const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
 
   const bootstrap = cluster.bootstrapServers;
+  const tls = cluster.securityProtocol === "SASL_SSL";
+  // The name the API gives the download (domain kafka/tls.ts), so the snippets name that file.
+  const caFile = `${cluster.name.replace(/[^A-Za-z0-9._-]/g, "-")}-ca.pem`;
   const snippets = useMemo(
     () =>
       bootstrap
@@ -27,6 +30,7 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
             password: credential?.password ?? null,
             clientRack: cluster.zoneCount > 1 ? (cluster.brokers[0]?.zone ?? null) : null,
             kafkaVersion: cluster.kafkaVersion,
+            caFile,
           })
         : [],
     [
@@ -37,6 +41,7 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
       cluster.zoneCount,
       cluster.brokers,
       cluster.kafkaVersion,
+      caFile,
     ],
   );
   const current = snippets[tab] ?? snippets[0];
@@ -91,6 +96,49 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
             <p className="text-sm text-slate-500">Assigned when the brokers start.</p>
           )}
         </div>
+
+        {tls && (
+          <div
+            className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-slate-200 px-4 py-3"
+            data-testid="ca-certificate"
+          >
+            <div>
+              <p className="text-sm font-medium text-slate-700">CA certificate</p>
+              <p className="text-xs text-slate-500">
+                The brokers&rsquo; TLS certificates are signed by this cluster&rsquo;s own CA: clients trust it (the
+                snippets read it from {caFile}).
+                {cluster.tls.certificatesExpireAt &&
+                  ` Broker certificates renew by themselves before ${new Date(cluster.tls.certificatesExpireAt).toISOString().slice(0, 10)}.`}
+              </p>
+            </div>
+            {cluster.tls.caCertificateAvailable ? (
+              <a
+                href={`/api/v1/clusters/${cluster.id}/ca-certificate`}
+                download={caFile}
+                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500"
+                data-testid="download-ca"
+              >
+                Download CA certificate
+              </a>
+            ) : (
+              <span className="text-sm text-slate-500">Created when the brokers start.</span>
+            )}
+          </div>
+        )}
+
+        {cluster.loopbackBootstrapServers && (
+          <div className="flex flex-col gap-1.5">
+            <span className="text-sm font-medium text-slate-700">
+              Loopback listener (SASL_PLAINTEXT, this host only)
+            </span>
+            <code
+              className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-sm break-all text-slate-900"
+              data-testid="loopback-bootstrap-servers"
+            >
+              {cluster.loopbackBootstrapServers}
+            </code>
+          </div>
+        )}
 
         <div className="flex flex-col gap-2 rounded-md border border-slate-200 px-4 py-3">
           <div className="flex flex-wrap items-center justify-between gap-3">

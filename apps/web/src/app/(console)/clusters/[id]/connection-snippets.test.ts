@@ -73,3 +73,27 @@ describe("connectionSnippets", () => {
     for (const code of Object.values(byId("u", "p"))) expect(code).not.toContain("librdkafka");
   });
 });
+
+describe("connectionSnippets of a SASL_SSL cluster", () => {
+  it("every snippet trusts the downloaded CA file", () => {
+    const s = Object.fromEntries(
+      connectionSnippets({
+        ...base,
+        securityProtocol: "SASL_SSL",
+        username: "u",
+        password: "p",
+        caFile: "orders-ca.pem",
+      }).map((x) => [x.id, x.code]),
+    );
+    expect(s["kcat-produce"]).toContain("-X security.protocol=SASL_SSL \\\n  -X ssl.ca.location='orders-ca.pem' \\");
+    expect(s["kcat-consume"]).toContain("-X ssl.ca.location='orders-ca.pem'");
+    expect(s.java).toContain("security.protocol=SASL_SSL\n");
+    expect(s.java).toContain("ssl.truststore.type=PEM\nssl.truststore.location=orders-ca.pem\n");
+    expect(s.kafkajs).toContain('ssl: { ca: [fs.readFileSync("orders-ca.pem", "utf8")] },');
+    expect(s.kafkajs).toMatch(/^import fs from "node:fs";/);
+    expect(s.spark).toContain('.option("kafka.ssl.truststore.location", "orders-ca.pem")');
+    // A SASL_PLAINTEXT cluster (made before TLS) names no CA.
+    const plain = byId("u", "p");
+    for (const code of Object.values(plain)) expect(code).not.toMatch(/ssl\.ca|truststore|readFileSync/);
+  });
+});

@@ -16,6 +16,11 @@ export interface SnippetInput {
   clientRack?: string | null;
   /** The cluster's Kafka release: on 4.x the kcat snippets say which librdkafka they need. */
   kafkaVersion?: string;
+  /**
+   * SASL_SSL: where the client finds the cluster's CA certificate (the file the console's
+   * "Download CA certificate" saves, GET /clusters/{id}/ca-certificate); default "<name>-ca.pem".
+   */
+  caFile?: string | null;
 }
 
 export interface Snippet {
@@ -63,9 +68,15 @@ export function connectionSnippets(input: SnippetInput): Snippet[] {
     input.kafkaVersion && clientRequirements(input.kafkaVersion)
       ? "# Kafka 4: needs kcat on librdkafka 2.6.1 or newer (Debian 12's kcat is refused with 'invalid credentials').\n"
       : "";
+  const tls = securityProtocol === "SASL_SSL";
+  const caFile = input.caFile ?? "ca.pem";
+  const caNote = tls
+    ? `# ${caFile}: the cluster's CA certificate (Download CA certificate, or GET /api/v1/clusters/<id>/ca-certificate).\n`
+    : "";
   const kcatAuth = [
-    `${kcatNeeds}kcat -b ${bootstrapServers} \\`,
+    `${caNote}${kcatNeeds}kcat -b ${bootstrapServers} \\`,
     `  -X security.protocol=${securityProtocol} \\`,
+    ...(tls ? [`  -X ssl.ca.location=${sh(caFile)} \\`] : []),
     `  -X sasl.mechanisms=${mechanism} \\`,
     `  -X sasl.username=${sh(username)} \\`,
     `  -X sasl.password=${sh(password)} \\`,
@@ -93,6 +104,13 @@ export function connectionSnippets(input: SnippetInput): Snippet[] {
       code: [
         `bootstrap.servers=${bootstrapServers}`,
         `security.protocol=${securityProtocol}`,
+        ...(tls
+          ? [
+              `# The cluster's CA certificate (Download CA certificate): brokers are trusted through it only.`,
+              `ssl.truststore.type=PEM`,
+              `ssl.truststore.location=${caFile.replace(/\\/g, "\\\\")}`,
+            ]
+          : []),
         `sasl.mechanism=${mechanism}`,
         // A .properties value treats backslashes as escapes: double them once more.
         `sasl.jaas.config=${jaasConfig(username, password).replace(/\\/g, "\\\\")}`,
@@ -105,12 +123,12 @@ export function connectionSnippets(input: SnippetInput): Snippet[] {
       id: "kafkajs",
       label: "kafkajs",
       language: "javascript",
-      code: `import { Kafka } from "kafkajs";
+      code: `${tls ? 'import fs from "node:fs";\n' : ""}import { Kafka } from "kafkajs";
 
 const kafka = new Kafka({
   clientId: "my-app",
   brokers: [${bootstrapServers.split(",").map(str).join(", ")}],
-  ssl: false,
+  ${tls ? `// The cluster's CA certificate (Download CA certificate).\n  ssl: { ca: [fs.readFileSync(${str(caFile)}, "utf8")] },` : "ssl: false,"}
   sasl: {
     mechanism: ${str(mechanism.toLowerCase())},
     username: ${str(username)},
@@ -141,7 +159,11 @@ jaas = ${str(jaasConfig(username, password))}
 df = (
     spark.readStream.format("kafka")
     .option("kafka.bootstrap.servers", ${str(bootstrapServers)})
-    .option("kafka.security.protocol", ${str(securityProtocol)})
+    .option("kafka.security.protocol", ${str(securityProtocol)})${
+      tls
+        ? `\n    .option("kafka.ssl.truststore.type", "PEM")\n    .option("kafka.ssl.truststore.location", ${str(caFile)})  # the cluster's CA certificate`
+        : ""
+    }
     .option("kafka.sasl.mechanism", ${str(mechanism)})
     .option("kafka.sasl.jaas.config", jaas)
     .option("subscribe", ${str(topic)})${rack ? `\n    .option("kafka.client.rack", ${str(rack)})` : ""}

@@ -8,12 +8,15 @@ import { StatusBadge } from "@/components/console/status-badge";
 import { CopyButton } from "@/components/copy-button";
 import { fieldErrors } from "@/lib/errors";
 import { formatRelative } from "@/lib/format";
+import { useCluster } from "../../hooks";
 import { useCreateKafkaUser, useDeleteKafkaUser, useKafkaUsers, useRotateKafkaUser } from "./hooks";
 
 type Shown = { name: string; password: string; rotated: boolean };
 
 export function KafkaUsersView({ clusterId }: { clusterId: string }) {
   const users = useKafkaUsers(clusterId);
+  const cluster = useCluster(clusterId);
+  const protocol = cluster.data?.securityProtocol ?? "SASL_SSL";
   const create = useCreateKafkaUser();
   const rotate = useRotateKafkaUser();
   const del = useDeleteKafkaUser();
@@ -165,7 +168,9 @@ export function KafkaUsersView({ clusterId }: { clusterId: string }) {
           {shown && <CopyButton text={shown.password} label="Copy password" />}
         </div>
         <p className="mt-3 text-xs text-slate-500">
-          Clients connect with SASL_PLAINTEXT, mechanism SCRAM-SHA-512, user name {shown?.name}.
+          Clients connect with {protocol}
+          {protocol === "SASL_SSL" ? " (trusting the cluster's CA certificate, on the Overview page)" : ""}, mechanism
+          SCRAM-SHA-512, user name {shown?.name}.
         </p>
       </Dialog>
 
