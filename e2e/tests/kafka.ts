@@ -1,12 +1,26 @@
 // What the journeys over a running Kafka cluster share: the REST API as the signed-in user, and
-// kcat as the outside client with a SCRAM credential.
+// kcat as the outside client with a SCRAM credential (over SASL_SSL trusting the cluster's CA).
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 
 export interface KafkaCredential {
   username: string;
   password: string;
   bootstrapServers: string;
+  /** SASL_SSL clusters: the CA (PEM) the admin-credential answer carries; kcat trusts it. */
+  securityProtocol?: string;
+  caCertificatePem?: string | null;
+}
+
+/** The CA of a SASL_SSL cluster as a file kcat can read (ssl.ca.location). */
+function caFileOf(pem: string): string {
+  const file = path.join(os.tmpdir(), `weir-e2e-ca-${createHash("sha256").update(pem).digest("hex").slice(0, 12)}.pem`);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, pem);
+  return file;
 }
 
 /** A REST call; anything but a 2xx throws with the status and the body. */
@@ -25,8 +39,9 @@ export function kcatAs(c: KafkaCredential, args: string[], input?: string): Prom
       [
         "-b",
         c.bootstrapServers,
-        "-X",
-        "security.protocol=SASL_PLAINTEXT",
+        ...(c.caCertificatePem
+          ? ["-X", "security.protocol=SASL_SSL", "-X", `ssl.ca.location=${caFileOf(c.caCertificatePem)}`]
+          : ["-X", "security.protocol=SASL_PLAINTEXT"]),
         "-X",
         "sasl.mechanisms=SCRAM-SHA-512",
         "-X",

@@ -331,6 +331,10 @@ export const adminCredential = z.object({
   password: z.string(),
   mechanism: z.string(),
   securityProtocol: z.string(),
+  caCertificatePem: z
+    .string()
+    .nullable()
+    .describe("SASL_SSL: the cluster's CA certificate (PEM) its clients trust, as GET /clusters/{id}/ca-certificate"),
   bootstrapServers: z.string().nullable(),
 });
 

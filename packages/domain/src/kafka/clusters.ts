@@ -581,6 +581,8 @@ export function clustersService(db: Db) {
         password: decryptSecret(c.adminPasswordEncrypted, secretKey),
         mechanism: c.saslMechanism,
         securityProtocol: clusterSecurityProtocol(c),
+        // What a SASL_SSL client trusts (null: SASL_PLAINTEXT, or Strimzi's CA in Kubernetes).
+        caCertificatePem: c.runtime !== "kubernetes" && c.securityProtocol === "SASL_SSL" ? c.caCertPem : null,
         bootstrapServers: c.bootstrapServers,
       };
     },
