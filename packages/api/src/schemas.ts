@@ -278,6 +278,9 @@ export const kafkaCluster = z.object({
   storageProtection: z.enum(["retention-bytes", "alert-only"]),
   /** Zones the brokers are spread over (1-3). */
   zoneCount: z.number(),
+  brokerConfig: z
+    .record(z.string(), z.string())
+    .describe("The user's cluster-level broker config overrides in force; Weir's defaults for every other key"),
   saslMechanism: z.string(),
   securityProtocol: z
     .enum(["SASL_SSL", "SASL_PLAINTEXT"])

@@ -30,6 +30,7 @@ import {
   useUpdateCluster,
   type Cluster,
 } from "../hooks";
+import { BrokerConfigCard } from "./broker-config-card";
 import { ClusterMetrics } from "./cluster-metrics";
 import { ConnectCard } from "./connect-card";
 import { KafkaVersionCard } from "./kafka-version-card";
@@ -86,6 +87,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
       />
       <BrokersCard cluster={c} />
       <KafkaVersionCard cluster={c} canChange={canChange && canScale} />
+      {c.runtime === "local" && <BrokerConfigCard cluster={c} canChange={canChange && canScale} />}
       <ConnectCard cluster={c} canReveal={roleAtLeast(role, "ADMIN")} />
       <ClusterMetrics cluster={c} />
       <ClusterEvents cluster={c} />
