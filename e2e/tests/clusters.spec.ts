@@ -100,6 +100,12 @@ test("create a cluster, watch it run, connect with a copied snippet, scale it, d
   await expect(page.getByTestId("broker-row").first()).toHaveAttribute("data-status", "RUNNING");
   const bootstrap = (await page.getByTestId("bootstrap-servers").textContent())!.trim();
   expect(bootstrap).toMatch(/^127\.0\.0\.1:\d+$/);
+  // The Kafka version card: the release, its metadata.version as Kafka reports it, the upgrade on offer.
+  const versionCard = page.getByTestId("kafka-version-card");
+  await expect(versionCard.getByTestId("kafka-version")).toHaveText("3.9.2");
+  await expect(versionCard).toContainText("metadata.version 3.9-IV0");
+  await expect(versionCard.getByTestId("upgrade-to-4.4.0")).toBeVisible();
+  await expect(page.getByTestId("broker-kafka-version")).toHaveText(["Kafka 3.9.2"]);
   await shot(page, testInfo, "07-detail-running");
 
   // Placeholders until the credential is revealed; the copy is exactly the snippet shown.
