@@ -174,7 +174,7 @@ function asStartError(e: unknown, row: InstanceRow): InstanceStartError {
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A log line that says what went wrong. */
-const isErrorLine = (line: string) => /ERROR|FATAL|Exception|Caused by/.test(line);
+const isErrorLine = (line: string) => /ERROR|FATAL|Exception|Caused by|OutOfMemoryError/.test(line);
 
 /** The first distinct error lines of a log tail and its last lines: what a user needs. */
 export function failureExcerpt(tail: string): string {

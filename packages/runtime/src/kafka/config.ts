@@ -125,6 +125,8 @@ export interface NodeConfigInput {
   tls?: { keystorePath: string; truststorePath: string };
   /** A SASL_PLAINTEXT listener on 127.0.0.1 at this port as well (brokers; plaintextLoopback). */
   loopbackPort?: number;
+  /** The loopback listener's protocol: SASL_PLAINTEXT, or PLAINTEXT (no login; bench/tls only). */
+  loopbackProtocol?: "SASL_PLAINTEXT" | "PLAINTEXT";
 }
 
 const quote = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
@@ -152,7 +154,7 @@ export function serverProperties(input: NodeConfigInput): [string, string][] {
     ["controller.listener.names", "CONTROLLER"],
     [
       "listener.security.protocol.map",
-      `CLIENT:${proto},CONTROLLER:${proto}${loopback ? ",LOOPBACK:SASL_PLAINTEXT" : ""}`,
+      `CLIENT:${proto},CONTROLLER:${proto}${loopback ? `,LOOPBACK:${input.loopbackProtocol ?? "SASL_PLAINTEXT"}` : ""}`,
     ],
     ["sasl.mechanism.controller.protocol", "PLAIN"],
     ["listener.name.controller.sasl.enabled.mechanisms", "PLAIN"],
@@ -166,7 +168,7 @@ export function serverProperties(input: NodeConfigInput): [string, string][] {
       ["listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512"],
       ["listener.name.client.scram-sha-512.sasl.jaas.config", scramJaas],
     );
-    if (loopback) {
+    if (loopback && input.loopbackProtocol !== "PLAINTEXT") {
       props.push(
         ["listener.name.loopback.sasl.enabled.mechanisms", "SCRAM-SHA-512"],
         ["listener.name.loopback.scram-sha-512.sasl.jaas.config", scramJaas],
@@ -209,6 +211,10 @@ export function serverProperties(input: NodeConfigInput): [string, string][] {
     ["num.io.threads", String(Math.max(2, Math.min(16, input.vcpu * 2)))],
     ["auto.create.topics.enable", "false"],
     ["log.segment.bytes", String(64 * 1024 * 1024)],
+    // The log cleaner allocates this buffer when it starts, and again (before the old one is
+    // collected) whenever a dynamic message.max.bytes reconfigures it: Kafka's 128 MiB twice is
+    // more than a 256 MiB heap, and the broker died of OutOfMemoryError on such a change.
+    ["log.cleaner.dedupe.buffer.size", String(16 * 1024 * 1024)],
     // Local brokers share one host: a quick shutdown and a short session keep recovery fast.
     ["controlled.shutdown.enable", "true"],
     ["broker.session.timeout.ms", String(BROKER_SESSION_TIMEOUT_MS)],
