@@ -11,6 +11,7 @@ import { RuntimeField } from "@/components/console/runtime-field";
 import { HOURS_PER_MONTH, monthlyForNodes } from "@/lib/estimate";
 import { formatMoney, formatUnitPrice } from "@/lib/money";
 import { useClusterOptions, useCreateCluster, useStoragePrice, type ClusterOptions } from "../hooks";
+import { clientRequirements } from "../[id]/connection-snippets";
 
 /** Used until the price book answers, and if it has no storage price. */
 const FALLBACK_STORAGE_PRICE = "0.10";
@@ -144,6 +145,7 @@ function CreateClusterForm({ options, prefill }: { options: ClusterOptions; pref
                 label: v === options.defaultKafkaVersion ? `${v} (default)` : v,
               }))}
               error={errors.kafkaVersion}
+              hint={clientRequirements(version) ?? undefined}
             />
           </div>
           <RuntimeField
