@@ -1,32 +1,57 @@
-// pnpm bench:provision — how long Weir takes to give you a running Kafka cluster, next to the
-// floor: starting the same brokers from the same jars and configs directly, in the same run.
-//   floor: format storage + start N JVMs (LocalKafkaRuntime) + poll DescribeCluster until all
-//          N brokers are registered (no database, no controller, no API);
-//   weir:  POST /api/v1/clusters through the REST handler → controller (NOTIFY, reconcile) →
-//          same driver → status RUNNING in Postgres, polled through GET /api/v1/clusters/{id}.
-// Also prints each broker's resident memory once the cluster runs.
+// pnpm bench:provision [sizes=1,3] — how long Weir takes to give you a running Kafka cluster, next
+// to the bare start of the same brokers, in the same run:
+//   bare:   format each node's storage (a StorageTool JVM per node) + start N JVMs from the same
+//           jars and configs, SASL_SSL with a cluster CA as Weir's (LocalKafkaRuntime without its
+//           start tricks) + poll DescribeCluster until all N brokers are registered (no
+//           database, no controller, no API);
+//   tricks: the same direct start with each trick alone, then both: one StorageTool run per
+//           cluster copied to every node (sharedFormat), and an AppCDS class archive built once
+//           per Kafka version and JDK (classArchive);
+//   weir:   POST /api/v1/clusters through the REST handler → controller (NOTIFY, reconcile) →
+//           the driver with its tricks → status RUNNING in Postgres, polled through GET.
+// Goal: Weir at most 0.8x the bare start. Also prints each broker's resident memory.
 import { env } from "@weir/env";
 import { KafkaAdmin } from "@weir/runtime";
-import { LocalKafkaRuntime, newLocalClusterSpec } from "@weir/runtime/local";
+import { LocalKafkaRuntime, newLocalClusterSpec, type FastStart } from "@weir/runtime/local";
+import { createClusterCa, issueNodeCert, nodeCertHosts } from "@weir/runtime/tls";
 import { mean, rssMb, startBenchStack, until } from "./lib/stack.ts";
 
 const SIZES = (process.argv[2] ?? "1,3").split(",").map(Number);
 
-async function floor(runtime: LocalKafkaRuntime, count: number): Promise<{ seconds: number; rss: number[] }> {
-  const spec = await newLocalClusterSpec({ clusterId: `floor-${count}-${Date.now()}`, brokerCount: count });
+async function direct(
+  dataDir: string,
+  count: number,
+  fastStart: FastStart,
+): Promise<{ seconds: number; rss: number[] }> {
+  const runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR, fastStart });
+  const base = await newLocalClusterSpec({ clusterId: `direct-${count}-${Date.now()}`, brokerCount: count });
+  // The same brokers as Weir's: TLS with a cluster CA and node certificates (made before the clock starts).
+  const ca = await createClusterCa({ clusterId: base.clusterId, clusterName: "direct" });
+  const spec = {
+    ...base,
+    tls: { caPem: ca.certPem },
+    nodes: await Promise.all(
+      base.nodes.map(async (n) => ({
+        ...n,
+        cert: await issueNodeCert({ ca, clusterId: base.clusterId, nodeId: n.nodeId, hosts: nodeCertHosts(n.host) }),
+      })),
+    ),
+  };
   const t0 = performance.now();
   const started = await Promise.all(spec.nodes.map((n) => runtime.ensureNode(spec, n.nodeId)));
   const admin = new KafkaAdmin({
     bootstrap: spec.nodes.map((n) => `127.0.0.1:${n.port}`),
     ...spec.admin,
+    ca: ca.certPem,
     timeoutMs: 2000,
   });
-  await until(async () => (await admin.describeCluster()).brokers.length === count);
-  const seconds = (performance.now() - t0) / 1000;
-  const rss = started.map((s) => rssMb(s.pid));
-  await admin.close();
-  await runtime.deleteGroup(spec.clusterId);
-  return { seconds, rss };
+  try {
+    await until(async () => (await admin.describeCluster()).brokers.length === count);
+    return { seconds: (performance.now() - t0) / 1000, rss: started.map((s) => rssMb(s.pid)) };
+  } finally {
+    await admin.close();
+    await runtime.deleteGroup(spec.clusterId);
+  }
 }
 
 async function main() {
@@ -36,10 +61,27 @@ async function main() {
     return { runtime, onExit: (enqueue) => runtime.onExit((id) => enqueue("KafkaCluster", id)) };
   });
   try {
+    const a0 = performance.now();
+    const archive = await runtime.classArchive().catch((e: unknown) => `not built (${String(e)})`);
+    console.log(`AppCDS archive: ${archive} (${((performance.now() - a0) / 1000).toFixed(1)} s to build or find)`);
     console.log("Time to a running Kafka cluster (KRaft, SCRAM-SHA-512), this machine, one run each\n");
-    console.log("brokers  floor (direct)  Weir (POST → RUNNING)  ratio  RSS per broker");
+    const variants: [string, FastStart][] = [
+      ["bare (no tricks)", { sharedFormat: false, classArchive: false }],
+      ["+ shared format", { sharedFormat: true, classArchive: false }],
+      ["+ class archive", { sharedFormat: false, classArchive: true }],
+      ["+ both", { sharedFormat: true, classArchive: true }],
+    ];
     for (const count of SIZES) {
-      const f = await floor(runtime, count);
+      console.log(`${count} broker${count === 1 ? "" : "s"}:`);
+      let bare = 0;
+      let bareRss: number[] = [];
+      for (const [label, fastStart] of variants) {
+        const r = await direct(stack.dataDir, count, fastStart);
+        if (!bare) [bare, bareRss] = [r.seconds, r.rss];
+        console.log(
+          `  direct ${label.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)} s  ${(r.seconds / bare).toFixed(2)}x bare`,
+        );
+      }
       const t0 = performance.now();
       const created = await stack.rest("POST", "/clusters", {
         name: `bench-${count}`,
@@ -47,14 +89,15 @@ async function main() {
         brokerInstanceType: "kafka.t3.small",
         storageGbPerBroker: 20,
       });
-      await until(async () => (await stack.rest("GET", `/clusters/${created.id}`)).status === "RUNNING");
+      await until(async () => (await stack.rest("GET", `/clusters/${created.id}`)).status === "RUNNING", 180_000, 50);
       const weir = (performance.now() - t0) / 1000;
       const c = await stack.rest("GET", `/clusters/${created.id}`);
       const rss = (c.brokers as { pid: number }[]).map((b) => rssMb(b.pid));
       console.log(
-        `${String(count).padStart(7)}  ${f.seconds.toFixed(1).padStart(12)} s  ${weir.toFixed(1).padStart(19)} s  ${(weir / f.seconds).toFixed(2).padStart(5)}x  ${mean(rss).toFixed(0)} MiB (direct ${mean(f.rss).toFixed(0)} MiB)`,
+        `  Weir POST → RUNNING         ${weir.toFixed(1).padStart(6)} s  ${(weir / bare).toFixed(2)}x bare (goal ≤ 0.80x)`,
       );
-      await stack.rest("DELETE", `/clusters/${created.id}`);
+      console.log(`  RSS per broker: Weir ${mean(rss).toFixed(0)} MiB, bare ${mean(bareRss).toFixed(0)} MiB\n`);
+      await stack.rest("DELETE", `/clusters/${created.id}?confirmName=bench-${count}`);
       await until(
         async () => (await stack.db.kafkaCluster.count({ where: { id: created.id as string } })) === 0,
         60_000,

@@ -8,6 +8,7 @@ import { applyMigrations } from "@weir/db/migrate";
 import { seedPriceBook } from "@weir/domain";
 import { env } from "@weir/env";
 import { ensureConnectRuntime, ensureKafkaReleases, ensureSpark, RuntimeSetupError } from "@weir/runtime/artifacts";
+import { LocalKafkaRuntime } from "@weir/runtime/local";
 import { extractProtos } from "@weir/spark-connect";
 
 const say = (msg: string) => console.log(`[weir] ${msg}`);
@@ -27,8 +28,18 @@ async function main() {
   }
   // Every offered Kafka release (3.9.2 and 4.x, about 45 MB each), so creating or upgrading a
   // cluster never waits for Maven.
-  for (const kafka of ensureKafkaReleases(e.WEIR_CACHE_DIR))
-    say(`Apache Kafka ${kafka.version} jars ready in ${kafka.libDir}`);
+  const releases = ensureKafkaReleases(e.WEIR_CACHE_DIR);
+  for (const kafka of releases) say(`Apache Kafka ${kafka.version} jars ready in ${kafka.libDir}`);
+  // Brokers start from a class-data (AppCDS) archive of their release, made once per release and
+  // JDK (a throwaway broker started and stopped, about 20 s) and reused by every start after.
+  const local = new LocalKafkaRuntime({ dataDir: e.WEIR_DATA_DIR, cacheDir: e.WEIR_CACHE_DIR });
+  for (const kafka of releases) {
+    const archive = await local.classArchive(kafka.version).catch((e: unknown) => {
+      say(`no class archive for Apache Kafka ${kafka.version} (brokers start without it): ${String(e)}`);
+      return null;
+    });
+    if (archive) say(`Apache Kafka ${kafka.version} class archive ready`);
+  }
   // Kafka Connect's worker and its plugins (Debezium, MirrorMaker 2): about 70 MB, fetched once.
   const connect = await ensureConnectRuntime({ cacheDir: e.WEIR_CACHE_DIR });
   say(`Kafka Connect ${connect.version} and its plugins ready`);

@@ -48,6 +48,20 @@ describe("local Kafka driver", () => {
       });
       expect(desc.brokers.map((b) => b.nodeId)).toEqual([1, 2, 3]);
       expect(desc.clusterId).toBe(spec.kafkaClusterId);
+      // One StorageTool run for the cluster: each node has the template's bootstrap checkpoint and
+      // a meta.properties of its own, and Kafka accepted them (the brokers registered above).
+      const template = path.join(runtime.clusterDir(clusterId), "storage-template-3.9.2", "data");
+      const metas = spec.nodes.map((n) =>
+        fs.readFileSync(path.join(runtime.nodeDir(clusterId, n.nodeId), "data", "meta.properties"), "utf8"),
+      );
+      const field = (text: string, key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(text)?.[1];
+      expect(metas.map((m) => field(m, "node.id"))).toEqual(["1", "2", "3"]);
+      expect(metas.map((m) => field(m, "cluster.id"))).toEqual([1, 2, 3].map(() => spec.kafkaClusterId));
+      expect(new Set(metas.map((m) => field(m, "directory.id"))).size).toBe(3);
+      for (const n of spec.nodes) {
+        const checkpoint = path.join(runtime.nodeDir(clusterId, n.nodeId), "data", "bootstrap.checkpoint");
+        expect(fs.readFileSync(checkpoint)).toEqual(fs.readFileSync(path.join(template, "bootstrap.checkpoint")));
+      }
     } finally {
       await admin.close();
     }

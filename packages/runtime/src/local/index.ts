@@ -2,7 +2,7 @@
 // supervisor and port helpers they share. Only the controller, `pnpm start`, tests and benches
 // load this; the console never does.
 export { LocalSupervisor, stopAllLocalInstances, instanceDirs, type LaunchSpec } from "./supervisor.ts";
-export { LocalKafkaRuntime, nodeMarker } from "./kafka.ts";
+export { LocalKafkaRuntime, nodeMarker, type FastStart } from "./kafka.ts";
 export { freePorts } from "./ports.ts";
 export { newLocalClusterSpec } from "./spec.ts";
 export { LocalSparkRuntime, type SparkHome } from "./spark.ts";

@@ -21,18 +21,34 @@ import {
 import { nodeConfigInput } from "../kafka/node-revision.ts";
 import { nodeTlsFiles, nodeTlsPaths } from "../kafka/node-tls.ts";
 import type { BrokerRuntime, KafkaClusterSpec } from "../kafka/runtime.ts";
-import { kafkaRelease } from "../versions.ts";
+import { DEFAULT_KAFKA_VERSION, kafkaRelease } from "../versions.ts";
+import { buildClassArchive, classArchiveFlags } from "./kafka-cds.ts";
+import { StorageTemplates } from "./kafka-format.ts";
+import { newLocalClusterSpec } from "./spec.ts";
 import { LocalSupervisor, writeIfChanged } from "./supervisor.ts";
 
 const LOG_FILE = "kafka.log";
 
 export const nodeMarker = (clusterId: string, nodeId: number | string) => `-Dweir.node=${clusterId}:${nodeId}`;
 
+/**
+ * Faster starts, each on by default (bench/provision measures them one by one): `sharedFormat`
+ * runs Kafka's StorageTool once per cluster instead of once per node (kafka-format.ts);
+ * `classArchive` starts brokers from an AppCDS archive built once per Kafka version and JDK
+ * (kafka-cds.ts).
+ */
+export interface FastStart {
+  sharedFormat?: boolean;
+  classArchive?: boolean;
+}
+
 export class LocalKafkaRuntime implements BrokerRuntime {
   private readonly artifacts = new Map<string, KafkaArtifacts>();
+  private readonly templates = new StorageTemplates();
+  private readonly archives = new Map<string, Promise<string | null>>();
 
   constructor(
-    private readonly opts: { dataDir: string; cacheDir: string },
+    private readonly opts: { dataDir: string; cacheDir: string; fastStart?: FastStart; jvmFlags?: string[] },
     private readonly supervisor = new LocalSupervisor(),
   ) {}
 
@@ -94,6 +110,58 @@ export class LocalKafkaRuntime implements BrokerRuntime {
     }
   }
 
+  /** Formats a node's log dir: from the cluster's one StorageTool run, or by its own run. */
+  private async formatStorage(spec: KafkaClusterSpec, nodeId: number, dir: string, dataDir: string): Promise<void> {
+    if (this.opts.fastStart?.sharedFormat !== false) {
+      const template = path.join(this.clusterDir(spec.clusterId), `storage-template-${spec.kafkaVersion}`);
+      const node = { dir, dataDir, nodeId };
+      if (await this.templates.formatNode(template, node, (d) => this.format(spec, d))) return;
+    }
+    await this.format(spec, dir);
+  }
+
+  /**
+   * The AppCDS archive of a Kafka version, built once (a throwaway one-node cluster in a
+   * temporary directory, started with -XX:ArchiveClassesAtExit and stopped once it has started);
+   * null while another process builds it; rejects with why the dump failed.
+   */
+  classArchive(version: string = DEFAULT_KAFKA_VERSION): Promise<string | null> {
+    let built = this.archives.get(version);
+    if (!built) {
+      built = buildClassArchive(this.kafka(version), async (flag) => {
+        const dataDir = fs.mkdtempSync(path.join(this.opts.dataDir, ".cds-dump-"));
+        const dumper = new LocalKafkaRuntime({
+          dataDir,
+          cacheDir: this.opts.cacheDir,
+          fastStart: { classArchive: false },
+          // Brokers run the JMX exporter agent; Java 17 dumps with an agent only when allowed.
+          jvmFlags: ["-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent", flag],
+        });
+        const spec = {
+          ...(await newLocalClusterSpec({ clusterId: "cds-dump", brokerCount: 1 })),
+          kafkaVersion: version,
+        };
+        try {
+          await dumper.ensureNode(spec, 1);
+          for (let i = 0; !/Kafka Server started/.test(dumper.logTail(spec.clusterId, "1", 400)); i++) {
+            if (i > 1200 || !dumper.supervisor.observe(dumper.nodeDir(spec.clusterId, 1)).running) {
+              throw new Error("the class archive's dump broker did not start");
+            }
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          await dumper.stopNode(spec.clusterId, 1);
+        } finally {
+          await dumper.deleteGroup(spec.clusterId);
+          fs.rmSync(dataDir, { recursive: true, force: true });
+        }
+      });
+      // A failed build is tried again by the next call.
+      built.catch(() => this.archives.delete(version));
+      this.archives.set(version, built);
+    }
+    return built;
+  }
+
   async ensureNode(spec: KafkaClusterSpec, nodeId: number): Promise<EnsureResult> {
     const node = spec.nodes.find((n) => n.nodeId === nodeId);
     if (!node) throw new Error(`Node ${nodeId} is not part of cluster ${spec.clusterId}`);
@@ -127,7 +195,10 @@ export class LocalKafkaRuntime implements BrokerRuntime {
       marker,
       logging.jvmFlag,
       `-Dkafka.logs.dir=${dir}`,
+      ...(this.opts.jvmFlags ?? []),
     ];
+    // Made by set-up (`classArchive()`); without it the broker starts as it would anyway.
+    if (this.opts.fastStart?.classArchive !== false) jvm.push(...classArchiveFlags(kafka));
     if (isBroker(node)) {
       jvm.push(`-javaagent:${kafka.jmxAgentJar}=${node.host}:${node.metricsPort}:${path.join(dir, "jmx.yaml")}`);
     }
@@ -140,7 +211,7 @@ export class LocalKafkaRuntime implements BrokerRuntime {
     };
     // Format only when about to start: an adopted node is formatted already.
     if (this.supervisor.observe(dir).running) return this.supervisor.ensure(launch);
-    if (!fs.existsSync(path.join(dataDir, "meta.properties"))) await this.format(spec, dir);
+    if (!fs.existsSync(path.join(dataDir, "meta.properties"))) await this.formatStorage(spec, nodeId, dir, dataDir);
     return this.supervisor.ensure(launch);
   }
 

@@ -122,6 +122,9 @@ function counts(o: ClusterObservation): string {
   return `${running} of ${o.nodes.length} nodes running, ${registered} of ${brokers.length} brokers registered`;
 }
 
+/** How soon a starting cluster is looked at again: a pass costs a DescribeCluster and a few queries. */
+const PROVISIONING_LOOK_AGAIN_MS = 250;
+
 /** The cluster's status for this pass (scaling steps and failures end a pass before this). */
 export function clusterStatus(o: ClusterObservation): ReconcileOutcome {
   const ready = isReady(o);
@@ -131,7 +134,8 @@ export function clusterStatus(o: ClusterObservation): ReconcileOutcome {
       status: "PROVISIONING",
       statusReason: `Starting brokers: ${counts(o)}`,
       conditions: [{ type: "Ready", status: "False", reason: "Provisioning", message: "Brokers are starting" }],
-      requeueAfterMs: 1000,
+      // A new cluster is RUNNING the moment its last broker registers, not up to a second later.
+      requeueAfterMs: PROVISIONING_LOOK_AGAIN_MS,
     };
   }
   if (!ready && o.scaling) {
