@@ -1,4 +1,4 @@
-// pnpm bench:provision [sizes=1,3] — how long Weir takes to give you a running Kafka cluster, next
+// pnpm bench:provision [sizes=1,3] [rounds=2] — how long Weir takes to give you a running Kafka cluster, next
 // to the bare start of the same brokers, in the same run:
 //   bare:   format each node's storage (a StorageTool JVM per node) + start N JVMs from the same
 //           jars and configs, SASL_SSL with a cluster CA as Weir's (LocalKafkaRuntime without its
@@ -9,14 +9,16 @@
 //           per Kafka version and JDK (classArchive);
 //   weir:   POST /api/v1/clusters through the REST handler → controller (NOTIFY, reconcile) →
 //           the driver with its tricks → status RUNNING in Postgres, polled through GET.
-// Goal: Weir at most 0.8x the bare start. Also prints each broker's resident memory.
+// Goal: Weir at most 0.8x the bare start. The variants take turns within each round (a busy
+// machine's load drifts); each line is the best of the rounds. Also prints resident memory.
 import { env } from "@weir/env";
 import { KafkaAdmin } from "@weir/runtime";
 import { LocalKafkaRuntime, newLocalClusterSpec, type FastStart } from "@weir/runtime/local";
 import { createClusterCa, issueNodeCert, nodeCertHosts } from "@weir/runtime/tls";
-import { mean, rssMb, startBenchStack, until } from "./lib/stack.ts";
+import { mean, rssMb, startBenchStack, until, type BenchStack } from "./lib/stack.ts";
 
 const SIZES = (process.argv[2] ?? "1,3").split(",").map(Number);
+const ROUNDS = Number(process.argv[3] ?? 2);
 
 async function direct(
   dataDir: string,
@@ -54,6 +56,25 @@ async function direct(
   }
 }
 
+/** POST → RUNNING through the API and the controller, then the cluster deleted again. */
+async function viaWeir(stack: BenchStack, count: number, round: number): Promise<{ seconds: number; rss: number[] }> {
+  const name = `bench-${count}-${round}`;
+  const t0 = performance.now();
+  const created = await stack.rest("POST", "/clusters", {
+    name,
+    brokerCount: count,
+    brokerInstanceType: "kafka.t3.small",
+    storageGbPerBroker: 20,
+  });
+  await until(async () => (await stack.rest("GET", `/clusters/${created.id}`)).status === "RUNNING", 300_000, 50);
+  const seconds = (performance.now() - t0) / 1000;
+  const c = await stack.rest("GET", `/clusters/${created.id}`);
+  const rss = (c.brokers as { pid: number }[]).map((b) => rssMb(b.pid));
+  await stack.rest("DELETE", `/clusters/${created.id}?confirmName=${name}`);
+  await until(async () => (await stack.db.kafkaCluster.count({ where: { id: created.id as string } })) === 0, 60_000);
+  return { seconds, rss };
+}
+
 async function main() {
   let runtime!: LocalKafkaRuntime;
   const stack = await startBenchStack("provision", (dataDir) => {
@@ -64,7 +85,7 @@ async function main() {
     const a0 = performance.now();
     const archive = await runtime.classArchive().catch((e: unknown) => `not built (${String(e)})`);
     console.log(`AppCDS archive: ${archive} (${((performance.now() - a0) / 1000).toFixed(1)} s to build or find)`);
-    console.log("Time to a running Kafka cluster (KRaft, SCRAM-SHA-512), this machine, one run each\n");
+    console.log(`Time to a running Kafka cluster (KRaft, SASL_SSL + SCRAM-SHA-512), best of ${ROUNDS} rounds\n`);
     const variants: [string, FastStart][] = [
       ["bare (no tricks)", { sharedFormat: false, classArchive: false }],
       ["+ shared format", { sharedFormat: true, classArchive: false }],
@@ -72,36 +93,27 @@ async function main() {
       ["+ both", { sharedFormat: true, classArchive: true }],
     ];
     for (const count of SIZES) {
+      const best = new Map<string, { seconds: number; rss: number[] }>();
+      const keep = (label: string, r: { seconds: number; rss: number[] }) => {
+        if (r.seconds < (best.get(label)?.seconds ?? Infinity)) best.set(label, r);
+      };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [label, fastStart] of variants) keep(label, await direct(stack.dataDir, count, fastStart));
+        keep("weir", await viaWeir(stack, count, round));
+      }
+      const bare = best.get(variants[0]![0])!;
       console.log(`${count} broker${count === 1 ? "" : "s"}:`);
-      let bare = 0;
-      let bareRss: number[] = [];
-      for (const [label, fastStart] of variants) {
-        const r = await direct(stack.dataDir, count, fastStart);
-        if (!bare) [bare, bareRss] = [r.seconds, r.rss];
+      for (const [label] of variants) {
+        const r = best.get(label)!;
         console.log(
-          `  direct ${label.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)} s  ${(r.seconds / bare).toFixed(2)}x bare`,
+          `  direct ${label.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)} s  ${(r.seconds / bare.seconds).toFixed(2)}x bare`,
         );
       }
-      const t0 = performance.now();
-      const created = await stack.rest("POST", "/clusters", {
-        name: `bench-${count}`,
-        brokerCount: count,
-        brokerInstanceType: "kafka.t3.small",
-        storageGbPerBroker: 20,
-      });
-      await until(async () => (await stack.rest("GET", `/clusters/${created.id}`)).status === "RUNNING", 180_000, 50);
-      const weir = (performance.now() - t0) / 1000;
-      const c = await stack.rest("GET", `/clusters/${created.id}`);
-      const rss = (c.brokers as { pid: number }[]).map((b) => rssMb(b.pid));
+      const weir = best.get("weir")!;
       console.log(
-        `  Weir POST → RUNNING         ${weir.toFixed(1).padStart(6)} s  ${(weir / bare).toFixed(2)}x bare (goal ≤ 0.80x)`,
+        `  Weir POST → RUNNING       ${weir.seconds.toFixed(1).padStart(6)} s  ${(weir.seconds / bare.seconds).toFixed(2)}x bare (goal ≤ 0.80x)`,
       );
-      console.log(`  RSS per broker: Weir ${mean(rss).toFixed(0)} MiB, bare ${mean(bareRss).toFixed(0)} MiB\n`);
-      await stack.rest("DELETE", `/clusters/${created.id}?confirmName=bench-${count}`);
-      await until(
-        async () => (await stack.db.kafkaCluster.count({ where: { id: created.id as string } })) === 0,
-        60_000,
-      );
+      console.log(`  RSS per broker: Weir ${mean(weir.rss).toFixed(0)} MiB, bare ${mean(bare.rss).toFixed(0)} MiB\n`);
     }
   } finally {
     await stack.stop();

@@ -88,8 +88,8 @@ export class LocalKafkaRuntime implements BrokerRuntime {
       kafka.classpath,
       "kafka.tools.StorageTool",
       "format",
-      "--cluster-id",
-      spec.kafkaClusterId,
+      // One argument: an id may start with '-', which the tool would take for an option.
+      `--cluster-id=${spec.kafkaClusterId}`,
       "--config",
       path.join(dir, "server.properties"),
       "--ignore-formatted",
