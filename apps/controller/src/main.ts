@@ -14,6 +14,7 @@ import { PeriodicTask } from "./framework/periodic.ts";
 import { createReconcilers } from "./index.ts";
 import { MeteringJob } from "./metering/job.ts";
 import { sampleComputeClusters } from "./metrics/compute-sampler.ts";
+import { sampleConnectors } from "./metrics/connect-sampler.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
@@ -36,6 +37,7 @@ function periodicTasks(db: Db, runtime: LocalKafkaRuntime, log: Log): PeriodicTa
   return [
     task("metrics-sampler", metricsMs, () => sampler.sampleAll()),
     task("compute-metrics", metricsMs, () => sampleComputeClusters(db, e.WEIR_METRICS_RETENTION_HOURS)),
+    task("connect-metrics", metricsMs, () => sampleConnectors(db)),
     task("metering", e.WEIR_METERING_INTERVAL_SECONDS * 1000, () => metering.runOnce()),
   ];
 }

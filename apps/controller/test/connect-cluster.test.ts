@@ -18,6 +18,7 @@ import { LocalConnectRuntime, LocalKafkaRuntime } from "@weir/runtime/local";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
+import { sampleConnectors } from "../src/metrics/connect-sampler.ts";
 import { startTestController, until as waitUntil, type TestController } from "./support.ts";
 import { clusterClientSecurity, type ClientSecurity } from "./tls-clients.ts";
 
@@ -91,6 +92,33 @@ async function startController(runtime: LocalConnectRuntime) {
   runtime.onExit((id) => c.controller.enqueue({ kind: "ConnectCluster", id }));
   return c;
 }
+
+/** A keyed record of the sink's topic, as Connect's JsonConverter writes it (schema and payload). */
+const keySchema = { type: "struct", fields: [{ field: "id", type: "int32", optional: false }] };
+const valueSchema = {
+  type: "struct",
+  fields: [
+    { field: "id", type: "int32", optional: false },
+    { field: "product", type: "string", optional: true },
+  ],
+};
+const rec = (id: number, product: string) =>
+  `${JSON.stringify({ schema: keySchema, payload: { id } })}|${JSON.stringify({ schema: valueSchema, payload: { id, product } })}`;
+
+/** The JDBC sink's database role and config, for the tests after the one that creates it. */
+const sink = { role: "", config: {} as Record<string, string> };
+
+const sinkRows = async () => {
+  const client = new pg.Client({ connectionString: h.url });
+  await client.connect();
+  try {
+    return await client
+      .query<{ id: number; product: string }>('SELECT id, product FROM "sink_orders" ORDER BY id')
+      .then((q) => q.rows);
+  } finally {
+    await client.end();
+  }
+};
 
 const connectCluster = async () => (await api("GET", `/connect-clusters/${connectId}`)).body;
 
@@ -299,6 +327,7 @@ describe("a Connect cluster", () => {
       autoCreate: true,
     });
     if ("error" in body) throw new Error(body.error);
+    Object.assign(sink, { role, config: body.config });
     const r = await api("POST", `/connect-clusters/${connectId}/connectors`, body);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(JSON.stringify(r.body)).not.toContain(password);
@@ -312,16 +341,6 @@ describe("a Connect cluster", () => {
     );
     expect(settled.status, `${settled.statusReason}\n${JSON.stringify(settled.tasks)}`).toBe("RUNNING");
 
-    const keySchema = { type: "struct", fields: [{ field: "id", type: "int32", optional: false }] };
-    const valueSchema = {
-      type: "struct",
-      fields: [
-        { field: "id", type: "int32", optional: false },
-        { field: "product", type: "string", optional: true },
-      ],
-    };
-    const rec = (id: number, product: string) =>
-      `${JSON.stringify({ schema: keySchema, payload: { id } })}|${JSON.stringify({ schema: valueSchema, payload: { id, product } })}`;
     produce("sink_orders", [rec(1, "apple"), rec(2, "pear"), rec(3, "plum")]);
     produce("sink_orders", [rec(1, "quince")]);
     const client = new pg.Client({ connectionString: h.url });
@@ -357,6 +376,63 @@ describe("a Connect cluster", () => {
     const other = read("forbidden");
     expect(other.status, other.stdout).not.toBe(0);
     expect(other.stderr).toMatch(/authoriz/i);
+
+    // Throughput from the worker's own task metrics (its JMX exporter), as the API and console show it.
+    const sampled = await until("the sink's throughput sampled", async () => {
+      await sampleConnectors(h.db);
+      const b = (await api("GET", `/connect-clusters/${connectId}/connectors/orders-to-pg`)).body;
+      return b.throughput?.recordsInTotal >= 4 && b.throughput;
+    });
+    expect(sampled).toMatchObject({ tasks: 1 });
+    expect(sampled.recordsOutTotal).toBeGreaterThanOrEqual(4);
+    expect(sampled.recordsInPerSec).toBeGreaterThanOrEqual(0);
+    const beats = (await api("GET", `/connect-clusters/${connectId}/connectors/heartbeats`)).body.throughput;
+    expect(beats.recordsOutTotal).toBeGreaterThan(0);
+  }, 300_000);
+
+  test("the sink's database password changes: its task FAILED with the trace, once, and left so; a PATCH of the password brings it back", async () => {
+    const k = `/connect-clusters/${connectId}/connectors/orders-to-pg`;
+    const changed = `pw-${randomBytes(12).toString("hex")}`;
+    const setup = new pg.Client({ connectionString: h.url });
+    await setup.connect();
+    try {
+      await setup.query(`ALTER ROLE ${sink.role} PASSWORD '${changed}'`);
+    } finally {
+      await setup.end();
+    }
+    // A config change goes through the controller to Connect, which restarts the task: with the
+    // old password it cannot start.
+    const patched = await api("PATCH", k, { config: { ...sink.config, "flush.retry.delay.ms": "500" } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body).toMatchObject({ status: "UPDATING", config: { "flush.retry.delay.ms": "500" } });
+    const failed = await until("the sink FAILED", async () => {
+      const b = (await api("GET", k)).body;
+      return b.status === "FAILED" && b;
+    });
+    expect(failed.statusReason).toMatch(/^1 of 1 tasks failed \(task 0: .+\)/);
+    expect(failed.tasks[0]).toMatchObject({ id: 0, state: "FAILED", trace: expect.stringMatching(/Exception/) });
+    expect(failed.tasks[0].trace).not.toMatch(/^\s+at /m);
+    const c = await connectCluster();
+    const held = await new ConnectRestClient(`http://${c.workers[0].address}`).get("orders-to-pg");
+    expect(held!["flush.retry.delay.ms"]).toBe("500");
+    // Weir reports it once and restarts nothing by itself: Connect keeps the task FAILED.
+    produce("sink_orders", [rec(4, "fig")]);
+    const events = async () => (await api("GET", `${k}/events`)).body.items.map((e: any) => e.reason) as string[];
+    expect((await events()).filter((r) => r === "ConnectorFailed")).toHaveLength(1);
+    expect(await events()).not.toContain("Restarted");
+    const s = await new ConnectRestClient(`http://${c.workers[0].address}`).status("orders-to-pg");
+    expect(s!.tasks[0]!.state).toBe("FAILED");
+
+    // The new password through the API: the controller writes it and restarts the failed task.
+    const fixed = await api("PATCH", k, { secrets: { "connection.password": changed } });
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
+    expect(JSON.stringify(fixed.body)).not.toContain(changed);
+    await until("RUNNING again, the waiting record written", async () => {
+      const b = (await api("GET", k)).body;
+      const rows = b.status === "RUNNING" ? await sinkRows().catch(() => []) : [];
+      return rows.some((r) => r.id === 4 && r.product === "fig");
+    });
+    expect(await events()).toContain("Restarted");
   }, 300_000);
 
   test("scale 1 → 2 workers: UPDATING, then RUNNING with both answering", async () => {

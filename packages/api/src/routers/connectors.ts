@@ -41,6 +41,21 @@ const connector = z.object({
         .describe("For a replication: which of its Connect connectors (<name> or <name>-checkpoints) runs the task"),
     }),
   ),
+  throughput: z
+    .object({
+      recordsInPerSec: z.number().describe("A source: rows read from the database; a sink: records read from Kafka"),
+      recordsOutPerSec: z
+        .number()
+        .describe("A source: records written to Kafka; a sink: records written to the database"),
+      recordsInTotal: z.number().describe("Since its tasks last started"),
+      recordsOutTotal: z.number().describe("Since its tasks last started"),
+      tasks: z.number().describe("How many of its tasks reported"),
+      sampledAt: z.string().describe("When the workers' task metrics were read (ISO 8601)"),
+    })
+    .nullable()
+    .describe(
+      "Records per second in and out, summed over its tasks, from the workers' task metrics; null until sampled",
+    ),
   replication: z
     .object({
       sourceKafkaClusterId: z.string().describe("The Weir Kafka cluster it copies from"),

@@ -92,6 +92,15 @@ interface TaskSnapshot {
   connector?: string;
 }
 
+interface ConnectorThroughputView {
+  recordsInPerSec: number;
+  recordsOutPerSec: number;
+  recordsInTotal: number;
+  recordsOutTotal: number;
+  tasks: number;
+  sampledAt: string;
+}
+
 const asTasks = (json: Prisma.JsonValue): TaskSnapshot[] =>
   Array.isArray(json) ? (json as unknown as TaskSnapshot[]) : [];
 
@@ -119,6 +128,8 @@ const view = (c: Row) => ({
   connectorState: c.connectorState,
   trace: c.trace,
   tasks: asTasks(c.tasks),
+  /** Records per second in and out as the workers' task metrics last reported them; null until sampled. */
+  throughput: (c.throughput as ConnectorThroughputView | null) ?? null,
   /** A replication from another Weir Kafka cluster (MirrorMaker 2), or null. */
   replication: c.sourceKafkaClusterId
     ? replicationView(c.sourceKafkaClusterId, c.config as Record<string, string>)
@@ -583,6 +594,9 @@ export function connectorsService(db: Db) {
           secretsEncrypted: Object.keys(secrets).length > 0 ? encryptSecret(JSON.stringify(secrets), key) : null,
           status: "UPDATING",
           statusReason: "Waiting for the controller to apply the new config",
+          // Connect holds only the ${dir:…} references, which new secret values leave as they are:
+          // its failed tasks are restarted to read them (a password fixed after the database's changed).
+          ...(input.secrets ? { restartRequestedAt: new Date() } : {}),
         },
         "connector.update",
         { keys: Object.keys(config), secretKeys: Object.keys(secrets) },

@@ -52,3 +52,10 @@ export type { ConnectArtifacts } from "./artifacts.ts";
 // processes `@weir/runtime/local` (LocalConnectRuntime): the console loads neither.
 export * from "./mirror.ts";
 export { mirrorLag } from "./mirror-lag.ts";
+export {
+  connectJmxExporterYaml,
+  connectorThroughput,
+  parseConnectTaskMetrics,
+  type ConnectorThroughput,
+  type TaskThroughput,
+} from "./metrics.ts";

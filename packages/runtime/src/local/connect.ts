@@ -5,14 +5,22 @@
 //                                   config provider (connector configs hold ${dir:…:<name>})
 //   <workerId>/worker.properties    0600, rendered by connectWorkerProperties
 //   <workerId>/log4j.properties
+//   <workerId>/jmx.yaml             the JMX exporter's rules (task throughput), when it has a metrics port
 //   <workerId>/connect.log, process.json   kept by the supervisor
 // The marker argument -Dweir.connect=<clusterId>:<workerId> names the process as this worker.
 import fs from "node:fs";
 import path from "node:path";
 import { env } from "@weir/env";
 import type { ObservedInstance } from "../instances.ts";
+import { ensureKafka } from "../artifacts.ts";
 import { ensureConnectRuntimeSync, type ConnectArtifacts } from "../connect/artifacts.ts";
-import { connectWorkerProperties, secretRef, type ConnectWorkerInput } from "../connect/config.ts";
+import {
+  CONNECT_KAFKA_VERSION,
+  connectWorkerProperties,
+  secretRef,
+  type ConnectWorkerInput,
+} from "../connect/config.ts";
+import { connectJmxExporterYaml } from "../connect/metrics.ts";
 import { liveRecord, LocalSupervisor, readRecord, writeIfChanged } from "./supervisor.ts";
 
 const LOG_FILE = "connect.log";
@@ -44,6 +52,7 @@ function checkId(what: string, id: string): void {
 export class LocalConnectRuntime {
   private readonly supervisor: LocalSupervisor;
   private artifacts: ConnectArtifacts | undefined;
+  private jmxAgent: string | undefined;
 
   constructor(private readonly opts: { dataDir: string; cacheDir?: string; supervisor?: LocalSupervisor }) {
     this.supervisor = opts.supervisor ?? new LocalSupervisor();
@@ -75,14 +84,22 @@ export class LocalConnectRuntime {
     return this.runtime().pluginPath;
   }
 
+  /** The brokers' JMX exporter agent (the same Kafka release's pinned jars). */
+  private jmxAgentJar(): string {
+    this.jmxAgent ??= ensureKafka(this.opts.cacheDir ?? env().WEIR_CACHE_DIR, CONNECT_KAFKA_VERSION).jmxAgentJar;
+    return this.jmxAgent;
+  }
+
   /**
    * Starts the worker, or adopts its live process (a controller restart). The config is written
-   * first; a changed config takes effect at the next start (stop it to apply one now).
+   * first; a changed config takes effect at the next start (stop it to apply one now). With a
+   * `metricsPort` the worker serves its task metrics there (127.0.0.1, Prometheus text).
    */
   async ensureWorker(w: {
     clusterId: string;
     workerId: string;
     input: ConnectWorkerInput;
+    metricsPort?: number | null;
   }): Promise<{ pid: number; restPort: number; adopted: boolean }> {
     const dir = this.workerDir(w.clusterId, w.workerId);
     const secrets = this.secretsDir(w.clusterId);
@@ -93,6 +110,12 @@ export class LocalConnectRuntime {
     const log4j = path.join(dir, "log4j.properties");
     writeIfChanged(properties, connectWorkerProperties(w.input));
     writeIfChanged(log4j, connectLog4jProperties);
+    const agent: string[] = [];
+    if (w.metricsPort) {
+      const rules = path.join(dir, "jmx.yaml");
+      writeIfChanged(rules, connectJmxExporterYaml);
+      agent.push(`-javaagent:${this.jmxAgentJar()}=127.0.0.1:${w.metricsPort}:${rules}`);
+    }
     const marker = connectMarker(w.clusterId, w.workerId);
     const res = this.supervisor.ensure({
       dir,
@@ -105,6 +128,7 @@ export class LocalConnectRuntime {
         "-XX:MaxGCPauseMillis=20",
         "-XX:+ExitOnOutOfMemoryError",
         "-Djava.awt.headless=true",
+        ...agent,
         marker,
         `-Dlog4j.configuration=file:${log4j}`,
         "-cp",

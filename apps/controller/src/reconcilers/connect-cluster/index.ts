@@ -269,25 +269,40 @@ const waitForAccess = step<ConnectPass>("wait-for-access", async (p) => {
   }
 });
 
-// A row per worker with its REST port from the lease; new workers get fresh indexes, the highest
-// indexes leave first.
+// A row per worker with its REST and metrics ports from the lease; new workers get fresh indexes,
+// the highest indexes leave first. A worker from before metrics gets its port now (used at its
+// next start).
 const ensureWorkerRows = step<ConnectPass>("worker-rows", async (p) => {
   const { db, cluster } = p;
   const workers = cluster.workers;
   p.leaving = new Set(workers.slice(cluster.workerCount).map((w) => w.index));
+  const unmetered = workers.filter((w) => w.metricsPort === null && !p.leaving.has(w.index));
+  if (unmetered.length > 0) {
+    const leased = await leasePorts(
+      db,
+      unmetered.map((w) => ({ ownerKind: "ConnectCluster", ownerId: w.id, purposes: ["metrics"] })),
+    );
+    for (const [i, w] of unmetered.entries()) {
+      await db.connectWorker.updateMany({ where: { id: w.id }, data: { metricsPort: leased[i]![0]! } });
+    }
+  }
   const missing = Math.max(0, cluster.workerCount - workers.length);
-  if (missing === 0) return;
+  if (missing === 0) {
+    if (unmetered.length > 0) p.cluster = (await loadCluster(db, cluster.id))!;
+    return;
+  }
   const maxIndex = Math.max(0, ...workers.map((w) => w.index));
   const add = Array.from({ length: missing }, (_, i) => ({ id: randomUUID(), index: maxIndex + i + 1 }));
   const ports = await leasePorts(
     db,
-    add.map((w) => ({ ownerKind: "ConnectCluster", ownerId: w.id, purposes: ["rest"] })),
+    add.map((w) => ({ ownerKind: "ConnectCluster", ownerId: w.id, purposes: ["rest", "metrics"] })),
   );
   await db.connectWorker.createMany({
     data: add.map((w, i) => ({
       ...w,
       connectClusterId: cluster.id,
       restPort: ports[i]![0]!,
+      metricsPort: ports[i]![1]!,
       statusReason: "Waiting to start",
     })),
     skipDuplicates: true,
@@ -320,6 +335,7 @@ const keepWorkersRunning = step<ConnectPass>("keep-workers-running", async (p) =
       const r = await deps.runtime.ensureWorker({
         clusterId: cluster.id,
         workerId: row.name,
+        metricsPort: w.metricsPort,
         input: {
           clusterId: cluster.id,
           groupId: cluster.groupId,

@@ -282,7 +282,13 @@ function ConnectorRow({ connector: k, canChange }: { connector: Connector; canCh
   return (
     <tr data-testid="connector-row" data-name={k.name} data-status={k.status}>
       <Td className="max-w-64">
-        <span className="block truncate font-medium text-slate-900">{k.name}</span>
+        <Link
+          href={`/connect/${k.connectClusterId}/connectors/${encodeURIComponent(k.name)}`}
+          className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline"
+          data-testid="connector-link"
+        >
+          {k.name}
+        </Link>
         <span className="block truncate text-xs text-slate-500" title={k.connectorClass}>
           {k.plugin} · user <code className="font-mono">{k.kafkaUsername}</code>
         </span>
