@@ -18,11 +18,12 @@ export function nodeTlsConfigInput(
   spec: KafkaClusterSpec,
   nodeId: number,
   dataDir: string,
-): Pick<NodeConfigInput, "tls" | "loopbackPort"> {
+): Pick<NodeConfigInput, "tls" | "loopbackPort" | "loopbackProtocol"> {
   const node = spec.nodes.find((n) => n.nodeId === nodeId);
   return {
     ...(spec.tls ? { tls: nodeTlsPaths(dataDir) } : {}),
     ...(node?.loopbackPort ? { loopbackPort: node.loopbackPort } : {}),
+    ...(node?.loopbackPort && spec.loopbackProtocol ? { loopbackProtocol: spec.loopbackProtocol } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ export interface KafkaClusterSpec {
   zoneCount?: number;
   /** SASL_SSL listeners (client, inter-broker, controller) trusting this CA; absent: SASL_PLAINTEXT. */
   tls?: { caPem: string };
+  /** The nodes' loopback listener (loopbackPort): SASL_PLAINTEXT, or bare PLAINTEXT for bench/tls. */
+  loopbackProtocol?: "SASL_PLAINTEXT" | "PLAINTEXT";
   /** The user's cluster-level broker configs; the restart-only ones go into server.properties. */
   brokerConfig?: BrokerConfig;
 }
