@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { handleRest } from "../../../packages/api/src/http.ts";
 import { PEER_HEADER } from "../../../packages/api/src/request-guards.ts";
 import { startHarness } from "../../../packages/api/test/harness.ts";
+import { connectionSnippets } from "../../web/src/app/(console)/clusters/[id]/connection-snippets.ts";
 import { markedPids, startTestController, until as waitUntil, type TestController } from "./support.ts";
 
 const run = promisify(execFile);
@@ -183,6 +184,28 @@ describe("TLS by default", () => {
     await kcatProduce(bootstrap, tls, "tls-check", ["one", "two"]);
     expect((await kcatConsume(bootstrap, tls, "tls-check")).sort()).toEqual(["one", "two"]);
 
+    // The console's kcat snippets, pasted into a shell in the folder the CA was downloaded to.
+    const snippets = Object.fromEntries(
+      connectionSnippets({
+        bootstrapServers: bootstrap,
+        securityProtocol: running.securityProtocol,
+        mechanism: running.saslMechanism,
+        username: cred.username,
+        password: cred.password,
+        topic: "tls-check",
+        caFile: "secure-ca.pem",
+      }).map((x) => [x.id, x.code]),
+    );
+    await run("sh", ["-c", `printf 'pasted\\n' | ${snippets["kcat-produce"]!.replace(/^#.*\n/gm, "")}`], {
+      cwd: dataDir,
+      timeout: 60_000,
+    });
+    const pasted = await run("sh", ["-c", `${snippets["kcat-consume"]!.replace(/^#.*\n/gm, "")} -e -q`], {
+      cwd: dataDir,
+      timeout: 60_000,
+    });
+    expect(pasted.stdout.split("\n").filter(Boolean).sort()).toEqual(["one", "pasted", "two"]);
+
     // The same client without TLS is refused, and so is one that trusts another CA.
     const first = bootstrap.split(",")[0]!;
     await kcatRefused(first, kcatAuth(null));
@@ -197,7 +220,7 @@ describe("TLS by default", () => {
     expect(loopback.split(",")).toHaveLength(3);
     for (const a of loopback.split(",")) expect(a).toMatch(/^127\.0\.0\.1:\d+$/);
     await kcatProduce(loopback, null, "tls-check", ["three"]);
-    expect((await kcatConsume(loopback, null, "tls-check")).sort()).toEqual(["one", "three", "two"]);
+    expect((await kcatConsume(loopback, null, "tls-check")).sort()).toEqual(["one", "pasted", "three", "two"]);
     await kcatRefused(loopback.split(",")[0]!, kcatAuth(tls));
   }, 300_000);
 
