@@ -3,6 +3,9 @@
 // really produces and consumes once the admin credential is revealed, scaling out to two
 // brokers, and deleting it with a typed name.
 import { exec } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 import { asOwnClient } from "./client.ts";
 
@@ -22,10 +25,10 @@ async function api(request: APIRequestContext, method: string, path: string, dat
   return body;
 }
 
-/** Runs a snippet exactly as a user would paste it into a shell. */
-function sh(script: string, input: string): Promise<string> {
+/** Runs a snippet exactly as a user would paste it into a shell (in `cwd`: where the CA was saved). */
+function sh(script: string, input: string, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = exec(script, { timeout: 60_000, shell: "/bin/sh" }, (error, out, err) =>
+    const p = exec(script, { timeout: 60_000, shell: "/bin/sh", cwd }, (error, out, err) =>
       error ? reject(new Error(`${script}\n${err}`)) : resolve(String(out)),
     );
     p.stdin!.end(input);
@@ -129,6 +132,17 @@ test("create a cluster, watch it run, connect with a copied snippet, scale it, d
   );
   await shot(page, testInfo, "09-credential-revealed");
 
+  // The cluster is TLS-only: its CA certificate is downloaded from the card, into the folder the
+  // snippets are pasted in (they read it by the name the download gets).
+  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), "weir-e2e-ca-"));
+  const download = page.waitForEvent("download");
+  await page.getByTestId("download-ca").click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toMatch(/-ca\.pem$/);
+  await saved.saveAs(path.join(downloads, saved.suggestedFilename()));
+  expect(fs.readFileSync(path.join(downloads, saved.suggestedFilename()), "utf8")).toContain("BEGIN CERTIFICATE");
+  await expect(code).toContainText(`ssl.ca.location='${saved.suggestedFilename()}'`);
+
   // The snippets work as pasted: produce with one and read it back with the other.
   await api(page.request, "POST", `/clusters/${clusterId}/topics`, { name: "my-topic", partitions: 1 });
   await expect
@@ -138,11 +152,11 @@ test("create a cluster, watch it run, connect with a copied snippet, scale it, d
     .toBe("READY");
   await page.getByTestId("copy-snippet").click();
   const producer = await page.evaluate(() => navigator.clipboard.readText());
-  await sh(producer, "hello from a copied snippet\n");
+  await sh(producer, "hello from a copied snippet\n", downloads);
   await page.getByTestId("snippet-tab-kcat-consume").click();
   await page.getByTestId("copy-snippet").click();
   const consumer = await page.evaluate(() => navigator.clipboard.readText());
-  expect(await sh(`${consumer} -e -c 1`, "")).toContain("hello from a copied snippet");
+  expect(await sh(`${consumer} -e -c 1`, "", downloads)).toContain("hello from a copied snippet");
 
   const reveals = await api(page.request, "GET", "/audit-events?action=kafka_cluster.reveal_admin_credential");
   expect(reveals.items).toHaveLength(1);
