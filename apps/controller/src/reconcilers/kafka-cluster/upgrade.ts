@@ -10,7 +10,8 @@
 //   binaries support); when all run the cluster's release, metadata.version is raised to that
 //   release's level (UpdateFeatures; Kafka's controller also refuses while any node cannot
 //   support it), with an event. KafkaCluster.metadataVersion records the level Kafka reported,
-//   so a settled cluster costs no request; a new cluster records its level once.
+//   so a settled cluster costs no request; a new cluster records its level once. A broker that
+//   reports an older release although its revision is current is marked stale, and rolled.
 import {
   describeFeatures,
   finalizedMetadataLevel,
@@ -59,6 +60,23 @@ export const raiseMetadataVersion = step<ClusterPass>("raise-metadata-version", 
     brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port! })),
   );
   const behind = releases.filter((r) => r.version !== cluster.kafkaVersion);
+  // A node that reports an older release than its recorded revision says (its process predates
+  // recorded revisions and was taken as current) is marked stale, so the roll restarts it.
+  const stale = behind.filter((r) => r.version !== null);
+  for (const r of stale) {
+    const b = brokers.find((x) => x.nodeId === r.nodeId)!;
+    await db.broker.updateMany({
+      where: { id: b.id },
+      data: { appliedRevision: `stale:${r.version}`, kafkaVersion: r.version },
+    });
+  }
+  if (stale.length > 0) {
+    await pass.event({
+      type: "WARNING",
+      reason: "StaleBinaries",
+      message: `${stale.map((r) => `Broker ${r.nodeId} still runs Kafka ${r.version}`).join("; ")}: restarting on ${cluster.kafkaVersion}.`,
+    });
+  }
   if (behind.length > 0) {
     const who = behind.map((r) => `broker ${r.nodeId} (${r.error ?? `runs ${r.version ?? "an unknown release"}`})`);
     return {
@@ -72,12 +90,12 @@ export const raiseMetadataVersion = step<ClusterPass>("raise-metadata-version", 
     await upgradeFeature(admin, METADATA_VERSION, want.level);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    await pass.event({ type: "WARNING", reason: "MetadataVersionNotRaised", message: why });
-    return {
-      status: "UPDATING",
-      statusReason: `Upgrading to Kafka ${cluster.kafkaVersion}: raising metadata.version failed, retrying: ${why}`,
-      requeueAfterMs: 5000,
-    };
+    const statusReason = `Upgrading to Kafka ${cluster.kafkaVersion}: raising metadata.version failed, retrying: ${why}`;
+    // One event per distinct refusal, not one per retry.
+    if (pass.current.statusReason !== statusReason) {
+      await pass.event({ type: "WARNING", reason: "MetadataVersionNotRaised", message: why });
+    }
+    return { status: "UPDATING", statusReason, requeueAfterMs: 5000 };
   }
   await record(want.name);
   await pass.event({
