@@ -165,7 +165,7 @@ async function measure(
 async function bare(
   dataDir: string,
   master: string,
-  kafka: { bootstrap: string; username: string; password: string },
+  kafka: { bootstrap: string; username: string; password: string; caPem: string | null },
   received: Received[],
 ): Promise<SideResult> {
   const jobDir = path.join(dataDir, "bare-job");
@@ -177,7 +177,11 @@ async function bare(
       kind: "streaming-sql",
       jobId: "bare",
       progressFile: p.progressFile,
-      kafka: { bootstrap: kafka.bootstrap },
+      // The cluster is TLS-only: trust its CA as Weir's own jobs do.
+      kafka: {
+        bootstrap: kafka.bootstrap,
+        ...(kafka.caPem ? { securityProtocol: "SASL_SSL" as const, caPem: kafka.caPem } : {}),
+      },
       sources: [IN],
       format: { type: "json", schema: SCHEMA },
       view: VIEW,
@@ -317,7 +321,7 @@ function connectRemote(dataDir: string, computeId: string): string | undefined {
 async function workspace(
   stack: BenchStack,
   computeId: string,
-  kafka: { bootstrap: string; username: string; password: string },
+  kafka: { bootstrap: string; username: string; password: string; caPem: string | null },
 ) {
   const views = [{ topic: IN, view: VIEW, schema: SCHEMA }];
   const weir: Record<string, number[]> = {};
@@ -425,6 +429,7 @@ async function main() {
       bootstrap: row.bootstrapServers!,
       username: row.adminUsername!,
       password: decryptSecret(row.adminPasswordEncrypted!, secretKey),
+      caPem: row.securityProtocol === "SASL_SSL" ? row.caCertPem : null,
     };
     console.log(
       `Kafka cluster and compute cluster (1 × t2.medium worker) RUNNING through Weir in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
@@ -433,6 +438,7 @@ async function main() {
     const client = new Kafka({
       clientId: "weir-bench",
       brokers: kafka.bootstrap.split(","),
+      ssl: kafka.caPem ? { ca: [kafka.caPem] } : undefined,
       sasl: { mechanism: "scram-sha-512", username: kafka.username, password: kafka.password },
       logLevel: logLevel.NOTHING,
     });

@@ -57,9 +57,11 @@ cfg = json.load(sys.stdin)
 spark = SparkSession.builder.remote(cfg["remote"]).getOrCreate()
 k = cfg["kafka"]
 jaas = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";' % (k["username"], k["password"])
+tls = {"kafka.ssl.truststore.type": "PEM", "kafka.ssl.truststore.certificates": k["caPem"]} if k.get("caPem") else {}
 raw = (spark.read.format("kafka")
   .option("kafka.bootstrap.servers", k["bootstrap"])
-  .option("kafka.security.protocol", "SASL_PLAINTEXT")
+  .option("kafka.security.protocol", "SASL_SSL" if tls else "SASL_PLAINTEXT")
+  .options(**tls)
   .option("kafka.sasl.mechanism", "SCRAM-SHA-512")
   .option("kafka.sasl.jaas.config", jaas)
   .option("subscribe", k["topic"])
@@ -86,7 +88,7 @@ export function timeThroughPyspark(
   python: string,
   cfg: {
     remote: string;
-    kafka: { bootstrap: string; username: string; password: string; topic: string };
+    kafka: { bootstrap: string; username: string; password: string; topic: string; caPem?: string | null };
     schema: string;
     view: string;
     queries: { name: string; sql: string }[];
