@@ -93,6 +93,13 @@ export function useUpdateCluster() {
   );
 }
 
+/** New broker certificates from the cluster's CA, rolled out one broker at a time. */
+export function useRotateCertificates() {
+  const trpc = useTRPC();
+  const invalidate = useInvalidateClusters();
+  return useMutation(trpc.clusters.rotateCertificates.mutationOptions({ onSuccess: invalidate }));
+}
+
 export function useDeleteCluster() {
   const trpc = useTRPC();
   const invalidate = useInvalidateClusters();

@@ -3,12 +3,14 @@ import { Button, Card, CardHeader, ConfirmDialog, cn } from "@weir/ui";
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { toast } from "sonner";
 import { CopyButton } from "@/components/copy-button";
-import { useRevealAdminCredential, type AdminCredential, type Cluster } from "../hooks";
+import { useRevealAdminCredential, useRotateCertificates, type AdminCredential, type Cluster } from "../hooks";
 import { clientRequirements, connectionSnippets } from "./connection-snippets";
 
 /** Bootstrap servers, the admin credential (owners and admins) and client snippets. */
 export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canReveal: boolean }) {
   const reveal = useRevealAdminCredential();
+  const rotate = useRotateCertificates();
+  const [rotating, setRotating] = useState(false);
   const [asking, setAsking] = useState(false);
   const [credential, setCredential] = useState<AdminCredential | null>(null);
   const [tab, setTab] = useState(0);
@@ -112,14 +114,27 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
               </p>
             </div>
             {cluster.tls.caCertificateAvailable ? (
-              <a
-                href={`/api/v1/clusters/${cluster.id}/ca-certificate`}
-                download={caFile}
-                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500"
-                data-testid="download-ca"
-              >
-                Download CA certificate
-              </a>
+              <div className="flex flex-wrap gap-2">
+                {canReveal && (
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    onClick={() => setRotating(true)}
+                    disabled={cluster.status !== "RUNNING"}
+                    data-testid="rotate-certificates"
+                  >
+                    Rotate certificates
+                  </Button>
+                )}
+                <a
+                  href={`/api/v1/clusters/${cluster.id}/ca-certificate`}
+                  download={caFile}
+                  className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500"
+                  data-testid="download-ca"
+                >
+                  Download CA certificate
+                </a>
+              </div>
             ) : (
               <span className="text-sm text-slate-500">Created when the brokers start.</span>
             )}
@@ -241,6 +256,34 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
           </div>
         )}
       </div>
+      <ConfirmDialog
+        open={rotating}
+        onCancel={() => setRotating(false)}
+        title="Rotate the broker certificates?"
+        description={
+          <>
+            Every broker of <strong>{cluster.name}</strong> gets a new certificate from the same CA and restarts, one at
+            a time, waiting until it is back in every ISR. Clients that trust the CA keep working.
+          </>
+        }
+        confirmLabel="Rotate"
+        pending={rotate.isPending}
+        onConfirm={() =>
+          rotate.mutate(
+            { id: cluster.id, generation: cluster.generation },
+            {
+              onSuccess: () => {
+                setRotating(false);
+                toast.success("Rotating the broker certificates, one broker at a time");
+              },
+              onError: (e) => {
+                setRotating(false);
+                toast.error(e.message);
+              },
+            },
+          )
+        }
+      />
       <ConfirmDialog
         open={asking}
         onCancel={() => setAsking(false)}
