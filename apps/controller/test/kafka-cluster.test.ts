@@ -306,6 +306,8 @@ describe("Kafka clusters", () => {
     const events = (await h.rest("GET", `/clusters/${clusterId}/events`, { as: { bearer } })).body.items;
     expect(events.map((e: { reason: string }) => e.reason)).toContain("ClusterRunning");
     bootstrap = running.bootstrapServers.split(",");
+    security = await clusterClientSecurity(h.db, clusterId);
+    expect(running.securityProtocol).toBe("SASL_SSL");
 
     const cred = await h.rest("POST", `/clusters/${clusterId}/admin-credential`, { body: {}, as: { bearer } });
     expect(cred.status).toBe(200);
