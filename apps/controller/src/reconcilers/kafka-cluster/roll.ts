@@ -233,6 +233,8 @@ export const roll = step<ClusterPass>("roll", async (pass) => {
             : underReplicated(pass) > 0
               ? `waiting until ${underReplicated(pass)} under-replicated partitions are in sync`
               : "waiting for it to settle";
+        // record-nodes wrote the start-up progress of this pass; the roll's is what counts now.
+        await saveRoll(pass, state, { done: state.done, total: state.total });
         return rolling(`${label}: ${waiting}`, label);
       }
       await pass.event({
@@ -265,7 +267,9 @@ export const roll = step<ClusterPass>("roll", async (pass) => {
   const label = progressText(next, done + 1, total, upgradingTo(cluster));
   // Scaling, a crash or a slow follower: the roll goes on once the cluster is whole again.
   if (!healthy(pass)) {
-    return state ? rolling(`${label}: waiting for the cluster to be healthy`, label) : undefined;
+    if (!state) return;
+    await saveRoll(pass, state, { done, total });
+    return rolling(`${label}: waiting for the cluster to be healthy`, label);
   }
   const blocked = partitionsBlockingRestart(next.nodeId, pass.kafka.topics, await minIsrLookup(pass));
   if (blocked.length > 0) {
