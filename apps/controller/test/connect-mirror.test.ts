@@ -5,8 +5,8 @@
 // committed offsets of two consumer groups (one caught up, one behind, both real kcat consumers)
 // are translated onto the target, a topic the regex does not match stays behind, the lag sampled
 // from both clusters' end offsets drops to 0, Weir's user on the source can read but not write,
-// and delete removes both connectors and both users. The clusters listen with SASL_PLAINTEXT
-// (see beforeAll) until the Connect workers speak SASL_SSL.
+// and delete removes both connectors and both users. Both clusters are SASL_SSL with CAs of their
+// own: MM2 trusts each one's.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -18,6 +18,7 @@ import { LocalConnectRuntime, LocalKafkaRuntime } from "@weir/runtime/local";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "../../../packages/api/test/harness.ts";
 import { startTestController, until as waitUntil, type TestController } from "./support.ts";
+import { clusterClientSecurity } from "./tls-clients.ts";
 
 const SECRET = "test-secret-key-mirror-0123456789abcdef012345";
 process.env.WEIR_SECRET_KEY = SECRET;
@@ -99,13 +100,6 @@ beforeAll(async () => {
     expect(k.status, JSON.stringify(k.body)).toBe(201);
     clusters[name] = { id: k.body.id, bootstrap: "", username: "", password: "", security: [] };
   }
-  // Both clusters listen with SASL_PLAINTEXT, as clusters made before TLS do, until the Connect
-  // workers speak SASL_SSL (MM2's own client settings follow each cluster's protocol either way):
-  // set before the controller first sees them.
-  await h.db.kafkaCluster.updateMany({
-    where: { id: { in: Object.values(clusters).map((c) => c.id) } },
-    data: { securityProtocol: "SASL_PLAINTEXT" },
-  });
   tc = await startTestController(
     h,
     { runtime: kafkaRuntime, connect: { runtime: connectRuntime }, secretKey: SECRET },
@@ -125,14 +119,7 @@ beforeAll(async () => {
     const cred = await api("POST", `/clusters/${c.id}/admin-credential`, {});
     c.username = cred.body.username;
     c.password = cred.body.password;
-    const row = await h.db.kafkaCluster.findUniqueOrThrow({ where: { id: c.id } });
-    if (row.securityProtocol === "SASL_SSL") {
-      const ca = path.join(dataDir, `${name}-ca.pem`);
-      fs.writeFileSync(ca, row.caCertPem!);
-      c.security = ["-X", "security.protocol=SASL_SSL", "-X", `ssl.ca.location=${ca}`];
-    } else {
-      c.security = ["-X", "security.protocol=SASL_PLAINTEXT"];
-    }
+    c.security = (await clusterClientSecurity(h.db, c.id)).kcat;
   }
   // On the source: orders (2 partitions, 5,000 messages each) and a topic the regex leaves out.
   for (const [name, partitions] of [
@@ -227,7 +214,10 @@ describe("a replication from another Weir cluster", () => {
       "the replication settles",
       async () => {
         const b = await connector();
-        return ["RUNNING", "DEGRADED", "FAILED"].includes(b.status) && b;
+        // RUNNING once the source connector's tasks run; the checkpoint connector's task comes
+        // when it has found the groups.
+        const both = new Set(b.tasks.map((t: { connector: string }) => t.connector)).size === 2;
+        return (["DEGRADED", "FAILED"].includes(b.status) || (b.status === "RUNNING" && both)) && b;
       },
       180_000,
     );

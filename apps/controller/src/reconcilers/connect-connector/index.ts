@@ -407,13 +407,23 @@ const observe = step<ConnectorPass>("observe-and-status", async (p) => {
     }
   }
   if (p.source) await sampleLag(p, p.source);
-  return connectorStatus({
+  const outcome = connectorStatus({
     desiredState: row.desiredState as "RUNNING" | "PAUSED",
     state: s?.state ?? null,
     trace,
     tasks,
     applied: p.applied,
   });
+  // MirrorMaker 2's source connector has no task until it finds a matching topic on the source
+  // (its checkpoint connector none until it finds a group, which is fine): not running yet.
+  if (p.parts.length > 1 && outcome.status === "RUNNING" && !tasks.some((t) => t.connector === row.name)) {
+    return {
+      status: "PROVISIONING",
+      statusReason: `Waiting for MirrorMaker 2 to find topics matching ${(row.config as Record<string, string>).topics} on the source`,
+      requeueAfterMs: 2000,
+    };
+  }
+  return outcome;
 });
 
 /** How often a replication's lag is sampled (each sample is two ListOffsets per cluster). */
