@@ -382,6 +382,23 @@ describe("Connect clusters", () => {
       const patch = await api("PATCH", `/connect-clusters/${id}/connectors/from-orders`, { config: { topics: ".*" } });
       expect(patch.status).toBe(400);
       expect(patch.body.error.fields).toHaveProperty("config");
+
+      // Its lag: the samples the controller wrote, oldest first, in the asked window.
+      const lag = (q = "") => api("GET", `/connect-clusters/${id}/connectors/from-orders/lag${q}`);
+      expect((await lag()).body).toEqual({ samples: [] });
+      const now = Date.now();
+      await h.db.connectorLagSample.createMany({
+        data: [
+          { connectorId: row.id, sampledAt: new Date(now - 3 * 3_600_000), records: 9n, topics: 2 },
+          { connectorId: row.id, sampledAt: new Date(now - 20_000), records: 1200n, topics: 2 },
+          { connectorId: row.id, sampledAt: new Date(now - 10_000), records: 0n, topics: 2 },
+        ],
+      });
+      const recent = await lag("?minutes=60");
+      expect(recent.status).toBe(200);
+      expect(recent.body.samples.map((x: { records: number }) => x.records)).toEqual([1200, 0]);
+      expect((await lag("?minutes=240")).body.samples).toHaveLength(3);
+      expect((await lag("?minutes=0")).status).toBe(400);
       await h.db.kafkaUser.deleteMany({ where: { name: { in: [mirrorUser, row.kafkaUsername!] } } });
       await h.db.acl.deleteMany({ where: { principal: { in: [`User:${mirrorUser}`, `User:${row.kafkaUsername}`] } } });
       await h.db.connector.delete({ where: { id: row.id } });
