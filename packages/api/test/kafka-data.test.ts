@@ -231,6 +231,18 @@ describe("topics", () => {
     expect(noConfirm.body.error.fields.confirm).toBeDefined();
   });
 
+  test("topics created at once share Kafka requests, and a refused one fails alone with Kafka's reason", async () => {
+    const names = ["together-a", "together-b", "together-c"];
+    const answers = await Promise.all([
+      ...names.map((name) => api("POST", "/topics", { name, partitions: 2 })),
+      api("POST", "/topics", { name: "together-bad", configs: { "message.format.version": "not-a-version" } }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 422]);
+    expect(Object.keys(answers[3]!.body.error.fields)).toEqual(["configs.message.format.version"]);
+    for (const name of names) expect((await waitReady("topics", name)).kafka.partitions).toHaveLength(2);
+    expect(await h.db.topic.count({ where: { clusterId, name: "together-bad" } })).toBe(0);
+  });
+
   test("configs change and partitions grow through PATCH", async () => {
     const before = await api("GET", "/topics/orders");
     const r = await api("PATCH", "/topics/orders", {
