@@ -64,6 +64,7 @@ async function main() {
   });
   try {
     const bare = await allAtOnce(stack.dataDir);
+    console.log(`all at once: ${bare.toFixed(1)} s`);
     const created = await stack.rest("POST", "/clusters", {
       name: "bench-rolling",
       brokerCount: 3,
@@ -72,8 +73,16 @@ async function main() {
     });
     const id = created.id as string;
     await until(async () => (await stack.rest("GET", `/clusters/${id}`)).status === "RUNNING", 180_000, 200);
-    await stack.rest("POST", `/clusters/${id}/topics`, TOPIC);
-    await until(async () => (await stack.rest("GET", `/clusters/${id}/topics/${TOPIC.name}`)).status === "RUNNING");
+    const topic = await stack.rest("POST", `/clusters/${id}/topics`, TOPIC);
+    if (topic.error) throw new Error(`creating the topic: ${JSON.stringify(topic.error)}`);
+    let seen = "";
+    await until(async () => {
+      const t = await stack.rest("GET", `/clusters/${id}/topics/${TOPIC.name}`);
+      seen = JSON.stringify(t).slice(0, 300);
+      return t.status === "READY";
+    }).catch(() => {
+      throw new Error(`the topic did not reach READY: ${seen}`);
+    });
     const t0 = performance.now();
     await stack.rest("PATCH", `/clusters/${id}`, { brokerConfig: { "log.retention.hours": 72 } });
     await until(
