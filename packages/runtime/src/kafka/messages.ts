@@ -40,10 +40,12 @@ export interface BrowseResult {
 }
 
 function clientOptions(admin: KafkaAdmin) {
-  const { bootstrap, username, password } = admin.opts;
+  const { bootstrap, username, password, ca } = admin.opts;
   return {
     bootstrapBrokers: bootstrap,
     sasl: { mechanism: "SCRAM-SHA-512" as const, username, password },
+    // The message browser's consumer and producer trust the cluster CA as the Admin client does.
+    ...(ca ? { tls: { ca } } : {}),
     connectTimeout: 5_000,
     requestTimeout: 15_000,
     retries: 1,
