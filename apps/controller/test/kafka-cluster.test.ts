@@ -463,9 +463,9 @@ describe("Kafka clusters", () => {
     expect(await stopAllLocalInstances(dataDir)).toBe(3);
     expect(javaPids()).toEqual([]);
     // Meanwhile another process takes broker 2's client port: it comes back on a fresh lease.
-    const node2 = (before.brokers as { nodeId: number; port: number }[]).find((b) => b.nodeId === 2)!;
+    const node2 = await h.db.broker.findFirstOrThrow({ where: { clusterId, nodeId: 2 } });
     const squatter = net.createServer();
-    await new Promise<void>((r) => squatter.listen(node2.port, "127.0.0.1", () => r()));
+    await new Promise<void>((r) => squatter.listen(node2.port!, "127.0.0.1", () => r()));
     await startController();
     const back = await until(
       "RUNNING after a Weir restart",
@@ -479,10 +479,10 @@ describe("Kafka clusters", () => {
       },
       180_000,
     ).finally(() => squatter.close());
-    const moved = (back.brokers as { nodeId: number; port: number }[]).find((b) => b.nodeId === 2)!;
+    const moved = await h.db.broker.findFirstOrThrow({ where: { clusterId, nodeId: 2 } });
     expect(moved.port).not.toBe(node2.port);
     expect(back.bootstrapServers).toContain(`127.0.0.1:${moved.port}`);
-    expect(await h.db.portLease.findMany({ where: { port: { in: [node2.port, moved.port] } } })).toEqual([
+    expect(await h.db.portLease.findMany({ where: { port: { in: [node2.port!, moved.port!] } } })).toEqual([
       expect.objectContaining({ port: moved.port, purpose: "listener" }),
     ]);
     // Kafka itself advertises the new port.
