@@ -1,8 +1,11 @@
 // The Kafka Connect journey: a Connect cluster created in the console on a running Kafka cluster,
 // a Postgres CDC connector made with the guided form against a real PostgreSQL with
 // wal_level=logical (the user's database, started here), its task RUNNING, and a row inserted and
-// one updated arriving in the CDC topic: in the console's message browser and read with kcat. The
-// database password goes in once, in the form; no page, API answer or Connect REST answer shows it.
+// one updated arriving in the CDC topic: in the console's message browser and read with kcat; the
+// connector's page (status, throughput from the worker's metrics, events); then a JDBC sink from
+// its guided form writing keyed records of a topic into a table of the same database (a later
+// record for a key replaces its row). The database password goes in through the forms only; no
+// page, API answer or Connect REST answer shows it.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -23,6 +26,8 @@ const CONNECT = "cdc";
 const CONNECTOR = "orders-cdc";
 const PREFIX = "shop";
 const TOPIC = `${PREFIX}.public.orders`;
+const SINK = "orders-to-pg";
+const SINK_TOPIC = "orders_copy";
 // The user's database credential: a role that may replicate and owns the captured table (the
 // connector creates its publication), with a password no page may show.
 const DB_USER = "shop_cdc";
@@ -95,6 +100,8 @@ test.beforeAll(async () => {
     "CREATE TABLE public.orders (id int PRIMARY KEY, customer text NOT NULL, total_cents int NOT NULL)",
     "INSERT INTO public.orders VALUES (1, 'Ada Lovelace', 1200), (2, 'Grace Hopper', 4500), (3, 'Alan Turing', 800)",
     `ALTER TABLE public.orders OWNER TO ${DB_USER}`,
+    // The JDBC sink creates its table.
+    `GRANT CREATE, USAGE ON SCHEMA public TO ${DB_USER}`,
   );
 });
 
@@ -294,6 +301,73 @@ test("a Connect cluster, a Postgres CDC connector from the guided form, changes 
   await expect(page.getByTestId("cluster-event").first()).toBeVisible();
   expect(await page.content()).not.toContain(DB_PASSWORD);
   await shot(page, testInfo, "09-detail-with-connector");
+
+  // The connector's own page: status, the throughput its worker's task metrics report, its events.
+  await row.getByTestId("connector-link").click();
+  await expect(page).toHaveURL(new RegExp(`/connect/${connectId}/connectors/${CONNECTOR}$`));
+  await expect(page.getByTestId("connector-status")).toHaveAttribute("data-status", "RUNNING");
+  await expect(page.getByTestId("connector-task")).toHaveAttribute("data-state", "RUNNING");
+  await expect(page.getByTestId("records-out-per-sec")).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId("cluster-event").filter({ hasText: "Created the connector" })).toHaveCount(1);
+  await expect(page.getByTestId("connector-config-card").locator("textarea[name=config]")).toHaveValue(
+    /table\.include\.list=public\.orders/,
+  );
+  await shot(page, testInfo, "10-connector-page");
+
+  // A JDBC sink from its guided form: keyed records (JSON with their schema) into a table.
+  await api(page.request, "POST", `/clusters/${kafkaId}/topics`, {
+    name: SINK_TOPIC,
+    partitions: 1,
+    replicationFactor: 1,
+  });
+  const keySchema = { type: "struct", fields: [{ field: "id", type: "int32", optional: false }] };
+  const valueSchema = {
+    type: "struct",
+    fields: [
+      { field: "id", type: "int32", optional: false },
+      { field: "customer", type: "string", optional: true },
+    ],
+  };
+  const record = (id: number, customer: string) =>
+    `${JSON.stringify({ schema: keySchema, payload: { id } })}|${JSON.stringify({ schema: valueSchema, payload: { id, customer } })}`;
+  await kcatAs(
+    credential,
+    ["-P", "-t", SINK_TOPIC, "-K", "|"],
+    [record(1, "Ada"), record(2, "Grace"), record(1, "Ada Byron")].join("\n") + "\n",
+  );
+  await page.goto(`/connect/${connectId}`);
+  await page.getByTestId("new-connector").click();
+  await dialog.getByLabel("Kind").selectOption("jdbc-sink");
+  await dialog.getByLabel("Name", { exact: true }).fill(SINK);
+  await dialog.getByLabel("Topics", { exact: true }).fill(SINK_TOPIC);
+  await dialog.getByLabel("Database URL").fill(`postgresql://${DB_USER}@127.0.0.1:${userDbPort}/shop`);
+  await dialog.getByLabel("Database password").fill(DB_PASSWORD);
+  await expect(dialog.getByLabel("Table name format")).toHaveValue("${topic}");
+  await expect(dialog.getByLabel("Upsert by key")).toBeChecked();
+  await expect(dialog.getByLabel("Create the table")).toBeChecked();
+  await expect(dialog.getByTestId("sink-preview").locator("li")).toHaveText([`${SINK_TOPIC} → ${SINK_TOPIC}`]);
+  await expect(dialog.getByTestId("sink-preview")).toContainText(`connect-${SINK}`);
+  await shot(page, testInfo, "11-sink-form", false);
+  await dialog.getByTestId("create-connector-submit").click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  const sinkRow = page.getByTestId("connector-row").filter({ hasText: SINK });
+  await expect(sinkRow).toHaveAttribute("data-status", "RUNNING", { timeout: 180_000 });
+  await expect
+    .poll(
+      async () => {
+        const c = new pg.Client({ connectionString: userDb!.url("shop") });
+        await c.connect();
+        try {
+          const q = await c.query(`SELECT id, customer FROM ${SINK_TOPIC} ORDER BY id`).catch(() => ({ rows: [] }));
+          return q.rows.map((r) => `${r.id}:${r.customer}`);
+        } finally {
+          await c.end();
+        }
+      },
+      { timeout: 120_000 },
+    )
+    .toEqual(["1:Ada Byron", "2:Grace"]);
+  await shot(page, testInfo, "12-sink-running");
   const seen = (await Promise.all(answers)).filter((a) => a !== null);
   expect(seen.length).toBeGreaterThan(10);
   expect(
