@@ -118,10 +118,17 @@ const running = (id: string, timeoutMs = 300_000) =>
 /** The brokers the cluster itself reports over the Kafka protocol, with its admin credential. */
 async function kafkaBrokers(id: string): Promise<number> {
   const res = await api("POST", `/clusters/${id}/admin-credential`, {});
-  const cred = (await res.json()) as { username: string; password: string; bootstrapServers: string };
+  const cred = (await res.json()) as {
+    username: string;
+    password: string;
+    bootstrapServers: string;
+    caCertificatePem: string | null;
+  };
   const admin = new Kafka({
     clientId: "start-test",
     brokers: cred.bootstrapServers.split(","),
+    // A new cluster is SASL_SSL: trust its CA, as the answer gives it.
+    ...(cred.caCertificatePem ? { ssl: { ca: [cred.caCertificatePem] } } : {}),
     sasl: { mechanism: "scram-sha-512", username: cred.username, password: cred.password },
     logLevel: logLevel.NOTHING,
     retry: { retries: 2 },
