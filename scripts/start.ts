@@ -14,6 +14,7 @@ import type { Readable } from "node:stream";
 import { startEmbeddedPostgres, type EmbeddedPg } from "@weir/db/embedded";
 import { childEnv, env, repoRoot } from "@weir/env";
 import { stopAllLocalInstances } from "@weir/runtime/local";
+import { NODE_FLAGS } from "./lib/node-flags.ts";
 
 const distDir = path.join(repoRoot, "dist");
 const webDir = path.join(repoRoot, "apps/web");
@@ -24,15 +25,6 @@ const RESTART_BACKOFF_MS = { first: 1_000, max: 30_000 };
 const STABLE_AFTER_MS = 60_000;
 /** The whole of a shutdown, whatever hangs: then the launcher exits anyway. */
 const SHUTDOWN_LIMIT_MS = 90_000;
-/**
- * Node flags of the console and the controller, measured with `pnpm bench:control-plane`: a young
- * generation of 4 MB instead of 16 MB, and WebAssembly (Prisma's query compiler) kept on V8's
- * baseline compiler, which costs no measurable query time and saves about 50 MB per process.
- */
-const NODE_FLAGS = {
-  console: ["--max-semi-space-size=4", "--liftoff-only"],
-  controller: ["--enable-source-maps", "--max-semi-space-size=4", "--liftoff-only"],
-};
 
 // Output must never stop Weir: with `pnpm start | tee log`, Ctrl-C ends `tee` too and every later
 // write fails with EPIPE (or EIO once the terminal is gone). Children write through this process.

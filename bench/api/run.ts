@@ -10,12 +10,14 @@
 // without the hammer. The console's RSS is read before and after.
 //
 //   pnpm bench:api [--duration 5] [--topics 5000] [--audit 100000] [--web DIR] [--no-build]
-//                  [--only REGEX] [--no-hammer] [--profile DIR]
+//                  [--only REGEX] [--no-hammer] [--profile DIR] [--console-flags "FLAGS"]
 //
 // --web runs the console built in another checkout (e.g. a worktree of an older commit, built with
 // `pnpm build` there) against the same seeded database, for before/after figures. --only keeps the
 // scenarios whose name matches; --profile runs the console under `node --cpu-prof`, writing its
 // profile to DIR when it stops (read it with `node bench/api/profile-summary.mjs DIR/*.cpuprofile`).
+// The console runs with `pnpm start`'s Node flags (scripts/lib/node-flags.ts); --console-flags
+// replaces them (an empty string: Node's defaults).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -25,6 +27,7 @@ import { createDb } from "@weir/db";
 import { createTestDatabase, prepareTemplate, startTestPostgres, TEMPLATE_DB } from "@weir/db/testing";
 import { createDomain, ensureDefaultProject, seedPriceBook, type OrgScope } from "@weir/domain";
 import { repoRoot } from "@weir/env";
+import { NODE_FLAGS } from "../../scripts/lib/node-flags.ts";
 import { freePort, processTree, waitFor } from "../../scripts/lib/processes.ts";
 import { secretKey } from "../lib/stack.ts";
 
@@ -41,6 +44,10 @@ const CONCURRENCY = (process.argv.includes("--concurrency") ? arg("concurrency",
   .map(Number);
 const ONLY = new RegExp(arg("only", "."));
 const HAMMER = !process.argv.includes("--no-hammer");
+/** The console's Node flags: those of `pnpm start` unless `--console-flags "…"` replaces them. */
+const CONSOLE_FLAGS = process.argv.includes("--console-flags")
+  ? arg("console-flags", "").split(/\s+/).filter(Boolean)
+  : NODE_FLAGS.console;
 const PROFILE_DIR = process.argv.includes("--profile") ? path.resolve(arg("profile", "bench-profile")) : null;
 const PASSWORD = "a long bench password";
 
@@ -130,6 +137,7 @@ async function main() {
     const web = start(
       "node",
       [
+        ...CONSOLE_FLAGS,
         ...(PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] : []),
         path.join(WEB_DIR, "node_modules/next/dist/bin/next"),
         "start",
@@ -239,7 +247,7 @@ async function main() {
       `\n${os.cpus().length} CPUs, load average ${os
         .loadavg()
         .map((l) => l.toFixed(1))
-        .join(" ")}; ${DURATION} s per run; console ${WEB_DIR}`,
+        .join(" ")}; ${DURATION} s per run; console ${WEB_DIR} (node ${CONSOLE_FLAGS.join(" ") || "defaults"})`,
     );
     const head = `  ${"scenario".padEnd(34)} conc   Weir req/s   p50   p99 │ floor req/s   p50   p99 │ ratio  non-2xx`;
     console.log(`\n${head}\n  ${"─".repeat(head.length - 2)}`);
