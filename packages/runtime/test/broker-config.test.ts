@@ -73,6 +73,16 @@ describe("broker configs", () => {
       remove: [],
     });
   });
+
+  it("leaves Kafka 4's own cluster-level min.insync.replicas, and sets it back to the default rather than deleting it", () => {
+    // A Kafka 4.4 cluster created with eligible leader replicas reports min.insync.replicas=1 at
+    // cluster level from the start and refuses to delete it (seen on a fresh 4.4.0 cluster).
+    expect(liveConfigOps({}, { "min.insync.replicas": "1" })).toEqual({ set: [], remove: [] });
+    expect(liveConfigOps({}, { "min.insync.replicas": "2", "message.max.bytes": "2000000" })).toEqual({
+      set: [["min.insync.replicas", "1"]],
+      remove: ["message.max.bytes"],
+    });
+  });
 });
 
 describe("node revisions", () => {

@@ -15,6 +15,13 @@ export interface BrokerConfigKey {
   unlimited?: number;
   /** What Weir's brokers use when the user sets nothing. */
   defaultValue: string;
+  /**
+   * Kafka may hold a cluster-level value of its own that cannot be removed: a Kafka 4 cluster
+   * created with eligible leader replicas (KIP-966, on by default since 4.1) keeps a cluster-wide
+   * min.insync.replicas and refuses to delete it. Such a key goes back to the default by being
+   * set to it, and a cluster-level value equal to the default is left alone.
+   */
+  keptAtClusterLevel?: true;
   description: string;
 }
 
@@ -44,6 +51,7 @@ export const BROKER_CONFIG_KEYS = {
     min: 1,
     max: 10,
     defaultValue: "1",
+    keptAtClusterLevel: true,
     description: "Replicas that must have a record before an acks=all write succeeds",
   },
   "log.retention.hours": {
@@ -184,7 +192,8 @@ export function brokerConfigChange(before: BrokerConfig, after: BrokerConfig): {
 /**
  * The IncrementalAlterConfigs operations that make the cluster-wide dynamic defaults (`current`,
  * as DescribeConfigs reports them for Weir's live keys) equal the user's live overrides. Empty
- * when they already match, so applying it every pass is idempotent.
+ * when they already match, so applying it every pass is idempotent. A key the user does not set
+ * is removed, or set back to its default where Kafka keeps it at cluster level (`keptAtClusterLevel`).
  */
 export function liveConfigOps(
   desired: BrokerConfig,
@@ -195,8 +204,12 @@ export function liveConfigOps(
   const remove: string[] = [];
   for (const k of brokerConfigNames.filter((n) => BROKER_CONFIG_KEYS[n].apply === "live")) {
     const want = live[k];
+    const key: BrokerConfigKey = BROKER_CONFIG_KEYS[k];
     if (want !== undefined && current[k] !== want) set.push([k, want]);
-    if (want === undefined && current[k] !== undefined) remove.push(k);
+    if (want === undefined && current[k] !== undefined) {
+      if (!key.keptAtClusterLevel) remove.push(k);
+      else if (current[k] !== key.defaultValue) set.push([k, key.defaultValue]);
+    }
   }
   return { set, remove };
 }

@@ -11,6 +11,7 @@ import {
   incrementalAlterConfigsV1,
 } from "@platformatic/kafka";
 import type { KafkaAdmin } from "./admin.ts";
+import { KafkaRequestError, kafkaRefusal } from "./errors.ts";
 
 const DEFAULT_BROKER = { resourceType: ConfigResourceTypes.BROKER, resourceName: "" };
 
@@ -42,9 +43,17 @@ export async function alterClusterDefaults(
     ...ops.set.map(([name, value]) => ({ name, value, configOperation: IncrementalAlterConfigOperationTypes.SET })),
     ...ops.remove.map((name) => ({ name, configOperation: IncrementalAlterConfigOperationTypes.DELETE })),
   ];
-  const res = await admin.withConnection((c) =>
-    incrementalAlterConfigsV1.api.async(c, [{ ...DEFAULT_BROKER, configs }], false),
-  );
+  let res;
+  try {
+    res = await admin.withConnection((c) =>
+      incrementalAlterConfigsV1.api.async(c, [{ ...DEFAULT_BROKER, configs }], false),
+    );
+  } catch (e) {
+    // @platformatic/kafka throws on a per-resource error code: Kafka's own sentence is inside.
+    const refusal = kafkaRefusal(e);
+    if (refusal) throw new KafkaRequestError(refusal);
+    throw e;
+  }
   const failed = res.responses.find((r) => r.errorCode !== 0);
   if (failed) throw new Error(`Kafka refused the cluster-wide configs: ${failed.errorMessage ?? failed.errorCode}`);
 }

@@ -13,9 +13,12 @@ export const applyLiveConfig = step<ClusterPass>("apply-live-config", async (pas
   if (!pass.admin || pass.kafka.error || pass.firstRun) return;
   try {
     const ops = liveConfigOps(asBrokerConfig(pass.cluster.brokerConfig), await clusterDefaultConfigs(pass.admin));
-    lastFailure.delete(pass.id);
-    if (ops.set.length === 0 && ops.remove.length === 0) return;
+    if (ops.set.length === 0 && ops.remove.length === 0) {
+      lastFailure.delete(pass.id);
+      return;
+    }
     await alterClusterDefaults(pass.admin, ops);
+    lastFailure.delete(pass.id);
     const parts = [...ops.set.map(([k, v]) => `${k}=${v}`), ...ops.remove.map((k) => `${k} back to the default`)];
     await pass.event({
       type: "NORMAL",
