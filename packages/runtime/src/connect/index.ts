@@ -10,7 +10,8 @@
 //   WEIR_CACHE_DIR). Its `secretsDir(clusterId)` and `pluginPath()` are what ConnectWorkerInput's
 //   secretsDir and pluginPath should be; `removeWorker` stops a worker and deletes its folder
 //   (scale-in). ensureWorker does not wait: poll `new ConnectRestClient(url).ready()`.
-// - ConnectorStatus also has the connector's workerId; traceHead(trace) gives a trace's first lines.
+// - ConnectorStatus also has the connector's workerId; the controller's connect-connector/status.ts
+//   shortens its traces (traceHead) for status lines.
 // - Worker ids and cluster ids must match /^[A-Za-z0-9][A-Za-z0-9._-]*$/ (they name folders);
 //   "secrets" is not a worker id.
 // - LocalConnectRuntime also implements InstanceDriver (observe / logTail / onExit / deleteGroup)
@@ -46,7 +47,7 @@ export {
   scramJaasConfig,
   secretRef,
 } from "./config.ts";
-export { ConnectRestClient, ConnectError, traceHead, type ConnectorStatus, type ConnectValidation } from "./rest.ts";
+export { ConnectRestClient, ConnectError, type ConnectorStatus, type ConnectValidation } from "./rest.ts";
 export type { ConnectArtifacts } from "./artifacts.ts";
 // Fetching the pinned jars is `@weir/runtime/artifacts` (ensureConnectRuntime), the worker
 // processes `@weir/runtime/local` (LocalConnectRuntime): the console loads neither.

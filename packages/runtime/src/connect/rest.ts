@@ -193,8 +193,3 @@ export class ConnectRestClient {
     await this.orNull(this.request("DELETE", `/connectors/${ConnectRestClient.enc(name)}`));
   }
 }
-
-/** The first lines of a Java stack trace: the exception and its message, for a status line. */
-export function traceHead(trace: string | undefined, lines = 3): string | undefined {
-  return trace?.split("\n").slice(0, lines).join("\n").trim();
-}
