@@ -123,10 +123,22 @@ export function certRenewalReason(
     return `its certificate expires on ${node.certExpiresAt.toISOString().slice(0, 10)}`;
   }
   if (rotationRequestedAt && node.certIssuedAt.getTime() < rotationRequestedAt.getTime()) return "rotation requested";
-  const names = new x509.X509Certificate(node.certPem).getExtension(x509.SubjectAlternativeNameExtension);
-  const named = new Set((names?.names.items ?? []).map((n) => n.value));
+  const named = certNames(node.certPem);
   if (nodeCertHosts(node.host).some((h) => !named.has(h))) return `its certificate does not name ${node.host}`;
   return null;
+}
+
+/** The names a certificate's SAN lists, parsed once per certificate (the step asks every pass). */
+const namesByCert = new Map<string, ReadonlySet<string>>();
+function certNames(certPem: string): ReadonlySet<string> {
+  let named = namesByCert.get(certPem);
+  if (!named) {
+    const san = new x509.X509Certificate(certPem).getExtension(x509.SubjectAlternativeNameExtension);
+    named = new Set((san?.names.items ?? []).map((n) => n.value));
+    if (namesByCert.size >= 10_000) namesByCert.clear();
+    namesByCert.set(certPem, named);
+  }
+  return named;
 }
 
 /** SHA-256 fingerprint of a PEM certificate (hex, colon-separated), for events and the console. */
