@@ -7,7 +7,19 @@ import { useRevealAdminCredential, useRotateCertificates, type AdminCredential, 
 import { clientRequirements, connectionSnippets } from "./connection-snippets";
 
 /** Bootstrap servers, the admin credential (owners and admins) and client snippets. */
-export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canReveal: boolean }) {
+/**
+ * canReveal: owners and admins see the admin credential; canRotate: developers and above may
+ * rotate the brokers' certificates (as the API allows).
+ */
+export function ConnectCard({
+  cluster,
+  canReveal,
+  canRotate,
+}: {
+  cluster: Cluster;
+  canReveal: boolean;
+  canRotate: boolean;
+}) {
   const reveal = useRevealAdminCredential();
   const rotate = useRotateCertificates();
   const [rotating, setRotating] = useState(false);
@@ -115,7 +127,7 @@ export function ConnectCard({ cluster, canReveal }: { cluster: Cluster; canRevea
             </div>
             {cluster.tls.caCertificateAvailable ? (
               <div className="flex flex-wrap gap-2">
-                {canReveal && (
+                {canRotate && (
                   <Button
                     variant="secondary"
                     size="sm"

@@ -88,7 +88,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
       <BrokersCard cluster={c} />
       <KafkaVersionCard cluster={c} canChange={canChange && canScale} />
       {c.runtime === "local" && <BrokerConfigCard cluster={c} canChange={canChange && canScale} />}
-      <ConnectCard cluster={c} canReveal={roleAtLeast(role, "ADMIN")} />
+      <ConnectCard cluster={c} canReveal={roleAtLeast(role, "ADMIN")} canRotate={canChange} />
       <ClusterMetrics cluster={c} />
       <ClusterEvents cluster={c} />
       {canChange && (
