@@ -332,7 +332,9 @@ function operationTable(): OperationTable {
           : shape;
         if (inner instanceof ZodArray) arrayParams.add(key);
       }
-      coerceSchema(schema as never);
+      // A query string carries only text: its numbers are coerced (as trpc-to-openapi does). A JSON
+      // body is not, so "false" or "yes" for a boolean is refused rather than read as true.
+      if (method === "GET" || method === "DELETE") coerceSchema(schema as never);
     }
     const op: RestOperation = {
       procedurePath,

@@ -315,6 +315,25 @@ describe("openapi.json", () => {
   });
 });
 
+describe("JSON bodies keep their types", () => {
+  test("a boolean or a number sent as text is 400 naming the field, not read as true or coerced", async () => {
+    // A query string is text, so its numbers are coerced; a JSON body is not: "false" for a
+    // boolean was read as true (Boolean("false")), which would have started a job from scratch.
+    const body = { name: "typed", brokerCount: 1, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 10 };
+    for (const [field, value] of [
+      ["plaintextLoopback", "false"],
+      ["plaintextLoopback", "yes"],
+      ["brokerCount", "3"],
+    ] as const) {
+      const r = await h.rest("POST", "/clusters", { body: { ...body, [field]: value }, as: { bearer: apiKey } });
+      expect(r.status, `${field}=${value}`).toBe(400);
+      expect(Object.keys(r.body.error.fields), `${field}=${value}`).toEqual([field]);
+    }
+    const list = await h.rest("GET", "/clusters", { as: { bearer: apiKey } });
+    expect(list.body.items.map((c: { name: string }) => c.name)).not.toContain("typed");
+  });
+});
+
 describe("dates out of range", () => {
   test.each(["/billing/summary", "/billing/usage", "/billing/usage/csv"])(
     "%s?month=0000-01 is 400 naming month",
