@@ -8,33 +8,33 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { env, resetEnv } from "@weir/env";
-import { meterUsage, seedPriceBook } from "@weir/domain";
-import { KafkaAdmin as WeirAdmin } from "@weir/runtime";
-import { LocalKafkaRuntime, freePorts, stopAllLocalInstances } from "@weir/runtime/local";
-import { Kafka, logLevel, type Admin as KafkaJsAdmin } from "kafkajs";
+import { meterUsage } from "@weir/domain";
+import type { KafkaAdmin } from "@weir/runtime";
+import { freePorts, stopAllLocalInstances } from "@weir/runtime/local";
+import { type Admin as KafkaJsAdmin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startHarness } from "../../../packages/api/test/harness.ts";
-import type { Controller } from "../src/index.ts";
-import { markedPids, startTestController, until as waitUntil, type TestController } from "./support.ts";
+import {
+  consumeAll as consumeAllWith,
+  kafkajsFor,
+  KafkaHarness,
+  TEST_SECRET as SECRET,
+  withWeirAdmin,
+  type ClusterAccess,
+} from "./kafka-harness.ts";
+import { markedPids } from "./support.ts";
 import { clusterClientSecurity, type ClientSecurity } from "./tls-clients.ts";
 import { PeriodicTask } from "../src/framework/periodic.ts";
 import { MetricsSampler, parseBrokerCounters } from "../src/metrics/sampler.ts";
 
 const run = promisify(execFile);
-const SECRET = "test-secret-key-0123456789abcdef0123456789";
-process.env.WEIR_SECRET_KEY = SECRET;
-resetEnv();
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-clusters-"));
-let h: Awaited<ReturnType<typeof startHarness>>;
+let k: KafkaHarness;
+// The harness's API, key and data folder, under the names the tests use.
+let h: KafkaHarness["h"];
 let bearer: string;
-let runtime: LocalKafkaRuntime;
-let tc: TestController;
-let controller: Controller;
+let dataDir: string;
 let clusterId: string;
 let bootstrap: string[];
 let credential: { username: string; password: string };
@@ -42,39 +42,20 @@ let credential: { username: string; password: string };
 let security: ClientSecurity;
 let createdAt = 0;
 
-async function startController() {
-  runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
-  tc = await startTestController(h, { runtime, secretKey: SECRET }, (wake) =>
-    runtime.onExit((id) => wake("KafkaCluster", id)),
-  );
-  controller = tc.controller;
-}
+const startController = () => k.startController();
+const stopController = () => k.stopController();
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 120_000) => k.until(what, fn, ms);
 
-const stopController = () => tc.stop();
-
-const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 120_000) =>
-  waitUntil(what, fn, ms, () => lastSeen);
-
-let lastSeen = "";
 const getCluster = async (id = clusterId) => {
-  const c = (await h.rest("GET", `/clusters/${id}`, { as: { bearer } })).body;
-  lastSeen = `${c.status}: ${c.statusReason}`;
+  const c = await k.getCluster(id);
   if (process.env.DEBUG_KAFKA_TEST)
-    console.log(new Date().toISOString(), lastSeen, JSON.stringify(c.brokers?.map((b: { pid: number }) => b.pid)));
+    console.log(new Date().toISOString(), k.lastSeen, JSON.stringify(c.brokers?.map((b: { pid: number }) => b.pid)));
   return c;
 };
 
-function kafka(user = credential) {
-  return new Kafka({
-    clientId: "weir-test",
-    brokers: bootstrap,
-    ssl: security.ssl,
-    sasl: { mechanism: "scram-sha-512", username: user.username, password: user.password },
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
-    connectionTimeout: 5000,
-  });
-}
+/** How clients reach the file's cluster now (its addresses change when a port is renewed). */
+const access = (): ClusterAccess => ({ id: clusterId, bootstrap, ca: security.caPem, admin: credential });
+const kafka = (user = credential) => kafkajsFor(access(), user);
 
 /** Creates a topic and waits until every partition has a leader. */
 async function createTopic(
@@ -114,25 +95,9 @@ async function createTopic(
   }
 }
 
-/** Consumes from the beginning until `expected` distinct values (or every one of the values given) were seen. */
-async function consumeAll(topic: string, expected: number | string[]): Promise<string[]> {
-  const consumer = kafka().consumer({ groupId: `check-${Math.random().toString(36).slice(2)}` });
-  // Distinct values: a consumer group that rebalances may deliver a message twice.
-  const seen = new Set<string>();
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void seen.add(message.value!.toString()) });
-  try {
-    await until(
-      typeof expected === "number" ? `${expected} distinct messages` : `${expected.length} given messages`,
-      async () => (typeof expected === "number" ? seen.size >= expected : expected.every((v) => seen.has(v))),
-      90_000,
-    );
-  } finally {
-    await consumer.disconnect();
-  }
-  return [...seen];
-}
+const consumeAll = async (topic: string, expected: number | string[]) => [
+  ...(await consumeAllWith(k, kafka(), topic, expected)),
+];
 
 const javaPids = (id = clusterId) => markedPids(id);
 
@@ -145,19 +110,7 @@ const ORDERS = {
 };
 
 /** What Kafka itself reports (DescribeCluster, Metadata) through a fresh admin client. */
-async function withAdmin<T>(fn: (admin: WeirAdmin) => Promise<T>): Promise<T> {
-  const admin = new WeirAdmin({
-    bootstrap,
-    username: credential.username,
-    password: credential.password,
-    ...(security.caPem ? { ca: security.caPem } : {}),
-  });
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.close();
-  }
-}
+const withAdmin = <T>(fn: (admin: KafkaAdmin) => Promise<T>) => withWeirAdmin(access(), fn);
 
 /** Internal topics (Metadata), by name. */
 const internalTopics = () => withAdmin(async (a) => (await a.topics()).filter((t) => t.internal));
@@ -209,6 +162,7 @@ async function ordersCluster() {
     });
     expect(r.status).toBe(201);
     clusterId = r.body.id;
+    k.clusterId = clusterId;
     createdAt = Date.now();
   }
   const running = await until("orders RUNNING", async () => {
@@ -240,24 +194,12 @@ async function paymentsTopic() {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
-  await seedPriceBook(h.db);
-  const me = await h.signUp("kafka-owner");
-  // The organisation's default project comes from the controller; run it once.
-  await startController();
-  await until("org ready", async () => (await h.db.project.count({ where: { orgId: me.orgId } })) > 0, 30_000);
-  bearer = await h.apiKey(me, "ADMIN");
+  k = await KafkaHarness.start("clusters");
+  ({ h, bearer, dataDir } = k);
 }, 180_000);
 
 afterAll(async () => {
-  try {
-    if (clusterId) await runtime.deleteGroup(clusterId);
-    for (const c of await h.db.kafkaCluster.findMany()) await runtime.deleteGroup(c.id);
-    await stopController();
-  } finally {
-    await h.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  await k?.close();
 }, 120_000);
 
 describe("Kafka clusters", () => {
@@ -286,6 +228,7 @@ describe("Kafka clusters", () => {
     expect(r.status).toBe(201);
     expect(r.body.status).toBe("PROVISIONING");
     clusterId = r.body.id;
+    k.clusterId = clusterId;
     createdAt = Date.now();
 
     const dup = await h.rest("POST", "/clusters", {
@@ -439,8 +382,8 @@ describe("Kafka clusters", () => {
     // Two full passes over the cluster by the new controller: the first adopts, the second
     // would start a duplicate if adoption had failed.
     for (let i = 0; i < 2; i++) {
-      controller.enqueue({ kind: "KafkaCluster", id: clusterId });
-      await controller.idle();
+      k.tc.controller.enqueue({ kind: "KafkaCluster", id: clusterId });
+      await k.tc.controller.idle();
     }
     const adopted = (await h.rest("GET", `/clusters/${clusterId}/events`, { as: { bearer } })).body.items.filter(
       (e: { reason: string; createdAt: string }) => e.reason === "BrokerAdopted",
@@ -464,17 +407,26 @@ describe("Kafka clusters", () => {
     expect(javaPids()).toEqual([]);
     // Meanwhile another process takes broker 2's client port: it comes back on a fresh lease.
     const node2 = await h.db.broker.findFirstOrThrow({ where: { clusterId, nodeId: 2 } });
+    // On a shared machine another process may take the freed port first: taken either way.
     const squatter = net.createServer();
-    await new Promise<void>((r) => squatter.listen(node2.port!, "127.0.0.1", () => r()));
+    await new Promise<void>((resolve, reject) => {
+      squatter.once("error", (e: NodeJS.ErrnoException) => (e.code === "EADDRINUSE" ? resolve() : reject(e)));
+      squatter.listen(node2.port!, "127.0.0.1", () => resolve());
+    });
     await startController();
     const back = await until(
       "RUNNING after a Weir restart",
       async () => {
         const c = await getCluster();
-        // New processes (not the rows' old pids), registered again.
+        // New processes (not the rows' old pids), registered again: each broker RUNNING too, as
+        // the controller writes a new pid (broker "Starting") before the cluster's status.
         const oldPids = new Set((before.brokers as { pid: number }[]).map((b) => b.pid));
         return (
-          c.status === "RUNNING" && c.brokers.every((b: { pid: number | null }) => b.pid && !oldPids.has(b.pid)) && c
+          c.status === "RUNNING" &&
+          c.brokers.every(
+            (b: { pid: number | null; status: string }) => b.pid && !oldPids.has(b.pid) && b.status === "RUNNING",
+          ) &&
+          c
         );
       },
       180_000,
@@ -508,7 +460,7 @@ describe("Kafka clusters", () => {
     await paymentsTopic();
     const sampler = new MetricsSampler({
       db: h.db,
-      runtime,
+      runtime: k.runtime,
       secretKey: SECRET,
       retentionHours: 1,
     });
@@ -566,7 +518,7 @@ describe("Kafka clusters", () => {
     };
     // Each controller keeps its own sampler (and so its own last counters), as two processes do.
     const task = (holder: string) => {
-      const sampler = new MetricsSampler({ db: h.db, runtime, secretKey: SECRET, retentionHours: 1 });
+      const sampler = new MetricsSampler({ db: h.db, runtime: k.runtime, secretKey: SECRET, retentionHours: 1 });
       return new PeriodicTask({
         db: h.db,
         name: "metrics-sampler-two-controllers",
@@ -729,7 +681,7 @@ describe("Kafka clusters", () => {
     expect(await partitionsNotSpread("zoned", 3)).toEqual([]);
     expect(await partitionsNotSpread("ledger", 2)).toEqual([]);
     const spread = (await getCluster()).conditions.find((c: { type: string }) => c.type === "ReplicasInDistinctZones");
-    expect(spread, lastSeen).toMatchObject({ status: "True" });
+    expect(spread, k.lastSeen).toMatchObject({ status: "True" });
     const seen = await consumeAll("ledger", values);
     expect(new Set(seen)).toEqual(new Set(values));
     expect(javaPids()).toHaveLength(3);

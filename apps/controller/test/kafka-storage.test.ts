@@ -6,25 +6,13 @@
 // increase applies live, without restarting the broker. The planner and the status are pure and
 // tested first without a JVM.
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { env, resetEnv } from "@weir/env";
-import { seedPriceBook } from "@weir/domain";
 import { retentionCaps, type BrokerStorage } from "@weir/runtime";
-import { LocalKafkaRuntime } from "@weir/runtime/local";
-import { Kafka, logLevel } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startHarness } from "../../../packages/api/test/harness.ts";
 import { clusterStatus, type ClusterObservation } from "../src/reconcilers/kafka-cluster/status.ts";
-import { startTestController, until as waitUntil, type TestController } from "./support.ts";
-import { clusterClientSecurity } from "./tls-clients.ts";
+import { kafkajsFor, KafkaHarness } from "./kafka-harness.ts";
 
 const MiB = 1024 * 1024;
-const SECRET = "test-secret-key-0123456789abcdef0123456789";
-process.env.WEIR_SECRET_KEY = SECRET;
-process.env.WEIR_STORAGE_GB_BYTES = String(2 * MiB);
-resetEnv();
 
 const topicsOn = (entries: [string, number, number][]) =>
   new Map(entries.map(([t, bytes, partitions]) => [t, { bytes, partitions }]));
@@ -112,29 +100,21 @@ describe("storage in the cluster's status (pure)", () => {
   });
 });
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-storage-"));
-let h: Awaited<ReturnType<typeof startHarness>>;
+let k: KafkaHarness;
+let h: KafkaHarness["h"];
 let bearer: string;
-let runtime: LocalKafkaRuntime;
-let tc: TestController | undefined;
 let clusterId: string;
 let kafka: Kafka;
-let lastSeen = "";
 
-const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 120_000) =>
-  waitUntil(what, fn, ms, () => lastSeen);
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 120_000) => k.until(what, fn, ms);
 
 const getCluster = async () => {
-  const c = (await h.rest("GET", `/clusters/${clusterId}`, { as: { bearer } })).body;
-  lastSeen = `${c.status}: ${c.statusReason} (disk ${c.brokers?.[0]?.diskUsedBytes})`;
+  const c = await k.getCluster(clusterId);
+  k.lastSeen += ` (disk ${c.brokers?.[0]?.diskUsedBytes})`;
   return c;
 };
 
-const events = async () =>
-  (await h.rest("GET", `/clusters/${clusterId}/events`, { as: { bearer } })).body.items as {
-    reason: string;
-    message: string;
-  }[];
+const events = () => k.events(undefined, clusterId);
 
 /** Writes `mib` MiB of incompressible values to the topic, acknowledged by the broker. */
 async function write(topic: string, mib: number) {
@@ -154,25 +134,13 @@ async function write(topic: string, mib: number) {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
-  await seedPriceBook(h.db);
-  const me = await h.signUp("storage-owner");
-  runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
-  tc = await startTestController(h, { runtime, secretKey: SECRET }, (wake) =>
-    runtime.onExit((id) => wake("KafkaCluster", id)),
-  );
-  await until("org ready", async () => (await h.db.project.count({ where: { orgId: me.orgId } })) > 0, 30_000);
-  bearer = await h.apiKey(me, "ADMIN");
+  // Storage made MB-sized: 2 MiB per "GB".
+  k = await KafkaHarness.start("storage", { WEIR_STORAGE_GB_BYTES: String(2 * MiB) });
+  ({ h, bearer } = k);
 }, 180_000);
 
 afterAll(async () => {
-  try {
-    for (const c of await h.db.kafkaCluster.findMany()) await runtime.deleteGroup(c.id);
-    await tc?.stop();
-  } finally {
-    await h.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  await k?.close();
 }, 120_000);
 
 describe("storage limits on a real broker", () => {
@@ -199,27 +167,17 @@ describe("storage limits on a real broker", () => {
 
   test("80 % warns, 95 % is DEGRADED with the largest topic and its retention capped; a decrease that would not fit is refused, an increase applies live", async () => {
     // 12 "GB" × 2 MiB = 24 MiB: the warning at 19.2 MiB, DEGRADED at 22.8 MiB.
-    const r = await h.rest("POST", "/clusters", {
-      body: { name: "disks", brokerCount: 1, brokerInstanceType: "kafka.t3.small", storageGbPerBroker: 12 },
-      as: { bearer },
+    const { created: r, access } = await k.createCluster({
+      name: "disks",
+      brokerCount: 1,
+      brokerInstanceType: "kafka.t3.small",
+      storageGbPerBroker: 12,
     });
     expect(r.status).toBe(201);
     expect(r.body.storageProtection).toBe("retention-bytes");
     expect(r.body.storageQuotaBytes).toBe(24 * MiB);
-    clusterId = r.body.id;
-    const running = await until("RUNNING", async () => {
-      const c = await getCluster();
-      return c.status === "RUNNING" && c;
-    });
-    const cred = (await h.rest("POST", `/clusters/${clusterId}/admin-credential`, { body: {}, as: { bearer } })).body;
-    kafka = new Kafka({
-      clientId: "weir-storage-test",
-      brokers: running.bootstrapServers.split(","),
-      ssl: (await clusterClientSecurity(h.db, clusterId)).ssl,
-      sasl: { mechanism: "scram-sha-512", username: cred.username, password: cred.password },
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
-    });
+    clusterId = access.id;
+    kafka = kafkajsFor(access, access.admin, "weir-storage-test");
     // Weir's topics, 1 MiB segments so a cap can delete whole segments.
     for (const name of ["clicks", "audit"]) {
       const t = await h.rest("POST", `/clusters/${clusterId}/topics`, {
@@ -245,7 +203,7 @@ describe("storage limits on a real broker", () => {
       const cond = c.conditions.find((x: { type: string }) => x.type === "StorageWithinQuota");
       return cond?.reason !== "WithinQuota" && cond && c;
     });
-    expect(warned.statusReason, lastSeen).toMatch(/storage high|storage almost full/);
+    expect(warned.statusReason, k.lastSeen).toMatch(/storage high|storage almost full/);
     expect((await events()).map((e) => e.reason)).toContain("StorageHigh");
 
     // The decrease that would not fit: 10 GB (20 MiB) would leave the broker above 80 %.
