@@ -1,4 +1,4 @@
-// pnpm bench:provision [sizes=1,3] [rounds=2] — how long Weir takes to give you a running Kafka cluster, next
+// pnpm bench:provision [sizes=1,3] [rounds=2] [--timeline] — how long Weir takes to give you a running Kafka cluster, next
 // to the bare start of the same brokers, in the same run:
 //   bare:   format each node's storage (a StorageTool JVM per node) + start N JVMs from the same
 //           jars and configs, SASL_SSL with a cluster CA as Weir's (LocalKafkaRuntime without its
@@ -19,6 +19,8 @@ import { mean, rssMb, startBenchStack, until, type BenchStack } from "./lib/stac
 
 const SIZES = (process.argv[2] ?? "1,3").split(",").map(Number);
 const ROUNDS = Number(process.argv[3] ?? 2);
+/** --timeline: print what the API showed during each Weir provision, with when. */
+const TIMELINE = process.argv.includes("--timeline");
 
 async function direct(
   dataDir: string,
@@ -66,8 +68,21 @@ async function viaWeir(stack: BenchStack, count: number, round: number): Promise
     brokerInstanceType: "kafka.t3.small",
     storageGbPerBroker: 20,
   });
-  await until(async () => (await stack.rest("GET", `/clusters/${created.id}`)).status === "RUNNING", 300_000, 50);
+  // Where Weir's time goes: each status / progress / reason the API showed, with when it first did.
+  const timeline: string[] = [];
+  let last = "";
+  await until(
+    async () => {
+      const c = await stack.rest("GET", `/clusters/${created.id}`);
+      const now = `${c.status} ${c.progress.done}/${c.progress.total} ${c.statusReason ?? ""}`;
+      if (now !== last) timeline.push(`${((performance.now() - t0) / 1000).toFixed(2).padStart(6)} s  ${(last = now)}`);
+      return c.status === "RUNNING";
+    },
+    300_000,
+    50,
+  );
   const seconds = (performance.now() - t0) / 1000;
+  if (TIMELINE) console.log(`  Weir, round ${round}:\n${timeline.map((l) => `    ${l}`).join("\n")}`);
   const c = await stack.rest("GET", `/clusters/${created.id}`);
   const rss = (c.brokers as { pid: number }[]).map((b) => rssMb(b.pid));
   await stack.rest("DELETE", `/clusters/${created.id}?confirmName=${name}`);

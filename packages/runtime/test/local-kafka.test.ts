@@ -9,7 +9,13 @@ import { KafkaAdmin } from "../src/index.ts";
 import { LocalKafkaRuntime, newLocalClusterSpec } from "../src/local/index.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-runtime-"));
-const runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });
+// Each broker JVM logs where its classes came from (%p: its pid), to check the class archive is mapped.
+const classLog = path.join(dataDir, "classes-%p.log");
+const runtime = new LocalKafkaRuntime({
+  dataDir,
+  cacheDir: env().WEIR_CACHE_DIR,
+  jvmFlags: [`-Xlog:class+load=info:file=${classLog}`],
+});
 const clusterId = "00000000-0000-4000-8000-00000000aaaa";
 
 const makeSpec = (count: number) => newLocalClusterSpec({ clusterId, brokerCount: count });
@@ -36,6 +42,8 @@ afterAll(async () => {
 
 describe("local Kafka driver", () => {
   it("starts three KRaft nodes that register, and a second driver adopts them", async () => {
+    // The release's class archive (what `pnpm start`'s set-up builds; built here if it is missing).
+    expect(await runtime.classArchive()).toMatch(/-tls\.jsa$/);
     const spec = await makeSpec(3);
     const started = await Promise.all(spec.nodes.map((n) => runtime.ensureNode(spec, n.nodeId)));
     expect(started.map((s) => s.outcome)).toEqual(["started", "started", "started"]);
@@ -64,6 +72,14 @@ describe("local Kafka driver", () => {
       }
     } finally {
       await admin.close();
+    }
+
+    // Every broker mapped the archive: Kafka's own classes came from it ("top": the dynamic
+    // archive over the JDK's), not from the jars. A JVM refuses an archive whose flags differ
+    // from the dump's without a word, as brokers did until the agent flag was matched.
+    for (const s of started) {
+      const loaded = fs.readFileSync(classLog.replace("%p", String(s.pid)), "utf8");
+      expect(loaded).toMatch(/kafka\.server\.KafkaRaftServer source: shared objects file \(top\)/);
     }
 
     const second = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });

@@ -26,13 +26,19 @@ export function jdkKey(java: string): string {
 
 /** Where the archive of this Kafka version for this JDK lives (it may not exist yet). */
 export function classArchivePath(kafka: KafkaArtifacts): string {
-  return path.join(path.dirname(kafka.libDir), "cds", `${jdkKey(kafka.java)}.jsa`);
+  // "-tls": dumped from a TLS broker (archives dumped before TLS by default lack its classes).
+  return path.join(path.dirname(kafka.libDir), "cds", `${jdkKey(kafka.java)}-tls.jsa`);
 }
+
+/** Brokers run the JMX exporter agent; Java 17 archives classes with an agent only when allowed. */
+export const ARCHIVE_AGENT_FLAGS = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent"];
 
 /** The JVM flags that use the archive, or none while there is no archive. */
 export function classArchiveFlags(kafka: KafkaArtifacts): string[] {
   const archive = classArchivePath(kafka);
-  return fs.existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : [];
+  // The archive is dumped with the JMX exporter agent allowed (AllowArchivingWithJavaAgent); a
+  // JVM whose setting differs refuses the archive silently, so brokers that map it say the same.
+  return fs.existsSync(archive) ? [...ARCHIVE_AGENT_FLAGS, `-XX:SharedArchiveFile=${archive}`] : [];
 }
 
 /**

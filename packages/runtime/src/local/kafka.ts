@@ -20,9 +20,10 @@ import {
 } from "../kafka/config.ts";
 import { nodeConfigInput } from "../kafka/node-revision.ts";
 import { nodeTlsFiles, nodeTlsPaths } from "../kafka/node-tls.ts";
+import { createClusterCa, issueNodeCert, nodeCertHosts } from "../kafka/tls.ts";
 import type { BrokerRuntime, KafkaClusterSpec } from "../kafka/runtime.ts";
 import { DEFAULT_KAFKA_VERSION, kafkaRelease } from "../versions.ts";
-import { buildClassArchive, classArchiveFlags } from "./kafka-cds.ts";
+import { ARCHIVE_AGENT_FLAGS, buildClassArchive, classArchiveFlags } from "./kafka-cds.ts";
 import { StorageTemplates } from "./kafka-format.ts";
 import { newLocalClusterSpec } from "./spec.ts";
 import { LocalSupervisor, writeIfChanged } from "./supervisor.ts";
@@ -121,7 +122,7 @@ export class LocalKafkaRuntime implements BrokerRuntime {
   }
 
   /**
-   * The AppCDS archive of a Kafka version, built once (a throwaway one-node cluster in a
+   * The AppCDS archive of a Kafka version, built once (a throwaway one-node TLS cluster in a
    * temporary directory, started with -XX:ArchiveClassesAtExit and stopped once it has started);
    * null while another process builds it; rejects with why the dump failed.
    */
@@ -134,13 +135,24 @@ export class LocalKafkaRuntime implements BrokerRuntime {
           dataDir,
           cacheDir: this.opts.cacheDir,
           fastStart: { classArchive: false },
-          // Brokers run the JMX exporter agent; Java 17 dumps with an agent only when allowed.
-          jvmFlags: ["-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent", flag],
+          jvmFlags: [...ARCHIVE_AGENT_FLAGS, flag],
         });
-        const spec = {
-          ...(await newLocalClusterSpec({ clusterId: "cds-dump", brokerCount: 1 })),
-          kafkaVersion: version,
-        };
+        // The dump broker speaks TLS on every listener, as brokers do by default, so the archive
+        // holds the SSL and certificate classes a broker loads as it starts too.
+        const base = await newLocalClusterSpec({ clusterId: "cds-dump", brokerCount: 1 });
+        const ca = await createClusterCa({ clusterId: "cds-dump", clusterName: "cds-dump" });
+        const nodes = await Promise.all(
+          base.nodes.map(async (n) => {
+            const c = await issueNodeCert({
+              ca,
+              clusterId: "cds-dump",
+              nodeId: n.nodeId,
+              hosts: nodeCertHosts(n.host),
+            });
+            return { ...n, cert: { certPem: c.certPem, keyPem: c.keyPem } };
+          }),
+        );
+        const spec = { ...base, kafkaVersion: version, tls: { caPem: ca.certPem }, nodes };
         try {
           await dumper.ensureNode(spec, 1);
           for (let i = 0; !/Kafka Server started/.test(dumper.logTail(spec.clusterId, "1", 400)); i++) {
