@@ -312,13 +312,32 @@ describe("cluster broker configs", () => {
     await k.until("message.max.bytes as the cluster-wide default", () =>
       withWeirAdmin(access, async (a) => (await clusterDefaultConfigs(a))["message.max.bytes"] === "2000000"),
     );
-    // Each broker's own view of the config says the dynamic default.
-    const described = await withWeirAdmin(access, (a) =>
-      a.admin.describeConfigs({
-        resources: [{ resourceType: 4, resourceName: "2", configurationKeys: ["message.max.bytes"] }],
-      }),
-    );
-    expect(described[0]!.configs.find((c) => c.name === "message.max.bytes")?.value).toBe("2000000");
+    // Each broker's own view of the config says the dynamic default, once the change has reached
+    // it through the metadata log (a moment after the cluster-wide default reads so).
+    const brokerViews = () =>
+      withWeirAdmin(access, async (a) =>
+        (
+          await a.admin.describeConfigs({
+            resources: [1, 2, 3].map((n) => ({
+              resourceType: 4,
+              resourceName: String(n),
+              configurationKeys: ["message.max.bytes"],
+            })),
+          })
+        ).map((d) => d.configs.find((c) => c.name === "message.max.bytes")?.value),
+      );
+    let views: unknown[] = [];
+    await k
+      .until(
+        "message.max.bytes in every broker's view",
+        async () => {
+          views = await brokerViews();
+          return views.every((v) => v === "2000000");
+        },
+        60_000,
+      )
+      .catch(() => undefined);
+    expect(views).toEqual(["2000000", "2000000", "2000000"]);
     expect((await k.events()).map((e) => e.message).join("\n")).toMatch(/Applied live.*message\.max\.bytes=2000000/);
     const after = await k.until("RUNNING", async () => {
       const c = await k.getCluster();
