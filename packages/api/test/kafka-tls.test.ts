@@ -1,5 +1,5 @@
 // TLS of Kafka clusters through the API, on rows only (no controller runs; the real brokers are
-// apps/controller/test/kafka-tls.test.ts): the CA download as PEM, or why there is none; a
+// apps/controller/test/kafka-lifecycle.test.ts): the CA download as PEM, or why there is none; a
 // rotation asked for, audited and refused where it cannot apply; another tenant sees nothing.
 import { ensureDefaultProject, seedPriceBook } from "@weir/domain";
 import { createClusterCa } from "@weir/runtime/tls";
