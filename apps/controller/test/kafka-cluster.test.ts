@@ -141,7 +141,9 @@ async function partitionsNotSpread(topic: string, zones: number): Promise<string
   const a = kafka().admin();
   await a.connect();
   try {
-    const md = await a.fetchTopicMetadata({ topics: [topic] });
+    // A broker whose metadata lags a fresh topic answers "does not host this topic-partition"
+    // for a moment (seen in CI right after the topic's leaders were up): ask again until it knows.
+    const md = await until(`metadata of ${topic}`, () => a.fetchTopicMetadata({ topics: [topic] }), 30_000);
     return md.topics[0]!.partitions.filter((p) => new Set(p.replicas.map((r) => rackOf.get(r))).size !== zones).map(
       (p) => `${topic}-${p.partitionId}: ${p.replicas.map((r) => `${r}@${rackOf.get(r)}`).join(",")}`,
     );
