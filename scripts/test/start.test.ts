@@ -196,6 +196,13 @@ beforeAll(async () => {
   const key = await api("POST", "/api-keys", { name: "start-test", role: "ADMIN" }, { cookie });
   expect(key.status, await key.clone().text()).toBe(201);
   auth = { authorization: `Bearer ${((await key.json()) as { key: string }).key}` };
+  // A new organisation is READY once the controller has made its default project; until then a
+  // cluster is refused with 409 "still being set up" (seen in CI when sign-up beat the controller).
+  await waitFor(
+    "the organisation to be ready",
+    async () => ((await (await api("GET", "/organizations/current")).json()) as { status: string }).status === "READY",
+    120_000,
+  );
 }, 700_000);
 
 afterAll(async () => {
