@@ -7,7 +7,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { env, resetEnv } from "@weir/env";
+import { env, overrideEnv } from "@weir/env";
 import { meterUsage, seedPriceBook } from "@weir/domain";
 import { fetchMasterState, kafkaAdmins } from "@weir/runtime";
 import { LocalKafkaRuntime, LocalSparkRuntime } from "@weir/runtime/local";
@@ -20,8 +20,7 @@ import { markedPids, startTestController, until as waitUntil, type TestControlle
 import { sampleComputeClusters } from "../src/metrics/compute-sampler.ts";
 
 const SECRET = "test-secret-key-0123456789abcdef0123456789";
-process.env.WEIR_SECRET_KEY = SECRET;
-resetEnv();
+overrideEnv({ WEIR_SECRET_KEY: SECRET });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-compute-"));
 let h: Awaited<ReturnType<typeof startHarness>>;

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { decryptSecret, ensureDefaultProject, seedPriceBook } from "@weir/domain";
-import { env, resetEnv } from "@weir/env";
+import { env, overrideEnv } from "@weir/env";
 import { ConnectRestClient, kafkaAdmins } from "@weir/runtime";
 import { LocalConnectRuntime, LocalKafkaRuntime } from "@weir/runtime/local";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -21,8 +21,7 @@ import { startTestController, until as waitUntil, type TestController } from "./
 import { clusterClientSecurity } from "./tls-clients.ts";
 
 const SECRET = "test-secret-key-mirror-0123456789abcdef012345";
-process.env.WEIR_SECRET_KEY = SECRET;
-resetEnv();
+overrideEnv({ WEIR_SECRET_KEY: SECRET });
 
 const MESSAGES = 10_000;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-mirror-"));

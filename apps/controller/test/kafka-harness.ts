@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { seedPriceBook } from "@weir/domain";
-import { env, resetEnv } from "@weir/env";
+import { env, overrideEnv } from "@weir/env";
 import { KafkaAdmin } from "@weir/runtime";
 import { LocalKafkaRuntime } from "@weir/runtime/local";
 import { Kafka, logLevel } from "kafkajs";
@@ -52,9 +52,7 @@ export class KafkaHarness {
    * signs `name`-owner up and starts a controller with the local Kafka runtime.
    */
   static async start(name: string, extraEnv: Record<string, string> = {}): Promise<KafkaHarness> {
-    process.env.WEIR_SECRET_KEY = TEST_SECRET;
-    Object.assign(process.env, extraEnv);
-    resetEnv();
+    overrideEnv({ WEIR_SECRET_KEY: TEST_SECRET, ...extraEnv });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `weir-${name}-`));
     const h = await startHarness();
     await seedPriceBook(h.db);

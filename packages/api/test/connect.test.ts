@@ -6,14 +6,13 @@
 import { randomBytes } from "node:crypto";
 import { adminQuery, startTestPostgres } from "@weir/db/testing";
 import { connectKafkaUsername, encryptSecret, ensureDefaultProject, seedPriceBook } from "@weir/domain";
-import { resetEnv } from "@weir/env";
+import { overrideEnv } from "@weir/env";
 import { connectInternalTopics } from "@weir/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "./harness.ts";
 
 const SECRET = randomBytes(32).toString("hex");
-process.env.WEIR_SECRET_KEY = SECRET;
-resetEnv();
+overrideEnv({ WEIR_SECRET_KEY: SECRET });
 
 let h: Awaited<ReturnType<typeof startHarness>>;
 let owner: Awaited<ReturnType<Awaited<ReturnType<typeof startHarness>>["signUp"]>>;

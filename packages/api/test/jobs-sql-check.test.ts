@@ -4,14 +4,13 @@
 // topics are Weir's Topic rows, and analysis reads no data.
 import { randomBytes } from "node:crypto";
 import { encryptSecret, ensureDefaultProject } from "@weir/domain";
-import { resetEnv } from "@weir/env";
+import { overrideEnv } from "@weir/env";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestConnectServer, type TestConnectServer } from "../../spark-connect/src/testing.ts";
 import { startHarness } from "./harness.ts";
 
 const SECRET = randomBytes(32).toString("hex");
-process.env.WEIR_SECRET_KEY = SECRET;
-resetEnv();
+overrideEnv({ WEIR_SECRET_KEY: SECRET });
 
 let h: Awaited<ReturnType<typeof startHarness>>;
 let server: TestConnectServer;

@@ -12,7 +12,7 @@ import { aclReconciler } from "../../../apps/controller/src/reconcilers/acl.ts";
 import { kafkaUserReconciler } from "../../../apps/controller/src/reconcilers/kafka-user.ts";
 import { topicReconciler } from "../../../apps/controller/src/reconcilers/topic.ts";
 import { encryptSecret, ensureDefaultProject } from "@weir/domain";
-import { env, resetEnv } from "@weir/env";
+import { env, overrideEnv } from "@weir/env";
 import {
   KafkaAdmin,
   alterTopicConfigs,
@@ -28,8 +28,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness } from "./harness.ts";
 
 const SECRET = randomBytes(32).toString("hex");
-process.env.WEIR_SECRET_KEY = SECRET;
-resetEnv();
+overrideEnv({ WEIR_SECRET_KEY: SECRET });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-kafka-data-"));
 const runtime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { env, repoRoot, resetEnv } from "@weir/env";
+import { env, repoRoot, overrideEnv } from "@weir/env";
 import { seedPriceBook } from "@weir/domain";
 import { LocalKafkaRuntime } from "@weir/runtime/local";
 import { Kafka, logLevel } from "kafkajs";
@@ -20,8 +20,7 @@ import { handleRest, serveRest } from "../src/http.ts";
 import { startHarness } from "./harness.ts";
 
 const SECRET = "test-secret-key-0123456789abcdef0123456789";
-process.env.WEIR_SECRET_KEY = SECRET;
-resetEnv();
+overrideEnv({ WEIR_SECRET_KEY: SECRET });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-prometheus-"));
 let h: Awaited<ReturnType<typeof startHarness>>;

@@ -16,7 +16,7 @@ import {
   seedPriceBook,
   type OrgScope,
 } from "@weir/domain";
-import { env, resetEnv } from "@weir/env";
+import { env, overrideEnv } from "@weir/env";
 import {
   createTopic,
   initialNodes,
@@ -32,8 +32,7 @@ import { computeClusterReconciler } from "../../../apps/controller/src/reconcile
 import { startHarness } from "./harness.ts";
 
 const SECRET = randomBytes(32).toString("hex");
-process.env.WEIR_SECRET_KEY = SECRET;
-resetEnv();
+overrideEnv({ WEIR_SECRET_KEY: SECRET });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weir-workspace-"));
 const kafkaRuntime = new LocalKafkaRuntime({ dataDir, cacheDir: env().WEIR_CACHE_DIR });

@@ -105,4 +105,13 @@ export function resetEnv(): void {
   cached = undefined;
 }
 
+/**
+ * Sets process variables and forgets the parsed environment, so the next `env()` validates them:
+ * how a test (or a bench) that runs Weir's parts in its own process gives them their settings.
+ */
+export function overrideEnv(vars: Record<string, string>): void {
+  Object.assign(process.env, vars);
+  resetEnv();
+}
+
 export { repoRoot };
